@@ -1,0 +1,5 @@
+import sys
+
+from teachforward.cli import main
+
+sys.exit(main())

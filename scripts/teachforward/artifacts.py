@@ -1,0 +1,15 @@
+"""What one renderer hands to another through the build, without either importing the
+other: the decks that were written, described as plain data."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Download:
+    workshop: str        # workshop folder, e.g. "01-fundamentals"
+    site_lang: str       # the site the deck is offered on
+    lang: str            # the language the deck is written in (English when not translated)
+    filename: str        # under site/<site_lang>/downloads/
+    slides: int
+    size_bytes: int

@@ -1,0 +1,477 @@
+"""Load every source file once into the content model, collecting problems on the way.
+
+The loader never raises on bad input: each problem is recorded with its file and line,
+and loading goes on so that one run reports them all.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path, PurePosixPath
+
+from pydantic import BaseModel, ValidationError
+
+from teachforward.content import markdown
+from teachforward.content.languages import describe
+from teachforward.content.model import (
+    ID_PATTERN, CourseFile, Course, Document, Exercise, ExerciseFrontMatter, GROUP_SIZE, Image,
+    Language, Link, Origin, Page, Section, Target, Workshop, WorkshopFile,
+)
+from teachforward.content.schema import schema_problems
+from teachforward.content.textfile import read_text
+from teachforward.content.yamlfile import LineMap, parse_yaml
+from teachforward.problems import Problems, did_you_mean
+
+WORKSHOP_FOLDER = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
+EXERCISE_FILE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+IMAGE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"}
+EXERCISE_PARTS = ("scenario", "task", "questions", "responses")
+PART_FILES = {"notes.md": "notes", "guide.md": "guide", "workshop.yaml": "overview"}
+EXTERNAL = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
+STRINGS_FILE = "strings.yaml"
+
+
+def load_course(root: Path) -> tuple[Course | None, Problems]:
+    root = root.resolve()
+    problems = Problems(root)
+    settings = _load_settings(root, problems)
+    if settings is None:
+        return None, problems
+    loader = _Loader(root, settings, problems)
+    return loader.course(), problems
+
+
+def _load_settings(root: Path, problems: Problems) -> CourseFile | None:
+    path = root / "workshops" / "course.yaml"
+    if not path.is_file():
+        problems.add(path, None, "the course settings file is missing",
+                     "create workshops/course.yaml (see the page 'Writing and translating workshops')")
+        return None
+    data = _read_yaml(path, problems)
+    if data is None:
+        return None
+    return _validated(CourseFile, data[0], data[1], path, problems)
+
+
+def _read_yaml(path: Path, problems: Problems, text: str | None = None, first_line: int = 1):
+    if text is None:
+        text = read_text(path, problems)
+        if text is None:
+            return None
+    if not text.strip():
+        problems.add(path, None, "the file is empty", "fill it in, or delete it")
+        return None
+    parsed = parse_yaml(text, path, problems, first_line)
+    if parsed is None:
+        return None
+    data, lines = parsed
+    if not isinstance(data, dict):
+        problems.add(path, first_line, "expected a list of fields (name: value), one per line",
+                     "start each line with a field name followed by a colon")
+        return None
+    return data, lines
+
+
+def _validated(schema: type[BaseModel], data: dict, lines: LineMap, path: Path, problems: Problems):
+    try:
+        return schema.model_validate(data)
+    except ValidationError as error:
+        for line, message, hint in schema_problems(schema, error, lines):
+            problems.add(path, line, message, hint)
+        return None
+
+
+class _Loader:
+    def __init__(self, root: Path, settings: CourseFile, problems: Problems):
+        self.root = root
+        self.settings = settings
+        self.problems = problems
+        self.source = settings.source_language
+
+    # --- languages -------------------------------------------------------------------
+
+    def course(self) -> Course | None:
+        codes = self._language_codes()
+        if self.source not in codes:
+            self.problems.add(self.root / "workshops", None,
+                              f'there is no folder for the source language "{self.source}"',
+                              f"create workshops/{self.source}/ and docs/{self.source}/")
+            return None
+        english = self._language(self.source, None)
+        languages = [english] + [self._language(code, english) for code in sorted(codes - {self.source})]
+        return Course(self.root, self.settings, self.source, tuple(l for l in languages if l))
+
+    def _language_codes(self) -> set[str]:
+        codes = set()
+        for top in ("workshops", "docs"):
+            base = self.root / top
+            if not base.is_dir():
+                self.problems.add(base, None, f"the {top}/ folder is missing", f"create {top}/{self.source}/")
+                continue
+            for entry in sorted(base.iterdir()):
+                if not entry.is_dir() or entry.name.startswith((".", "_")):
+                    continue
+                try:
+                    describe(entry.name)
+                except ValueError as error:
+                    self.problems.add(entry, None, f"{error}", "rename the folder to the language's code")
+                    continue
+                codes.add(entry.name)
+        return codes
+
+    def _language(self, code: str, english: Language | None) -> Language | None:
+        info = describe(code)
+        workshops = self._workshops(code, english)
+        pages = self._pages(code, english)
+        strings, translated = self._strings(code, english)
+        return Language(code, info.name, info.english_name, info.direction, tuple(workshops), tuple(pages),
+                        strings, frozenset(translated))
+
+    # --- workshops -------------------------------------------------------------------
+
+    def _workshops(self, code: str, english: Language | None) -> list[Workshop]:
+        base = self.root / "workshops" / code
+        folders = {}
+        if base.is_dir():
+            for entry in sorted(base.iterdir()):
+                if entry.name.startswith("."):
+                    continue
+                if not entry.is_dir() or not WORKSHOP_FOLDER.match(entry.name):
+                    self.problems.add(entry, None, f'"{entry.name}" is not a workshop folder',
+                                      'name workshop folders with two digits, a dash and a short name, e.g. "01-fundamentals"')
+                    continue
+                folders[entry.name] = entry
+        if english is None:
+            return [w for name, path in folders.items() if (w := self._workshop(path, code, None))]
+        known = {w.folder: w for w in english.workshops}
+        for name, path in folders.items():
+            if name not in known and not (self.root / "workshops" / self.source / name).is_dir():
+                self.problems.add(path, None, f'there is no English workshop "{name}" to translate',
+                                  f"use the same folder name as in workshops/{self.source}/: "
+                                  + (did_you_mean(name, known) or ", ".join(known)))
+        result = []
+        for name, original in known.items():
+            path = folders.get(name)
+            result.append(self._workshop(path, code, original) if path else original)
+        return [w for w in result if w]
+
+    def _workshop(self, folder: Path, code: str, original: Workshop | None) -> Workshop | None:
+        number, slug = WORKSHOP_FOLDER.match(folder.name).groups()
+        facts_path = folder / "workshop.yaml"
+        facts, lines, facts_origin = None, LineMap(), None
+        if facts_path.is_file():
+            loaded = _read_yaml(facts_path, self.problems)
+            if loaded:
+                facts = _validated(WorkshopFile, loaded[0], loaded[1], facts_path, self.problems)
+                lines = loaded[1]
+                facts_origin = Origin(facts_path, code)
+        elif original is None:
+            self.problems.add(folder, None, "this workshop folder has no workshop.yaml",
+                              "add workshop.yaml with the title, duration, audience, objectives and agenda")
+        if facts is None:
+            if original is None:
+                return None
+            facts, lines, facts_origin = original.facts, original.lines, original.facts_origin
+        self._unexpected_files(folder, original)
+        notes = self._document(folder / "notes.md", code, folder.name, key_points=True)
+        guide = self._document(folder / "guide.md", code, folder.name, key_points=False)
+        exercises = self._exercises(folder, code, original)
+        if original is not None:
+            notes = notes or original.notes
+            guide = guide or original.guide
+        return Workshop(folder.name, int(number), slug, code, facts, facts_origin, notes, guide,
+                        tuple(exercises), lines)
+
+    def _unexpected_files(self, folder: Path, original: Workshop | None) -> None:
+        for entry in sorted(folder.iterdir()):
+            if entry.name.startswith(".") or entry.name in PART_FILES or entry.name in ("exercises", "images"):
+                continue
+            self.problems.add(entry, None, f'unexpected file "{entry.name}" in a workshop folder',
+                              "a workshop folder holds workshop.yaml, notes.md, guide.md, exercises/ and images/ "
+                              + (f"({did_you_mean(entry.name, PART_FILES)})" if did_you_mean(entry.name, PART_FILES) else ""))
+
+    def _exercises(self, folder: Path, code: str, original: Workshop | None) -> list[Exercise]:
+        base = folder / "exercises"
+        found: dict[str, Exercise] = {}
+        if base.is_dir():
+            for path in sorted(base.iterdir()):
+                if path.name.startswith("."):
+                    continue
+                match = EXERCISE_FILE.match(path.name)
+                if not match or not path.is_file():
+                    self.problems.add(path, None, f'"{path.name}" is not an exercise file',
+                                      'name exercise files with two digits, a dash, a short name and ".md", e.g. "01-rota-check.md"')
+                    continue
+                exercise = self._exercise(path, code, folder.name, int(match.group(1)), match.group(2))
+                if exercise:
+                    found[exercise.id] = exercise
+        if original is None:
+            return list(found.values())
+        originals = {e.id: e for e in original.exercises}
+        for id_, exercise in found.items():
+            if id_ not in originals:
+                self.problems.add(exercise.origin.path, None, f'there is no English exercise "{id_}" to translate',
+                                  "keep the English file name: " + ", ".join(
+                                      f"{e.number:02d}-{e.id}.md" for e in original.exercises))
+        return [found.get(id_, exercise) for id_, exercise in originals.items()]
+
+    def _exercise(self, path: Path, code: str, folder: str, number: int, id_: str) -> Exercise | None:
+        text = read_text(path, self.problems)
+        if text is None:
+            return None
+        front, front_line, body, body_line = markdown.split_front_matter(text)
+        if front is None:
+            self.problems.add(path, 1, "the exercise has no settings block at the top",
+                              'start the file with "---", then "group_size: 3-5" and "minutes: 20", then "---"')
+            return None
+        loaded = _read_yaml(path, self.problems, front or " ", front_line)
+        settings = _validated(ExerciseFrontMatter, loaded[0], loaded[1], path, self.problems) if loaded else None
+        intro, raw_sections = markdown.split_sections(body, body_line, level=2, exact=True)
+        title = None
+        for index, level, heading, _, line in markdown.headings(intro, body_line):
+            if level == 1:
+                title = heading
+                break
+        if title is None:
+            self.problems.add(path, body_line, "the exercise has no title", 'write the title on its own line as "# Title"')
+        parts: dict[str, Section] = {}
+        for raw in raw_sections:
+            section = self._section(raw, path, folder, key_points=False)
+            if section is None:
+                continue
+            if section.id not in EXERCISE_PARTS:
+                self.problems.add(path, raw.line, f'unknown exercise section id "{section.id}"',
+                                  did_you_mean(section.id, EXERCISE_PARTS)
+                                  or "an exercise has the sections {#scenario}, {#task}, {#questions} and {#responses}")
+                continue
+            if section.id in parts:
+                self.problems.add(path, raw.line, f'the section "{section.id}" appears twice', "keep one of them")
+            parts[section.id] = section
+        for required in ("scenario", "task", "responses"):
+            if required not in parts:
+                self.problems.add(path, None, f'the exercise has no "{required}" section',
+                                  f"add a section whose heading ends with {{#{required}}}")
+        group = None
+        if settings is not None:
+            group = GROUP_SIZE.match(str(settings.group_size))
+            if not group:
+                self.problems.add(path, loaded[1].line(("group_size",)), f'group_size "{settings.group_size}" is not a number of people',
+                                  "write a number such as 4, or a range such as 3-5")
+        if settings is None or title is None or group is None or not all(p in parts for p in ("scenario", "task", "responses")):
+            return None
+        low, high = group.groups()
+        size = f"{low}–{high}" if high else low
+        return Exercise(id_, number, Origin(path, code), title, size, settings.minutes,
+                        parts["scenario"], parts["task"], parts.get("questions"), parts["responses"])
+
+    # --- Markdown documents ---------------------------------------------------------
+
+    def _document(self, path: Path, code: str, folder: str, key_points: bool) -> Document | None:
+        if not path.is_file():
+            return None
+        text = read_text(path, self.problems)
+        if text is None:
+            return None
+        front, _, body, body_line = markdown.split_front_matter(text)
+        intro, raw_sections = markdown.split_sections(body, body_line, level=2)
+        for _, level, heading, _, line in markdown.headings(intro, body_line):
+            if level == 1:
+                self.problems.add(path, line, "a title (#) is not needed here: the page's title is added for you",
+                                  "remove this line, or make it a section with ## and an id")
+        sections = [s for raw in raw_sections if (s := self._section(raw, path, folder, key_points))]
+        if not sections:
+            self.problems.add(path, None, "the file has no sections",
+                              'start each section with a heading such as "## What counts as data? {#what-is-data}"')
+        intro_text = markdown.strip_blank_edges(intro)
+        links, images = self._links(intro_text, body_line + _leading_blank_lines(intro), path, folder)
+        return Document(Origin(path, code), intro_text, tuple(sections), links, images)
+
+    def _section(self, raw: markdown.RawSection, path: Path, folder: str, key_points: bool) -> Section | None:
+        if raw.level != 2:
+            self.problems.add(path, raw.line, "sections start with ## (two hashes)",
+                              "use ## for a section and ### for a heading inside it")
+            return None
+        if not raw.id:
+            self.problems.add(path, raw.line, f'the section "{raw.title}" has no id',
+                              f"end the heading with an id in curly brackets, e.g. {{#{_suggest_id(raw.title)}}}")
+            return None
+        if not re.match(ID_PATTERN, raw.id):
+            self.problems.add(path, raw.line, f'"{raw.id}" is not a valid id',
+                              f"use lower-case letters, digits and dashes, e.g. {{#{_suggest_id(raw.id)}}}")
+            return None
+        points: list[str] = []
+        lines, offset = raw.lines, 0
+        if key_points:
+            found, lines, offset = markdown.take_key_points(raw.lines)
+            points = [p for _, p in found]
+            low, high = self.settings.key_points.min, self.settings.key_points.max
+            if not low <= len(points) <= high:
+                self.problems.add(path, raw.line, f'the section "{raw.title}" has {len(points)} key points; it needs {low} to {high}',
+                                  "put the key points as a bullet list (lines starting with '- ') directly under the heading")
+        body = markdown.strip_blank_edges(lines)
+        first = raw.first_body_line + offset + _leading_blank_lines(lines)
+        links, images = self._links(body, first, path, folder)
+        point_links, point_images = self._links("\n".join(points), raw.first_body_line, path, folder)
+        return Section(raw.id, raw.title, raw.line, tuple(points), body, links + point_links, images + point_images)
+
+    # --- links and pictures ---------------------------------------------------------
+
+    def _links(self, text: str, first_line: int, path: Path, folder: str | None):
+        links, images = [], []
+        for line, is_image, label, raw in markdown.find_links(text, first_line):
+            if is_image:
+                images.append(Image(line, label, raw, self._image(raw, path)))
+            else:
+                target = self._target(raw, path, folder)
+                links.append(Link(line, label, raw, target))
+        return tuple(links), tuple(images)
+
+    def _target(self, raw: str, path: Path, folder: str | None) -> Target | None:
+        if EXTERNAL.match(raw):
+            return Target(url=raw)
+        where, _, anchor = raw.partition("#")
+        anchor = anchor or None
+        if not where:
+            return Target(folder, self._part_of(path), anchor) if folder else Target(part=self._page_path(path), anchor=anchor)
+        if ":" in where or where.startswith(("/", "\\")):
+            return None
+        lang_root = self._language_root(path)
+        resolved = _normalise(PurePosixPath(path.relative_to(lang_root).parent.as_posix()) / where)
+        if resolved is None:
+            return None
+        parts = resolved.parts
+        if folder is not None:
+            # A workshop file: paths are relative to workshops/<lang>/.
+            return _workshop_target(parts, anchor)
+        # A site page: docs/<lang>/..., where workshops appear under workshops/<folder>/.
+        if len(parts) >= 2 and parts[0] == "workshops":
+            return _workshop_target(parts[1:], anchor)
+        return Target(part=resolved.as_posix(), anchor=anchor)
+
+    def _image(self, raw: str, path: Path) -> Path | None:
+        """The picture's file: in the language's folder if translated, else the English one."""
+        if EXTERNAL.match(raw) or ":" in raw or raw.startswith(("/", "\\")):
+            return None
+        lang_root = self._language_root(path)
+        relative = _normalise(PurePosixPath(path.relative_to(lang_root).parent.as_posix()) / raw)
+        if relative is None:
+            return None
+        english_root = lang_root.parent / self.source
+        for candidate in (lang_root / relative, english_root / relative):
+            if candidate.is_file() and not candidate.is_symlink():
+                return candidate
+        return None
+
+    def _language_root(self, path: Path) -> Path:
+        relative = path.relative_to(self.root)
+        return self.root / relative.parts[0] / relative.parts[1]
+
+    def _part_of(self, path: Path) -> str:
+        return PART_FILES.get(path.name, "exercises")
+
+    def _page_path(self, path: Path) -> str:
+        return path.relative_to(self._language_root(path)).as_posix()
+
+    # --- site pages and interface strings -------------------------------------------
+
+    def _pages(self, code: str, english: Language | None) -> list[Page]:
+        base = self.root / "docs" / code
+        found = {}
+        if base.is_dir():
+            for path in sorted(base.rglob("*.md")):
+                page = self._page(path, base, code)
+                if page:
+                    found[page.path] = page
+        if english is None:
+            return list(found.values())
+        originals = {p.path: p for p in english.pages}
+        for name, page in found.items():
+            if name not in originals:
+                self.problems.add(page.origin.path, None, f'there is no English page "{name}" to translate',
+                                  did_you_mean(name, originals) or "use the English file name")
+        return [found.get(name, page) for name, page in originals.items()]
+
+    def _page(self, path: Path, base: Path, code: str) -> Page | None:
+        text = read_text(path, self.problems)
+        if text is None:
+            return None
+        front, front_line, body, body_line = markdown.split_front_matter(text)
+        meta = {}
+        if front is not None and front.strip():
+            loaded = _read_yaml(path, self.problems, front, front_line)
+            meta = loaded[0] if loaded else {}
+        title = next((t for _, level, t, _, _ in markdown.headings(body.split("\n"), body_line) if level == 1), None)
+        if title is None:
+            self.problems.add(path, body_line, "the page has no title", 'start the page with its title as "# Title"')
+            return None
+        links, images = self._links(body, body_line, path, None)
+        return Page(path.relative_to(base).as_posix(), Origin(path, code), title, body, meta, body_line, links, images)
+
+    def _strings(self, code: str, english: Language | None) -> tuple[dict[str, str], set[str]]:
+        path = self.root / "docs" / code / STRINGS_FILE
+        own: dict[str, str] = {}
+        if path.is_file():
+            loaded = _read_yaml(path, self.problems)
+            if loaded:
+                data, lines = loaded
+                for key, value in data.items():
+                    if not isinstance(value, str) or not value.strip():
+                        self.problems.add(path, lines.line((key,)), f'"{key}" must be a piece of text', 'write it as key: "text"')
+                    elif english is not None and key not in english.strings:
+                        self.problems.warn(path, lines.line((key,)), f'unknown interface string "{key}"',
+                                           did_you_mean(key, english.strings) or "remove it")
+                    else:
+                        own[key] = value
+        elif english is None:
+            self.problems.add(path, None, "the interface strings of the source language are missing",
+                              f"create docs/{code}/{STRINGS_FILE}")
+        if english is None:
+            return own, set(own)
+        return {**english.strings, **own}, set(own)
+
+
+def _workshop_target(parts: tuple[str, ...], anchor: str | None) -> Target | None:
+    if len(parts) == 1 and WORKSHOP_FOLDER.match(parts[0]):
+        return Target(parts[0], "overview", anchor)
+    if len(parts) == 2 and WORKSHOP_FOLDER.match(parts[0]):
+        name = parts[1]
+        if name in PART_FILES:
+            return Target(parts[0], PART_FILES[name], anchor)
+        if name == "index.md":
+            return Target(parts[0], "overview", anchor)
+        if name in ("exercises.md", "handout.md"):
+            return Target(parts[0], name[:-3], anchor)
+    if len(parts) == 3 and WORKSHOP_FOLDER.match(parts[0]) and parts[1] == "exercises":
+        match = EXERCISE_FILE.match(parts[2])
+        if match:
+            return Target(parts[0], "exercises", match.group(2))
+    # Not a page of a workshop: the validator names what is wrong with it.
+    return Target(parts[0] if parts else "", "/".join(parts[1:]) or "overview", anchor)
+
+
+def _normalise(path: PurePosixPath) -> PurePosixPath | None:
+    """Resolve "." and ".." without touching the disk; None if the path leaves its root."""
+    parts: list[str] = []
+    for part in path.parts:
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        else:
+            parts.append(part)
+    return PurePosixPath(*parts) if parts else None
+
+
+def _leading_blank_lines(lines: list[str]) -> int:
+    count = 0
+    for line in lines:
+        if line.strip():
+            break
+        count += 1
+    return count
+
+
+def _suggest_id(title: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    return slug[:40].strip("-") or "section-id"

@@ -1,0 +1,43 @@
+"""Reading source files as text, forgiving what is merely unusual (BOM, CRLF) and
+reporting what cannot be read."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from teachforward.problems import Problems
+
+# C0 control characters other than tab, newline and carriage return are invisible in an
+# editor, and python-pptx refuses them: report them instead of publishing them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_BYTES = 2_000_000
+
+
+def read_text(path: Path, problems: Problems) -> str | None:
+    """The file's text with LF line endings, or None after reporting why it can't be used."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        problems.add(path, None, f"cannot read the file ({error.strerror})",
+                     "check that the file exists and is readable")
+        return None
+    if len(data) > MAX_BYTES:
+        problems.add(path, None, f"the file is {len(data) // 1000} kB, more than the {MAX_BYTES // 1000} kB allowed",
+                     "split the text into several sections or files")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        problems.add(path, line, "the file is not UTF-8 text",
+                     "save it again as UTF-8 (in most editors: File > Save with encoding > UTF-8)")
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = False
+    for number, line in enumerate(text.split("\n"), 1):
+        match = _CONTROL.search(line)
+        if match:
+            problems.add(path, number, f"invisible control character U+{ord(match.group()):04X} in the text",
+                         "delete it and retype the surrounding words")
+            bad = True
+    return None if bad else text

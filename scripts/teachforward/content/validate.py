@@ -1,0 +1,178 @@
+"""Checks that need more than one file: sums, ids, links and pictures.
+
+Every problem is added to the same list as the loader's, so a single run reports them all.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from teachforward.content.model import Course, Image, Language, Link, Workshop
+from teachforward.problems import Problems, did_you_mean
+
+OVERVIEW_ANCHORS = {"objectives", "agenda", "key-terms", "further-reading"}
+WORKSHOP_PARTS = {"overview", "notes", "guide", "exercises", "handout"}
+
+
+def validate(course: Course, problems: Problems) -> None:
+    for language in course.languages:
+        for workshop in language.workshops:
+            _check_workshop(course, workshop, problems)
+            _check_links(course, language, workshop, problems)
+        _check_key_terms(language, problems)
+        _check_pages(course, language, problems)
+
+
+def _check_workshop(course: Course, workshop: Workshop, problems: Problems) -> None:
+    facts, path = workshop.facts, workshop.facts_origin.path
+    low, high = course.settings.duration.min, course.settings.duration.max
+    if not low <= facts.duration <= high:
+        problems.add(path, workshop.line_of("duration"),
+                     f"the duration is {facts.duration} minutes, outside the {low}–{high} minutes a workshop may last",
+                     f"plan the workshop for {low} to {high} minutes, or split it in two")
+    total = sum(item.minutes for item in facts.agenda)
+    if total != facts.duration:
+        difference = facts.duration - total
+        problems.add(path, workshop.line_of("agenda"),
+                     f"the agenda adds up to {total} minutes but the duration is {facts.duration}",
+                     f"{'add' if difference > 0 else 'remove'} {abs(difference)} minutes in the agenda, or change the duration")
+    ids = workshop.ids()
+    exercises = {e.id: e for e in workshop.exercises}
+    for index, item in enumerate(facts.agenda):
+        if item.ref is None:
+            continue
+        line = workshop.line_of("agenda", index, "ref")
+        if item.ref not in ids:
+            problems.add(path, line, f'the agenda refers to "{item.ref}", which is neither a section nor an exercise',
+                         did_you_mean(item.ref, ids) or "use the id of a section of notes.md or guide.md, or an exercise's file name without its number")
+        elif item.ref in exercises and exercises[item.ref].minutes != item.minutes:
+            problems.warn(path, line, f'the agenda gives "{item.ref}" {item.minutes} minutes, the exercise itself says {exercises[item.ref].minutes}',
+                          "make the two numbers agree")
+    seen: dict[str, tuple[Path, int]] = {}
+    for document in (workshop.notes, workshop.guide):
+        if document is None:
+            continue
+        for section in document.sections:
+            _claim(seen, section.id, document.origin.path, section.line, problems)
+    for exercise in workshop.exercises:
+        _claim(seen, exercise.id, exercise.origin.path, 1, problems)
+
+
+def _claim(seen: dict, id_: str, path: Path, line: int, problems: Problems) -> None:
+    if id_ in seen:
+        first_path, first_line = seen[id_]
+        problems.add(path, line, f'the id "{id_}" is already used in {problems.show(first_path)}:{first_line}',
+                     "give each section and exercise of a workshop its own id")
+    else:
+        seen[id_] = (path, line)
+
+
+def _check_key_terms(language: Language, problems: Problems) -> None:
+    seen: dict[str, tuple[Workshop, int]] = {}
+    for workshop in language.workshops:
+        for index, term in enumerate(workshop.facts.key_terms):
+            line = workshop.line_of("key_terms", index, "id")
+            if term.id in seen:
+                other, other_line = seen[term.id]
+                problems.add(workshop.facts_origin.path, line,
+                             f'the key term id "{term.id}" is already used in {problems.show(other.facts_origin.path)}:{other_line}',
+                             "each key term appears once in the glossary: define it in one workshop only, or choose another id")
+            else:
+                seen[term.id] = (workshop, line)
+
+
+def _check_links(course: Course, language: Language, workshop: Workshop, problems: Problems) -> None:
+    documents = [d for d in (workshop.notes, workshop.guide) if d]
+    for document in documents:
+        _check_items(course, language, document.origin.path, document.links, document.images, problems)
+        for section in document.sections:
+            _check_items(course, language, document.origin.path, section.links, section.images, problems)
+    for exercise in workshop.exercises:
+        for part in exercise.parts:
+            _check_items(course, language, exercise.origin.path, part.links, part.images, problems)
+
+
+def _check_pages(course: Course, language: Language, problems: Problems) -> None:
+    for page in language.pages:
+        _check_items(course, language, page.origin.path, page.links, page.images, problems)
+
+
+def _check_items(course: Course, language: Language, path: Path, links: tuple[Link, ...],
+                 images: tuple[Image, ...], problems: Problems) -> None:
+    for link in links:
+        message = _link_problem(course, language, link)
+        if message:
+            problems.add(path, link.line, message[0], message[1])
+    for image in images:
+        if image.path is None:
+            problems.add(path, image.line, f'the picture "{image.raw}" was not found',
+                         "put the file in the images/ folder beside this file and write its path as images/name.svg")
+            continue
+        if not image.alt.strip():
+            problems.add(path, image.line, f'the picture "{image.raw}" has no description',
+                         "write a sentence describing it between the square brackets: ![description](images/name.svg)")
+        kind = _image_kind(image.path)
+        if kind is None:
+            problems.add(path, image.line, f'"{image.raw}" is not a picture this site can show',
+                         "use an SVG, PNG, JPEG, GIF or WebP file")
+        elif kind != image.path.suffix.lower().lstrip(".").replace("jpeg", "jpg"):
+            problems.add(path, image.line, f'"{image.raw}" does not contain a {image.path.suffix} picture',
+                         f"the file holds {kind.upper()} data: save it again in the right format, or rename it")
+
+
+def _link_problem(course: Course, language: Language, link: Link) -> tuple[str, str] | None:
+    target = link.target
+    if target is None:
+        return (f'the link "{link.raw}" cannot be used',
+                "link to a web page with https://..., or to another course file with a relative path such as ../02-data-lifecycle/notes.md")
+    if target.url:
+        return None
+    if target.workshop is not None:
+        workshops = {w.folder: w for w in language.workshops}
+        workshop = workshops.get(target.workshop)
+        if workshop is None:
+            return (f'the link "{link.raw}" points to a workshop that does not exist',
+                    did_you_mean(target.workshop, workshops) or "check the folder name")
+        if target.part not in WORKSHOP_PARTS:
+            return (f'the link "{link.raw}" points to a file that does not exist',
+                    "link to notes.md, guide.md, workshop.yaml or a file in exercises/")
+        if target.anchor is None:
+            return None
+        anchors = _anchors(workshop, target.part)
+        if target.anchor not in anchors:
+            return (f'the link "{link.raw}" points to "#{target.anchor}", which does not exist there',
+                    did_you_mean(target.anchor, anchors) or "use the id of a section: the part in curly brackets after its heading")
+        return None
+    pages = {p.path for p in language.pages} | {f"{name}.md" for name in course.settings.pages if not name.endswith(".md")}
+    if target.part not in pages:
+        return (f'the link "{link.raw}" points to a page that does not exist',
+                did_you_mean(target.part or "", pages) or "check the file name")
+    return None
+
+
+def _anchors(workshop: Workshop, part: str) -> set[str]:
+    if part == "overview":
+        return OVERVIEW_ANCHORS
+    if part in ("exercises", "handout"):
+        return {e.id for e in workshop.exercises}
+    document = workshop.notes if part == "notes" else workshop.guide
+    return {s.id for s in document.sections} if document else set()
+
+
+def _image_kind(path: Path) -> str | None:
+    try:
+        head = path.read_bytes()[:512]
+    except OSError:
+        return None
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    if text.startswith((b"<svg", b"<?xml")) and b"<svg" in path.read_bytes()[:4096]:
+        return "svg"
+    return None
