@@ -27,7 +27,8 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
     course, problems = load_and_check(root)
     report(problems.sorted(), out_stream)
     if course is None or problems.errors:
-        print(f"\n{len(problems.errors)} problem(s) to fix; {out} was left as it was.", file=out_stream)
+        errors = sum(p.severity == "error" for p in problems.sorted())
+        print(f"\n{errors} problem(s) to fix; {out} was left as it was.", file=out_stream)
         return 1
     work = root / "build"
     staging = work / "site-new"

@@ -51,7 +51,8 @@ def check(root: Path) -> int:
     course, problems = load_and_check(root)
     items = problems.sorted()
     report(items, sys.stdout)
-    errors, warnings = len(problems.errors), len(problems.warnings)
+    errors = sum(p.severity == "error" for p in items)
+    warnings = len(items) - errors
     if errors:
         print(f"\n{errors} error(s), {warnings} warning(s). Fix the errors, then run the check again.")
         return 1

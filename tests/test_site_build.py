@@ -1,0 +1,119 @@
+"""End to end: build real sites (the fixture course, then the real course) and read the output."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from teachforward.build import build
+from conftest import REPO
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def built(tree, tmp_path):
+    out = tmp_path / "site"
+    assert build(tree.root, out, jobs=2) == 0
+    return out
+
+
+def search_index(site: Path, lang: str) -> dict:
+    return json.loads((site / lang / "search" / "search_index.json").read_text(encoding="utf-8"))
+
+
+def test_each_language_has_its_own_search_index(built):
+    english, french = search_index(built, "en"), search_index(built, "fr")
+    assert english["config"]["lang"] == ["en"] and french["config"]["lang"] == ["fr"]
+    def hits(index, word):
+        return [d["location"] for d in index["docs"] if word in d["text"]]
+    # "ornithorynque" is written only in the French overview: English search must not find it.
+    assert hits(french, "ornithorynque") and not hits(english, "ornithorynque")
+    assert not any(d["location"].startswith(("../", "/")) for d in french["docs"])
+
+
+def test_fallback_page_has_notice_in_the_visitor_language(built):
+    page = (built / "fr" / "workshops" / "01-basics" / "notes" / "index.html").read_text(encoding="utf-8")
+    assert "Pas encore traduit" in page and "pas encore été traduite en Français" in page
+    assert 'href="../../../writing-and-translating/"' in page
+    translated = (built / "fr" / "workshops" / "01-basics" / "index.html").read_text(encoding="utf-8")
+    assert "Pas encore traduit" not in translated and "Les bases" in translated
+
+
+def test_language_selector_stays_on_the_page(built):
+    page = (built / "fr" / "workshops" / "01-basics" / "notes" / "index.html").read_text(encoding="utf-8")
+    links = dict(re.findall(r'<a href="([^"]+)" hreflang="([a-z-]+)"', page)[i][::-1] for i in range(2))
+    assert links["en"] == "../../../../en/workshops/01-basics/notes/"
+    assert links["fr"] == "../../../../fr/workshops/01-basics/notes/"
+    assert (built / "fr" / "workshops" / "01-basics" / "notes" / links["en"] / "index.html").resolve().is_file()
+    assert '<html lang="fr"' in page and 'rel="alternate"' not in page
+
+
+def test_workshop_prose_is_never_a_template(built):
+    page = (built / "en" / "workshops" / "01-basics" / "notes" / "index.html").read_text(encoding="utf-8")
+    assert "{{ config.site_name }}" in page and "{% raw %}" in page
+
+
+def test_macros_fill_hand_written_pages(built):
+    home = (built / "en" / "index.html").read_text(encoding="utf-8")
+    assert "Basics: data at work" in home and "90 minutes" in home
+    glossary = (built / "fr" / "glossary" / "index.html").read_text(encoding="utf-8")
+    assert "Données" in glossary and "Atelier 1" in glossary
+
+
+def test_agenda_is_a_table_with_running_clock(built):
+    page = (built / "en" / "workshops" / "01-basics" / "index.html").read_text(encoding="utf-8")
+    table = page[page.index("<table>"): page.index("</table>")]
+    assert "<th" in table and "Start" in table
+    assert [c for c in re.findall(r"<td[^>]*>(\d+:\d\d)</td>", table)] == ["0:00", "0:30", "1:00", "1:30"]
+
+
+def test_responses_folded_on_exercises_and_absent_from_handout(built):
+    exercises = (built / "en" / "workshops" / "01-basics" / "exercises" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"<details class=\"tip\">\s*<summary>Possible responses</summary>", exercises)
+    assert "secret-answer-text" in exercises
+    handout = (built / "en" / "workshops" / "01-basics" / "handout" / "index.html").read_text(encoding="utf-8")
+    assert "A council introduces a scheduling app" in handout and "secret-answer-text" not in handout
+
+
+def test_links_between_sources_point_at_generated_pages(built):
+    page = (built / "en" / "workshops" / "01-basics" / "notes" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../exercises/#rota"' in page and 'href="#wrap-up"' in page
+    assert (built / "en" / "workshops" / "01-basics" / "images" / "recipe.svg").is_file()
+
+
+def test_landing_page_lists_languages_with_relative_links(built):
+    landing = (built / "index.html").read_text(encoding="utf-8")
+    assert 'href="en/"' in landing and 'href="fr/"' in landing and "Français" in landing
+
+
+def test_no_external_requests_in_pages(built):
+    for html in built.rglob("*.html"):
+        text = html.read_text(encoding="utf-8")
+        assert not re.search(r'<(?:script|link|img)[^>]+(?:src|href)="(?:https?:)?//', text), html
+
+
+def test_failed_build_leaves_site_as_it_was(tree, tmp_path):
+    out = tmp_path / "site"
+    assert build(tree.root, out) == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    tree.replace("workshops/en/01-basics/workshop.yaml", "duration: 90", "duration: 91")
+    assert build(tree.root, out) == 1
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_real_course_builds(tmp_path):
+    out = tmp_path / "site"
+    assert build(REPO, out, jobs=2) == 0
+    languages = sorted(p.name for p in out.iterdir() if p.is_dir())
+    assert "en" in languages and "fr" in languages
+    for lang in languages:
+        index = search_index(out, lang)
+        assert index["config"]["lang"][0] == lang.split("-")[0] or lang not in ("en", "fr", "es", "pt", "ar")
+        assert (out / lang / "workshops" / "01-fundamentals" / "notes" / "index.html").is_file()
+    french_notes = (out / "fr" / "workshops" / "01-fundamentals" / "notes" / "index.html").read_text(encoding="utf-8")
+    english_notes = (out / "en" / "workshops" / "01-fundamentals" / "notes" / "index.html").read_text(encoding="utf-8")
+    assert ("admonition warning" in french_notes) or ("admonition warning" not in english_notes)
