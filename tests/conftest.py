@@ -42,4 +42,6 @@ def tree(tmp_path: Path) -> Tree:
     text = (root / "mkdocs.yml").read_text(encoding="utf-8")
     theme = REPO / "scripts" / "teachforward" / "site" / "theme"
     (root / "mkdocs.yml").write_text(text.replace("../../../scripts/teachforward/site/theme", str(theme)), encoding="utf-8")
+    # Interface strings grow with the generator: use the real English ones.
+    shutil.copyfile(REPO / "docs" / "en" / "strings.yaml", root / "docs" / "en" / "strings.yaml")
     return Tree(root)

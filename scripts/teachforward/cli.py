@@ -28,6 +28,19 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="build, serve on http://127.0.0.1:8000/ and rebuild when sources change")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--out", type=Path, default=Path("site"))
+    decks = commands.add_parser("decks", help="write the slide decks of every language into build/decks/")
+    i18n = commands.add_parser("i18n", help="translation tools: add, status, mark-current")
+    i18n_commands = i18n.add_subparsers(dest="i18n_command", required=True)
+    add = i18n_commands.add_parser("add", help="start a language: create its folders (never overwrites)")
+    add.add_argument("lang", help="a BCP 47 language code, e.g. de, pt-BR, ar")
+    status = i18n_commands.add_parser("status", help="what is translated, outdated or missing, per language")
+    status.add_argument("langs", nargs="*", help="languages (default: all)")
+    status.add_argument("--format", choices=("text", "json"), default="text")
+    status.add_argument("--fail-under", type=float, default=None, metavar="PCT",
+                        help="exit 1 if a language has less than PCT%% of its words translated and current")
+    mark = i18n_commands.add_parser("mark-current", help="record that a translated file matches the current English")
+    mark.add_argument("lang")
+    mark.add_argument("files", nargs="+", type=Path)
     args = parser.parse_args(argv)
     root = (args.root or find_root(Path.cwd())).resolve()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -37,6 +50,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             from teachforward.build import build as run_build
             return run_build(root, _under(root, args.out), jobs=args.jobs, with_decks=not args.no_decks)
+        if args.command == "decks":
+            return decks(root)
+        if args.command == "i18n":
+            from teachforward import i18n as tools
+            if args.i18n_command == "add":
+                return tools.add_language(root, args.lang)
+            if args.i18n_command == "status":
+                return tools.status(root, args.langs, args.format, args.fail_under)
+            return max(tools.mark_current(root, args.lang, file) for file in args.files)
         if args.command == "serve":
             from teachforward.serve import serve as run_serve
             return run_serve(root, _under(root, args.out), args.port)
@@ -59,6 +81,21 @@ def check(root: Path) -> int:
     summary = ", ".join(f"{l.code}: {len(l.workshops)} workshops" for l in course.languages)
     print(f"All sources are valid ({summary}){f'; {warnings} warning(s)' if warnings else ''}.")
     return 0
+
+
+def decks(root: Path) -> int:
+    from teachforward.build import load_and_check
+    from teachforward.decks import render_decks
+    course, problems = load_and_check(root)
+    if course is None or problems.errors:
+        report(problems.sorted(), sys.stdout)
+        print("\nFix the errors above first (teachforward check).")
+        return 1
+    downloads, files = render_decks(course, root / "build" / "decks", problems)
+    report(problems.sorted(), sys.stdout)
+    for key, path in sorted(files.items()):
+        print(f"{key}: {path.relative_to(root)}")
+    return 1 if problems.errors else 0
 
 
 def _under(root: Path, path: Path) -> Path:

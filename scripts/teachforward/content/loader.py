@@ -261,7 +261,8 @@ class _Loader:
         low, high = group.groups()
         size = f"{low}–{high}" if high else low
         return Exercise(id_, number, Origin(path, code), title, size, settings.minutes,
-                        parts["scenario"], parts["task"], parts.get("questions"), parts["responses"])
+                        parts["scenario"], parts["task"], parts.get("questions"), parts["responses"],
+                        dict(settings.translated_from))
 
     # --- Markdown documents ---------------------------------------------------------
 
@@ -271,7 +272,8 @@ class _Loader:
         text = read_text(path, self.problems)
         if text is None:
             return None
-        front, _, body, body_line = markdown.split_front_matter(text)
+        front, front_line, body, body_line = markdown.split_front_matter(text)
+        recorded = self._translated_from(path, front, front_line)
         intro, raw_sections = markdown.split_sections(body, body_line, level=2)
         for _, level, heading, _, line in markdown.headings(intro, body_line):
             if level == 1:
@@ -283,7 +285,7 @@ class _Loader:
                               'start each section with a heading such as "## What counts as data? {#what-is-data}"')
         intro_text = markdown.strip_blank_edges(intro)
         links, images = self._links(intro_text, body_line + _leading_blank_lines(intro), path, folder)
-        return Document(Origin(path, code), intro_text, tuple(sections), links, images)
+        return Document(Origin(path, code), intro_text, tuple(sections), links, images, recorded)
 
     def _section(self, raw: markdown.RawSection, path: Path, folder: str, key_points: bool) -> Section | None:
         if raw.level != 2:
@@ -312,6 +314,25 @@ class _Loader:
         links, images = self._links(body, first, path, folder)
         point_links, point_images = self._links("\n".join(points), raw.first_body_line, path, folder)
         return Section(raw.id, raw.title, raw.line, tuple(points), body, links + point_links, images + point_images)
+
+    def _translated_from(self, path: Path, front: str | None, front_line: int) -> dict:
+        """The record of which English a translated Markdown file matches (its only setting)."""
+        if front is None or not front.strip():
+            return {}
+        loaded = _read_yaml(path, self.problems, front, front_line)
+        if loaded is None:
+            return {}
+        data, lines = loaded
+        for key in data:
+            if key != "translated_from":
+                self.problems.add(path, lines.line((key,)), f'unknown setting "{key}" at the top of the file',
+                                  "only translated_from (written by teachforward i18n mark-current) belongs here")
+        recorded = data.get("translated_from") or {}
+        if not isinstance(recorded, dict) or not all(isinstance(v, str) for v in recorded.values()):
+            self.problems.add(path, lines.line(("translated_from",)), "translated_from is damaged",
+                              "delete the translated_from block and run teachforward i18n mark-current again")
+            return {}
+        return {str(k): v for k, v in recorded.items()}
 
     # --- links and pictures ---------------------------------------------------------
 

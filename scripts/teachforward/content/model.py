@@ -56,11 +56,14 @@ class WorkshopFile(_Schema):
     agenda: list[AgendaItem] = Field(min_length=1)
     key_terms: list[KeyTerm] = []
     further_reading: list[Reading] = []
+    # Written by `teachforward i18n mark-current` in a translation: which English it matches.
+    translated_from: dict[str, str] = {}
 
 
 class ExerciseFrontMatter(_Schema):
     group_size: int | str
     minutes: int = Field(gt=0, le=240)
+    translated_from: dict[str, str] = {}
 
 
 class Range(_Schema):
@@ -131,6 +134,7 @@ class Document:
     sections: tuple[Section, ...]
     links: tuple[Link, ...] = ()
     images: tuple[Image, ...] = ()
+    translated_from: dict = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,7 @@ class Exercise:
     task: Section
     questions: Section | None
     responses: Section
+    translated_from: dict = field(default_factory=dict, compare=False)
 
     @property
     def parts(self) -> tuple[Section, ...]:
