@@ -50,10 +50,14 @@ class Problems:
 
     def show(self, path: Path | str) -> str:
         path = Path(path)
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return path.as_posix()
+        root = self.root.resolve()
+        # The path as written (a link is named, not where it leads), then with links followed.
+        for candidate in (Path(os.path.abspath(path)), path.resolve()):
+            try:
+                return candidate.relative_to(root).as_posix()
+            except ValueError:
+                continue
+        return path.as_posix()
 
     @property
     def errors(self) -> list[Problem]:

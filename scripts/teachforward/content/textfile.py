@@ -11,18 +11,33 @@ from teachforward.problems import Problems
 # editor, and python-pptx refuses them: report them instead of publishing them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_BYTES = 2_000_000
+MAX_LINE = 10_000          # characters; a longer line is a pasting accident, not a paragraph
+
+
+def outside_root(path: Path, root: Path) -> bool:
+    """True when `path`, once every link is followed, is not inside the repository `root`."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return True
+    return False
 
 
 def read_text(path: Path, problems: Problems) -> str | None:
     """The file's text with LF line endings, or None after reporting why it can't be used."""
+    if outside_root(path, problems.root):
+        problems.add(path, None, "this file is outside the repository (a link leads there), which is not allowed",
+                     "copy the file into the repository instead of linking to it")
+        return None
     try:
-        data = path.read_bytes()
+        size = path.stat().st_size
+        data = path.read_bytes() if size <= MAX_BYTES else b""   # a huge file is not read at all
     except OSError as error:
-        problems.add(path, None, f"cannot read the file ({error.strerror})",
+        problems.add(path, None, f"cannot read the file ({error.strerror or error})",
                      "check that the file exists and is readable")
         return None
-    if len(data) > MAX_BYTES:
-        problems.add(path, None, f"the file is {len(data) // 1000} kB, more than the {MAX_BYTES // 1000} kB allowed",
+    if size > MAX_BYTES or len(data) > MAX_BYTES:
+        problems.add(path, None, f"the file is {max(size, len(data)) // 1000} kB, more than the {MAX_BYTES // 1000} kB allowed",
                      "split the text into several sections or files")
         return None
     try:
@@ -39,5 +54,9 @@ def read_text(path: Path, problems: Problems) -> str | None:
         if match:
             problems.add(path, number, f"invisible control character U+{ord(match.group()):04X} in the text",
                          "delete it and retype the surrounding words")
+            bad = True
+        if len(line) > MAX_LINE:
+            problems.add(path, number, f"this line is {len(line)} characters long, more than the {MAX_LINE} allowed",
+                         "break it into paragraphs; if it was pasted by accident, delete it")
             bad = True
     return None if bad else text

@@ -10,6 +10,46 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from teachforward.problems import Problems
 
 Path_ = tuple  # a path into the data, e.g. ("agenda", 2, "minutes")
+MAX_DEPTH = 40     # lists inside lists: our files need 4 levels at most
+MAX_NODES = 100_000
+
+
+class _RefusedYAML(yaml.YAMLError):
+    """Something a safe YAML parser accepts but our sources must not use."""
+
+    def __init__(self, message: str, hint: str, line: int | None):
+        super().__init__(message)
+        self.message, self.hint, self.line = message, hint, line
+
+
+class _GuardedLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases (so no "billion laughs" expansion or self-reference)
+    and nesting deeper than any course file needs (so no recursion overflow)."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+        self._nodes = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise _RefusedYAML("YAML aliases (*name) are not allowed in course files",
+                               "write the value out in full instead of referring to an anchor (&name)",
+                               mark.line)
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            mark = self.peek_event().start_mark
+            raise _RefusedYAML(f"the file has more than {MAX_NODES} values", "split it up or shorten it", mark.line)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise _RefusedYAML(f"the values are nested more than {MAX_DEPTH} levels deep",
+                                   "check the indentation and the brackets", mark.line)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 class LineMap(dict):
@@ -32,7 +72,10 @@ def parse_yaml(text: str, source, problems: Problems, first_line: int = 1) -> tu
                              "YAML needs spaces for indentation: replace the tab with spaces")
                 return None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
+    except _RefusedYAML as error:
+        problems.add(source, error.line + first_line if error.line is not None else None, error.message, error.hint)
+        return None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + first_line if mark else None
@@ -47,10 +90,35 @@ def parse_yaml(text: str, source, problems: Problems, first_line: int = 1) -> tu
     constructor = yaml.SafeLoader("")
     try:
         data = _convert(node, (), lines, constructor, source, problems, first_line)
-    except yaml.YAMLError as error:
-        problems.add(source, first_line, f"this is not valid YAML: {error}", "check the value's spelling")
+    except _ValueError as error:
+        problems.add(source, error.line, f"this value cannot be read ({error.message})",
+                     "check the value's spelling, and remove any YAML tag (a word starting with !) before it")
         return None
     return data, lines
+
+
+def _compose(text: str):
+    loader = _GuardedLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+class _ValueError(Exception):
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.message, self.line = message, line
+
+
+def _construct(constructor, node, first_line: int):
+    """One scalar's value, with any error (unknown tag, a number too long to read) made readable."""
+    try:
+        return constructor.construct_object(node)
+    except Exception as error:   # PyYAML raises more than YAMLError on odd tags, e.g. "!!timestamp x"
+        what = getattr(error, "problem", None) or str(error)
+        return_line = node.start_mark.line + first_line
+        raise _ValueError(what, return_line) from None
 
 
 def _convert(node, path, lines, constructor, source, problems, first_line):
@@ -61,7 +129,7 @@ def _convert(node, path, lines, constructor, source, problems, first_line):
             if not isinstance(key_node, ScalarNode):
                 problems.add(source, key_node.start_mark.line + first_line, "a field name must be plain text")
                 continue
-            key = constructor.construct_object(key_node)
+            key = _construct(constructor, key_node, first_line)
             if key == "<<":
                 problems.add(source, key_node.start_mark.line + first_line, "YAML merge keys (<<) are not supported",
                              "write the fields out")
@@ -76,7 +144,7 @@ def _convert(node, path, lines, constructor, source, problems, first_line):
     if isinstance(node, SequenceNode):
         return [_convert(item, path + (index,), lines, constructor, source, problems, first_line)
                 for index, item in enumerate(node.value)]
-    value = constructor.construct_object(node)
+    value = _construct(constructor, node, first_line)
     # Dates and timestamps have no place in our sources; keep what the author typed.
     if not isinstance(value, (str, int, float, bool, type(None))):
         value = node.value

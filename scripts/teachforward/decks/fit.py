@@ -1,0 +1,199 @@
+"""How much text fits in a box: an estimate of line breaks from the font size and the box size,
+used to split a long section or exercise over several slides (never to shrink text).
+
+Widths are Noto Sans advances (1/1000 em), which are wider than Arial's: text measured here
+fits with either font. The estimate depends on no installed font, so every machine splits the
+same way.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from teachforward.decks.text import Para
+
+_REGULAR = [int(w) for w in (
+    "260 269 408 646 572 831 732 225 300 300 551 572 268 322 268 372 572 572 572 572 572 572 572 572 572 572 "
+    "268 268 572 572 572 434 899 639 650 632 730 556 519 728 741 339 273 619 524 907 760 781 605 781 622 549 "
+    "556 731 600 930 586 566 572 329 372 329 572 444 281 561 615 480 615 564 344 615 618 258 258 534 258 935 "
+    "618 605 615 615 413 479 361 618 508 786 529 510 470 380 551 380 572").split()]
+_BOLD = [int(w) for w in (
+    "260 286 472 646 572 901 750 266 339 339 545 572 285 322 285 413 572 572 572 572 572 572 572 572 572 572 "
+    "285 285 572 572 572 477 897 690 672 637 740 560 549 724 765 389 331 664 565 943 813 796 628 796 660 551 "
+    "579 756 650 967 667 624 579 331 413 331 572 411 362 604 633 514 633 591 387 633 657 305 305 620 305 982 "
+    "657 619 633 633 454 497 434 657 569 856 578 569 488 394 551 394 572").split()]
+SAFETY = 1.05                # widths are rounded up by this much
+LINE_HEIGHT = 1.37           # Noto Sans: ascent + descent = 1.362 em (Arial: 1.15)
+ARABIC_LINE_HEIGHT = 1.75    # Arabic fonts are taller
+FILL = 0.96                  # use at most this much of a box's height
+PT_PER_EMU = 1 / 12700
+ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+TOKEN = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+\s*|\s+")
+
+
+@lru_cache(maxsize=4096)
+def _char_width(char: str, bold: bool) -> int:
+    code = ord(char)
+    table = _BOLD if bold else _REGULAR
+    if 32 <= code < 127:
+        return table[code - 32]
+    if code == 0xa0:
+        return table[0]
+    base = unicodedata.normalize("NFD", char)[0]
+    if base != char and 32 <= ord(base) < 127:
+        return table[ord(base) - 32]
+    if ARABIC.match(char):
+        return 520
+    if 0x0590 <= code <= 0x05ff:
+        return 600
+    if unicodedata.east_asian_width(char) in ("W", "F"):
+        return 1000
+    if unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 640
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """Estimated width of `text` in points at `size` points."""
+    return sum(_char_width(c, bold) for c in text) * size * SAFETY / 1000
+
+
+def count_lines(text: str, width: float, size: float, bold: bool = False) -> int:
+    """Lines that `text` takes when wrapped at word boundaries in `width` points."""
+    if width <= 0:
+        return 10 ** 6
+    lines, used = 1, 0.0
+    for token in TOKEN.findall(text):
+        word = token.rstrip()
+        advance = text_width(token, size, bold)
+        visible = text_width(word, size, bold)
+        if used and used + visible > width:
+            lines += 1
+            used = 0.0
+            if not word:
+                continue
+        if visible > width:                       # a word longer than the line breaks anywhere
+            for char in token:
+                step = text_width(char, size, bold)
+                if used + step > width and used:
+                    lines += 1
+                    used = 0.0
+                used += step
+            continue
+        used += advance
+    return lines
+
+
+def line_height(text: str, size: float) -> float:
+    return size * (ARABIC_LINE_HEIGHT if ARABIC.search(text) else LINE_HEIGHT)
+
+
+@dataclass(frozen=True)
+class Level:
+    size: float              # points
+    margin: float            # left margin (marL), points
+    indent: float            # first-line indent, points (negative: hanging bullet)
+    space_before: float      # points
+    line_spacing: float = 1.0
+
+
+@dataclass(frozen=True)
+class Box:
+    """The inside of a placeholder, in points, with the text styles of its levels."""
+    width: float
+    height: float
+    levels: tuple[Level, ...]
+    bold: bool = False
+
+    def level(self, number: int) -> Level:
+        return self.levels[min(number, len(self.levels) - 1)]
+
+
+HEADING_SPACE = 14.0         # points before a heading inside a text box
+
+
+@dataclass(frozen=True)
+class Format:
+    """How the writer formats a paragraph, and so how the estimate measures it."""
+    size: float
+    margin: float
+    indent: float
+    space_before: float
+    line_spacing: float
+    bullet: bool
+
+
+def paragraph_format(para: Para, box: Box, index: int) -> Format:
+    level = box.level(para.level)
+    if para.style in ("bullet", "number"):
+        return Format(level.size, level.margin, level.indent, level.space_before, level.line_spacing, True)
+    first = box.level(0)
+    space = HEADING_SPACE if para.style == "heading" and index else first.space_before
+    margin = level.margin if para.level else 0.0
+    return Format(level.size, margin, 0.0, space, level.line_spacing, False)
+
+
+def paragraph_height(para: Para, box: Box, index: int = 0) -> float:
+    fmt = paragraph_format(para, box, index)
+    bold = box.bold or any(r.bold for r in para.runs) and all(r.bold for r in para.runs)
+    text = para.text
+    if para.style == "number":
+        text = f"{para.number}. {text}"
+    lines = count_lines(text, box.width - fmt.margin, fmt.size, bold)
+    return fmt.space_before + lines * line_height(text, fmt.size) * fmt.line_spacing
+
+
+def pack(paras: list[Para], box: Box) -> tuple[list[list[Para]], list[Para]]:
+    """Cut the paragraphs into pages that each fit the box. Returns the pages and the
+    paragraphs too tall for the box even alone (each then gets a page of its own)."""
+    capacity = box.height * FILL
+    pages: list[list[Para]] = []
+    too_tall: list[Para] = []
+    page: list[Para] = []
+    used = 0.0
+    index = 0
+    while index < len(paras):
+        group = [paras[index]]               # a heading travels with what follows it
+        while group[-1].keep_with_next and index + len(group) < len(paras):
+            group.append(paras[index + len(group)])
+        heights = [paragraph_height(p, box, len(page) + i) for i, p in enumerate(group)]
+        if page and used + sum(heights) > capacity:
+            pages.append(page)
+            page, used = [], 0.0
+            heights = [paragraph_height(p, box, i) for i, p in enumerate(group)]
+        if not page and sum(heights) > capacity and len(group) > 1:
+            group, heights = group[:1], heights[:1]
+        if not page and heights[0] > capacity:
+            too_tall.append(group[0])
+        page.extend(group)
+        used += sum(heights)
+        index += len(group)
+    if page:
+        pages.append(page)
+    return pages, too_tall
+
+
+def fits(paras: list[Para], box: Box) -> bool:
+    return sum(paragraph_height(p, box, i) for i, p in enumerate(paras)) <= box.height * FILL
+
+
+def title_size(text: str, box: Box, smallest: float) -> tuple[float, bool]:
+    """The largest size from the box's own down to `smallest` (in 2-point steps) at which the
+    title fits; (smallest, False) when even that is too long."""
+    level = box.level(0)
+    size = level.size
+    while True:
+        lines = count_lines(text, box.width, size, True)
+        if lines * line_height(text, size) * level.line_spacing <= box.height:
+            return size, True
+        if size - 2 < smallest:
+            return size, False
+        size -= 2
+
+
+def table_row_height(cells: list[str], widths: list[float], size: float, bold: bool = False) -> float:
+    """Height of a table row in points: the tallest cell, with the cell margins."""
+    tallest = max(count_lines(text, width - 14.4, size, bold) * line_height(text, size) for text, width in zip(cells, widths))
+    return tallest + 7.2 + 2.0
