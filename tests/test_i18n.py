@@ -94,3 +94,12 @@ def test_right_to_left_language_site(tree, tmp_path):
     assert build(tree.root, out, jobs=1, with_decks=False) == 0
     page = (out / "ar" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="ar"' in page and 'dir="rtl"' in page
+
+
+def test_recorded_fingerprints_stay_text_even_when_all_digits():
+    import yaml
+    from teachforward.i18n import write_record_markdown, write_record_yaml
+    record = {"responses": "707886368816", "task": "0e12"}
+    assert yaml.safe_load(write_record_yaml("title: x\n", record))["translated_from"] == record
+    front = write_record_markdown("## A {#a}\n", record).split("---")[1]
+    assert yaml.safe_load(front)["translated_from"] == record

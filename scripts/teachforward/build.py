@@ -2,8 +2,10 @@
 site/ only when everything succeeded, so a failed or interrupted build loses nothing."""
 from __future__ import annotations
 
+import errno
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -24,6 +26,13 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
     """Build decks and sites into out/. Returns the exit status."""
     from teachforward.site.build import SiteBuildError, build_site
 
+    refusal = unsafe_output(root, out)
+    if refusal:
+        print(f"{out}: error: {refusal}\n    hint: build into site/ (the default) or into a new, empty folder",
+              file=out_stream)
+        return 1
+    restore_interrupted_swap(out)
+    _default_source_date(root)
     course, problems = load_and_check(root)
     report(problems.sorted(), out_stream)
     if course is None or problems.errors:
@@ -38,6 +47,9 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
     downloads, deck_files = [], {}
     if with_decks:
         downloads, deck_files = _render_decks(course, work / "decks", problems, out_stream)
+        if problems.errors:
+            print(f"\nThe slide decks could not all be made; {out} was left as it was.", file=out_stream)
+            return 1
     try:
         build_site(course, work, staging, downloads, deck_files, jobs=jobs)
     except SiteBuildError as error:
@@ -61,10 +73,78 @@ def _render_decks(course: Course, deck_dir: Path, problems: Problems, out_stream
 
 
 def replace_directory(new: Path, target: Path) -> None:
-    """Swap `new` into place as `target`; the old tree is removed only once the new one is there."""
+    """Swap `new` into place as `target`; the old tree is removed only once the new one is there.
+
+    The new tree is first moved beside the target (copied if it is on another disk), so that the
+    swap itself is two renames: if the build is killed between them, the old tree is still
+    there under a hidden name and the next build puts it back (restore_interrupted_swap).
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    ready = target.with_name(f".{target.name}-new-{os.getpid()}")
+    if ready.exists():
+        shutil.rmtree(ready)
+    try:
+        os.replace(new, ready)
+    except OSError as error:
+        if error.errno != errno.EXDEV:
+            raise
+        shutil.copytree(new, ready, symlinks=True)
+        shutil.rmtree(new, ignore_errors=True)
     old = target.with_name(f".{target.name}-old-{os.getpid()}")
     if target.exists():
         os.replace(target, old)
-    os.replace(new, target)
+    os.replace(ready, target)
     if old.exists():
         shutil.rmtree(old, ignore_errors=True)
+
+
+def restore_interrupted_swap(target: Path) -> None:
+    """Put back a site that a build killed halfway through its swap had moved aside."""
+    if not target.parent.is_dir():
+        return
+    olds = sorted(target.parent.glob(f".{target.name}-old-*"), key=lambda p: p.stat().st_mtime)
+    if not target.exists() and olds:
+        os.replace(olds.pop(), target)
+    for leftover in olds + list(target.parent.glob(f".{target.name}-new-*")):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+SOURCE_FOLDERS = ("workshops", "docs", "scripts", "tests", "slides_src", ".git", "build")
+
+
+def unsafe_output(root: Path, out: Path) -> str | None:
+    """Why building into `out` could destroy something that is not a built site, or None."""
+    root, target = root.resolve(), Path(os.path.abspath(out))
+    resolved = target.resolve()
+    for candidate in {target, resolved}:
+        if candidate == root or candidate in root.parents:
+            return "the output folder would replace the repository itself"
+        for name in SOURCE_FOLDERS:
+            folder = root / name
+            if candidate == folder or folder in candidate.parents or candidate in folder.parents:
+                return f"the output folder would overwrite {name}/, which holds sources, not a built site"
+        if candidate.is_relative_to(root) and len(candidate.relative_to(root).parts) == 1 \
+                and candidate.suffix in (".yml", ".yaml", ".md", ".toml", ".txt", ".py", ".cfg", ".ini", ".json"):
+            return f"{candidate.name} is a file of the repository, not a site folder"
+    if target.is_symlink():
+        return "the output folder is a link; give the real folder instead"
+    if target.exists():
+        if not target.is_dir():
+            return "this is a file, not a folder: it would be replaced by the site"
+        entries = [e for e in target.iterdir()]
+        if entries and not (target / "index.html").is_file():
+            return "this folder is not empty and does not hold a built site, so it is not replaced"
+    return None
+
+
+def _default_source_date(root: Path) -> None:
+    """Dates in the site (sitemaps) come from the last commit, never from the clock, unless set."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return
+    try:
+        stamp = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True,
+                               text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return
+    if stamp.isdigit():
+        os.environ["SOURCE_DATE_EPOCH"] = stamp

@@ -65,7 +65,20 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nStopped. The previous site was left as it was.", file=sys.stderr)
         return 130
+    except Exception as error:  # a bug, or something no check foresaw: say so in one paragraph
+        if os.environ.get("TEACHFORWARD_DEBUG", "") not in ("", "0"):
+            raise
+        return _unexpected(error)
     return 2
+
+
+def _unexpected(error: BaseException) -> int:
+    what = f"{type(error).__name__}: {error}".strip().splitlines()[0][:300]
+    print(f"\nteachforward stopped because of an unexpected problem ({what}).\n"
+          "The previous site was left as it was.\n"
+          "Run the same command again with TEACHFORWARD_DEBUG=1 set to see the details, "
+          "and include them when you report the problem.", file=sys.stderr)
+    return 3
 
 
 def check(root: Path) -> int:
@@ -75,7 +88,7 @@ def check(root: Path) -> int:
     report(items, sys.stdout)
     errors = sum(p.severity == "error" for p in items)
     warnings = len(items) - errors
-    if errors:
+    if errors or course is None:
         print(f"\n{errors} error(s), {warnings} warning(s). Fix the errors, then run the check again.")
         return 1
     summary = ", ".join(f"{l.code}: {len(l.workshops)} workshops" for l in course.languages)

@@ -96,7 +96,7 @@ def mark_current(root: Path, code: str, file: Path, out=None) -> int:
 
 def _block(record: dict[str, str], indent: str = "") -> list[str]:
     lines = [f"{indent}{RECORD_KEY}:    # written by teachforward i18n mark-current: do not edit"]
-    lines += [f"{indent}  {key}: {value}" for key, value in record.items()]
+    lines += [f"{indent}  {key}: \"{value}\"" for key, value in record.items()]  # quoted: digits-only would read as a number
     return lines
 
 

@@ -17,7 +17,7 @@ from teachforward.content.model import (
     Language, Link, Origin, Page, Section, Target, Workshop, WorkshopFile,
 )
 from teachforward.content.schema import schema_problems
-from teachforward.content.textfile import read_text
+from teachforward.content.textfile import outside_root, read_text
 from teachforward.content.yamlfile import LineMap, parse_yaml
 from teachforward.problems import Problems, did_you_mean
 
@@ -110,6 +110,8 @@ class _Loader:
             for entry in sorted(base.iterdir()):
                 if not entry.is_dir() or entry.name.startswith((".", "_")):
                     continue
+                if self._escapes(entry):
+                    continue
                 try:
                     describe(entry.name)
                 except ValueError as error:
@@ -133,7 +135,7 @@ class _Loader:
         folders = {}
         if base.is_dir():
             for entry in sorted(base.iterdir()):
-                if entry.name.startswith("."):
+                if entry.name.startswith(".") or self._escapes(entry):
                     continue
                 if not entry.is_dir() or not WORKSHOP_FOLDER.match(entry.name):
                     self.problems.add(entry, None, f'"{entry.name}" is not a workshop folder',
@@ -194,7 +196,7 @@ class _Loader:
         found: dict[str, Exercise] = {}
         if base.is_dir():
             for path in sorted(base.iterdir()):
-                if path.name.startswith("."):
+                if path.name.startswith(".") or self._escapes(path):
                     continue
                 match = EXERCISE_FILE.match(path.name)
                 if not match or not path.is_file():
@@ -284,8 +286,10 @@ class _Loader:
             self.problems.add(path, None, "the file has no sections",
                               'start each section with a heading such as "## What counts as data? {#what-is-data}"')
         intro_text = markdown.strip_blank_edges(intro)
-        links, images = self._links(intro_text, body_line + _leading_blank_lines(intro), path, folder)
-        return Document(Origin(path, code), intro_text, tuple(sections), links, images, recorded)
+        intro_line = body_line + _leading_blank_lines(intro)
+        links, images = self._links(intro_text, intro_line, path, folder)
+        return Document(Origin(path, code), intro_text, tuple(sections), links, images, recorded,
+                        intro_line=intro_line)
 
     def _section(self, raw: markdown.RawSection, path: Path, folder: str, key_points: bool) -> Section | None:
         if raw.level != 2:
@@ -301,10 +305,12 @@ class _Loader:
                               f"use lower-case letters, digits and dashes, e.g. {{#{_suggest_id(raw.id)}}}")
             return None
         points: list[str] = []
+        point_lines: list[int] = []
         lines, offset = raw.lines, 0
         if key_points:
             found, lines, offset = markdown.take_key_points(raw.lines)
             points = [p for _, p in found]
+            point_lines = [raw.first_body_line + index for index, _ in found]
             low, high = self.settings.key_points.min, self.settings.key_points.max
             if not low <= len(points) <= high:
                 self.problems.add(path, raw.line, f'the section "{raw.title}" has {len(points)} key points; it needs {low} to {high}',
@@ -313,7 +319,8 @@ class _Loader:
         first = raw.first_body_line + offset + _leading_blank_lines(lines)
         links, images = self._links(body, first, path, folder)
         point_links, point_images = self._links("\n".join(points), raw.first_body_line, path, folder)
-        return Section(raw.id, raw.title, raw.line, tuple(points), body, links + point_links, images + point_images)
+        return Section(raw.id, raw.title, raw.line, tuple(points), body, links + point_links, images + point_images,
+                       body_line=first, point_lines=tuple(point_lines))
 
     def _translated_from(self, path: Path, front: str | None, front_line: int) -> dict:
         """The record of which English a translated Markdown file matches (its only setting)."""
@@ -378,9 +385,38 @@ class _Loader:
             return None
         english_root = lang_root.parent / self.source
         for candidate in (lang_root / relative, english_root / relative):
-            if candidate.is_file() and not candidate.is_symlink():
+            if candidate.is_file() and not candidate.is_symlink() and not outside_root(candidate, self.root):
                 return candidate
         return None
+
+    def _escapes(self, entry: Path) -> bool:
+        """Report and skip a file or folder that is a link leading outside the repository."""
+        if not outside_root(entry, self.root):
+            return False
+        self.problems.add(entry, None, "this is a link to a place outside the repository, which is not allowed",
+                          "copy the files into the repository instead of linking to them")
+        return True
+
+    def _markdown_files(self, base: Path) -> list[Path]:
+        """Every .md file under `base`, following links only while they stay inside the repository."""
+        found: list[Path] = []
+        seen: set[Path] = set()
+
+        def visit(folder: Path) -> None:
+            real = folder.resolve()
+            if real in seen:        # a link back to a folder already read
+                return
+            seen.add(real)
+            for entry in sorted(folder.iterdir()):
+                if self._escapes(entry):
+                    continue
+                if entry.is_dir():
+                    visit(entry)
+                elif entry.suffix == ".md" and entry.is_file():
+                    found.append(entry)
+
+        visit(base)
+        return sorted(found)
 
     def _language_root(self, path: Path) -> Path:
         relative = path.relative_to(self.root)
@@ -398,7 +434,7 @@ class _Loader:
         base = self.root / "docs" / code
         found = {}
         if base.is_dir():
-            for path in sorted(base.rglob("*.md")):
+            for path in self._markdown_files(base):
                 page = self._page(path, base, code)
                 if page:
                     found[page.path] = page

@@ -124,6 +124,8 @@ class Section:
     body: str                 # Markdown, without the heading and the key points
     links: tuple[Link, ...] = ()
     images: tuple[Image, ...] = ()
+    body_line: int = 0        # line of the body's first line in the file (0 when unknown)
+    point_lines: tuple[int, ...] = ()   # line of each key point
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,7 @@ class Document:
     links: tuple[Link, ...] = ()
     images: tuple[Image, ...] = ()
     translated_from: dict = field(default_factory=dict, compare=False)
+    intro_line: int = 0       # line of the intro's first line in the file (0 when unknown)
 
 
 @dataclass(frozen=True)

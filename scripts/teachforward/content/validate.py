@@ -4,10 +4,16 @@ Every problem is added to the same list as the loader's, so a single run reports
 """
 from __future__ import annotations
 
+import os
+import re
 from collections import Counter
 from pathlib import Path
 
+from teachforward.content.html_policy import check_html
 from teachforward.content.model import Course, Image, Language, Link, Workshop
+from teachforward.content.parity import check_parity
+from teachforward.content.template_policy import check_templates
+from teachforward.content.textfile import outside_root
 from teachforward.problems import Problems, did_you_mean
 
 OVERVIEW_ANCHORS = {"objectives", "agenda", "key-terms", "further-reading"}
@@ -21,6 +27,9 @@ def validate(course: Course, problems: Problems) -> None:
             _check_links(course, language, workshop, problems)
         _check_key_terms(language, problems)
         _check_pages(course, language, problems)
+    check_parity(course, problems)
+    check_html(course, problems)
+    check_templates(course, problems)
 
 
 def _check_workshop(course: Course, workshop: Workshop, problems: Problems) -> None:
@@ -105,8 +114,8 @@ def _check_items(course: Course, language: Language, path: Path, links: tuple[Li
             problems.add(path, link.line, message[0], message[1])
     for image in images:
         if image.path is None:
-            problems.add(path, image.line, f'the picture "{image.raw}" was not found',
-                         "put the file in the images/ folder beside this file and write its path as images/name.svg")
+            message, hint = _missing_picture(course, path, image.raw)
+            problems.add(path, image.line, message, hint)
             continue
         if not image.alt.strip():
             problems.add(path, image.line, f'the picture "{image.raw}" has no description',
@@ -118,6 +127,33 @@ def _check_items(course: Course, language: Language, path: Path, links: tuple[Li
         elif kind != image.path.suffix.lower().lstrip(".").replace("jpeg", "jpg"):
             problems.add(path, image.line, f'"{image.raw}" does not contain a {image.path.suffix} picture',
                          f"the file holds {kind.upper()} data: save it again in the right format, or rename it")
+
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
+
+
+def _missing_picture(course: Course, path: Path, raw: str) -> tuple[str, str]:
+    """Why a picture could not be used: it is on the web, outside the course, a link, or simply absent."""
+    if _SCHEME.match(raw):
+        return (f'the picture "{raw[:60]}" is not a file of the course',
+                "save the picture in the images/ folder beside this file and write ![description](images/name.svg)")
+    if raw.startswith(("/", "\\")):
+        return (f'the picture "{raw}" is written as an absolute path',
+                "write the path from this file's folder, e.g. images/name.svg")
+    relative = path.relative_to(course.root).parts
+    depth = len(relative) - 3          # folders between workshops/<lang>/ (or docs/<lang>/) and the file
+    level = 0
+    for part in raw.replace("\\", "/").split("/"):
+        level += -1 if part == ".." else 0 if part in ("", ".") else 1
+        if level < -depth:
+            return (f'the picture path "{raw}" leads outside the language\'s folder',
+                    "keep pictures in the images/ folder of the workshop, e.g. images/name.svg")
+    candidate = path.parent / raw
+    if os.path.lexists(candidate) and (candidate.is_symlink() or outside_root(candidate, course.root)):
+        return (f'the picture "{raw}" is a link to another file, which is not allowed',
+                "copy the picture itself into the images/ folder instead of linking to it")
+    return (f'the picture "{raw}" was not found',
+            "put the file in the images/ folder beside this file and write its path as images/name.svg")
 
 
 def _link_problem(course: Course, language: Language, link: Link) -> tuple[str, str] | None:

@@ -106,6 +106,7 @@ class Box:
     height: float
     levels: tuple[Level, ...]
     bold: bool = False
+    align: str = "l"         # the layout's alignment: l, ctr, r, just
 
     def level(self, number: int) -> Level:
         return self.levels[min(number, len(self.levels) - 1)]

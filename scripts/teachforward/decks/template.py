@@ -51,6 +51,7 @@ class Kind:
     name: str
     layout: str
     placeholders: dict          # role -> idx
+    options: dict = field(default_factory=dict)     # other settings, e.g. font_size
 
 
 @dataclass
@@ -101,7 +102,8 @@ def load_design(directory: Path) -> Design:
         if absent:
             raise DesignError(layouts_path, f'the slide kind "{name}" does not give the placeholder idx of: ' + ", ".join(absent),
                               "write role: idx, e.g. body: 10")
-        kinds[name] = Kind(name, entry["layout"], roles)
+        options = {k: v for k, v in entry.items() if k not in ROLES[name] and k != "layout"}
+        kinds[name] = Kind(name, entry["layout"], roles, options)
     template_path = directory / str(settings.get("template", "template.pptx"))
     if not template_path.is_file():
         raise DesignError(template_path, "the slide template is missing",
@@ -163,7 +165,8 @@ def _level_styles(element, master, is_title: bool) -> list[dict]:
     base = styles.find(f"{P}titleStyle" if is_title else f"{P}bodyStyle") if styles is not None else None
     out = []
     for number in range(1, 4):
-        style = {"size": 18.0, "margin": 0.0, "indent": 0.0, "space_before": 0.0, "line_spacing": 1.0, "bold": False}
+        style = {"size": 18.0, "margin": 0.0, "indent": 0.0, "space_before": 0.0, "line_spacing": 1.0, "bold": False,
+                 "align": "l"}
         sources = [base, element.find(f"{P}txBody/{A}lstStyle")]
         for source in sources:
             if source is None:
@@ -171,6 +174,8 @@ def _level_styles(element, master, is_title: bool) -> list[dict]:
             level = source.find(f"{A}lvl{number}pPr")
             if level is None:
                 continue
+            if level.get("algn") is not None:
+                style["align"] = level.get("algn")
             if level.get("marL") is not None:
                 style["margin"] = int(level.get("marL")) / EMU_PER_PT
             if level.get("indent") is not None:
@@ -203,7 +208,7 @@ def _measure(ph, master, width: int, height: int) -> Box:
     levels = tuple(Level(s["size"], s["margin"], s["indent"], s["space_before"], s["line_spacing"]) for s in styles)
     inner_w = (width - insets["lIns"] - insets["rIns"]) / EMU_PER_PT
     inner_h = (height - insets["tIns"] - insets["bIns"]) / EMU_PER_PT
-    return Box(inner_w, inner_h, levels, bold=styles[0]["bold"])
+    return Box(inner_w, inner_h, levels, bold=styles[0]["bold"], align=styles[0]["align"])
 
 
 def _theme_fonts(master) -> dict:

@@ -1,0 +1,167 @@
+"""A translation says the same thing as the English: the same agenda (minutes and ids), the
+same sections, exercises, pictures and link targets. Only the words change.
+
+Each difference is reported on the translated file, at the line to fix, so that the slides
+and pages of every language stay in step with the English ones.
+Files a language has not translated yet are taken from English and have nothing to compare.
+External links (https://...) that differ are only warnings: a translation may point to the
+same document in its own language.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from teachforward.content.model import Course, Document, Exercise, Image, Language, Link, Page, Section, Workshop
+from teachforward.problems import Problems, did_you_mean
+
+
+def check_parity(course: Course, problems: Problems) -> None:
+    english = course.source
+    for language in course.languages:
+        if language.code == english.code:
+            continue
+        originals = {w.folder: w for w in english.workshops}
+        for workshop in language.workshops:
+            original = originals.get(workshop.folder)
+            if original is not None:
+                _workshop(language, workshop, original, problems)
+        # Hand-written site pages (docs/<lang>/) may be adapted to their readers, so they are
+        # not compared; their links are still checked like any other.
+
+
+def _translated(language: Language, origin) -> bool:
+    return origin is not None and origin.lang == language.code
+
+
+def _workshop(language: Language, workshop: Workshop, original: Workshop, problems: Problems) -> None:
+    if _translated(language, workshop.facts_origin):
+        _facts(workshop, original, problems)
+    for name in ("notes", "guide"):
+        mine, theirs = getattr(workshop, name), getattr(original, name)
+        if mine is not None and theirs is not None and _translated(language, mine.origin):
+            _document(mine, theirs, problems, f"{name}.md")
+    theirs = {e.id: e for e in original.exercises}
+    for exercise in workshop.exercises:
+        if _translated(language, exercise.origin) and exercise.id in theirs:
+            _exercise(exercise, theirs[exercise.id], problems)
+
+
+def _facts(workshop: Workshop, original: Workshop, problems: Problems) -> None:
+    path, facts, english = workshop.facts_origin.path, workshop.facts, original.facts
+    if facts.duration != english.duration:
+        problems.add(path, workshop.line_of("duration"),
+                     f"the duration is {facts.duration} minutes here but {english.duration} in English",
+                     f"write duration: {english.duration}, as in English")
+    mine, theirs = facts.agenda, english.agenda
+    if len(mine) != len(theirs):
+        problems.add(path, workshop.line_of("agenda"),
+                     f"the agenda has {len(mine)} items here but {len(theirs)} in English",
+                     "translate each English agenda item, keeping their order, minutes and refs")
+    for index, (item, other) in enumerate(zip(mine, theirs)):
+        if item.minutes != other.minutes:
+            problems.add(path, workshop.line_of("agenda", index, "minutes"),
+                         f"agenda item {index + 1} lasts {item.minutes} minutes here but {other.minutes} in English",
+                         f"write minutes: {other.minutes}, as in English")
+        if item.ref != other.ref:
+            line = workshop.line_of("agenda", index, "ref") if item.ref else workshop.line_of("agenda", index)
+            shown = f'"{item.ref}"' if item.ref else "nothing"
+            wanted = f'write ref: {other.ref}, as in English' if other.ref else "remove the ref: the English item has none"
+            english_ref = f'"{other.ref}"' if other.ref else "nothing"
+            problems.add(path, line, f"agenda item {index + 1} refers to {shown} here but to {english_ref} in English",
+                         wanted)
+    mine_ids = [t.id for t in facts.key_terms]
+    theirs_ids = [t.id for t in english.key_terms]
+    for index, id_ in enumerate(mine_ids):
+        if id_ not in theirs_ids:
+            problems.add(path, workshop.line_of("key_terms", index, "id"),
+                         f'the key term id "{id_}" is not in the English workshop',
+                         did_you_mean(id_, theirs_ids) or "keep the English ids: " + ", ".join(theirs_ids))
+    missing = [id_ for id_ in theirs_ids if id_ not in mine_ids]
+    if missing:
+        problems.add(path, workshop.line_of("key_terms") or None,
+                     "the English key terms " + ", ".join(f'"{m}"' for m in missing) + " are missing here",
+                     "translate every key term, keeping its id")
+
+
+def _document(mine: Document, theirs: Document, problems: Problems, name: str) -> None:
+    path = mine.origin.path
+    english = {s.id: s for s in theirs.sections}
+    mine_ids = [s.id for s in mine.sections]
+    for section in mine.sections:
+        if section.id not in english:
+            problems.add(path, section.line, f'the section id "{section.id}" is not in the English {name}',
+                         did_you_mean(section.id, english) or "keep the English ids: " + ", ".join(english))
+    missing = [id_ for id_ in english if id_ not in mine_ids]
+    if missing:
+        problems.add(path, None, f"the English sections " + ", ".join(f'"{m}"' for m in missing) + " are missing here",
+                     "translate every section, keeping the id in curly brackets")
+    shared = [id_ for id_ in mine_ids if id_ in english]
+    english_order = [id_ for id_ in english if id_ in shared]
+    if shared != english_order:
+        first = next(a for a, b in zip(shared, english_order) if a != b)
+        section = next(s for s in mine.sections if s.id == first)
+        problems.add(path, section.line, f'the sections are not in the English order (here "{first}" comes too early)',
+                     "put the sections in the same order as in English: " + ", ".join(english_order))
+    _items(problems, path, mine.intro_line, mine.links, mine.images, theirs.links, theirs.images,
+           "the English introduction")
+    for section in mine.sections:
+        other = english.get(section.id)
+        if other is not None:
+            _items(problems, path, section.line, section.links, section.images, other.links, other.images,
+                   f'the English section "{section.id}"')
+
+
+def _exercise(mine: Exercise, theirs: Exercise, problems: Problems) -> None:
+    path = mine.origin.path
+    if mine.number != theirs.number:
+        problems.add(path, None, f"the exercise file is numbered {mine.number:02d} here but {theirs.number:02d} in English",
+                     f"name the file {theirs.number:02d}-{theirs.id}.md, as in English")
+    if mine.minutes != theirs.minutes:
+        problems.add(path, None, f"the exercise lasts {mine.minutes} minutes here but {theirs.minutes} in English",
+                     f"write minutes: {theirs.minutes} at the top, as in English")
+    if mine.group_size != theirs.group_size:
+        problems.add(path, None, f"the group size is {mine.group_size} here but {theirs.group_size} in English",
+                     f"write group_size: {theirs.group_size.replace('–', '-')} at the top, as in English")
+    if (mine.questions is None) != (theirs.questions is None):
+        problems.add(path, None, "the exercise " + ("has" if mine.questions else "has no") +
+                     ' "questions" section, unlike the English one',
+                     "keep the same sections as in English")
+    english = {s.id: s for s in theirs.parts}
+    for part in mine.parts:
+        other = english.get(part.id)
+        if other is not None:
+            _items(problems, path, part.line, part.links, part.images, other.links, other.images,
+                   f'the English "{part.id}" section')
+
+
+def _items(problems: Problems, path: Path, line: int | None, links: tuple[Link, ...], images: tuple[Image, ...],
+           english_links: tuple[Link, ...], english_images: tuple[Image, ...], where: str, strict: bool = True) -> None:
+    """Pictures and link targets must be the same as in English (the words around them change)."""
+    for kind, mine, theirs in (("picture", images, english_images), ("link", links, english_links)):
+        mine_raw = Counter(i.raw for i in mine)
+        theirs_raw = Counter(i.raw for i in theirs)
+        extra = mine_raw - theirs_raw
+        missing = theirs_raw - mine_raw
+        for item in mine:
+            if extra[item.raw] > 0:
+                extra[item.raw] -= 1
+                external = kind == "link" and item.raw.lower().startswith(("http://", "https://", "mailto:"))
+                suggestion = did_you_mean(item.raw, list(missing)) if missing else ""
+                hint = suggestion or (f"use the same {kind}s as {where}" + (
+                    ": " + ", ".join(sorted(theirs_raw)) if theirs_raw else f", which has no {kind}s"))
+                message = f'the {kind} "{item.raw}" is not in {where}'
+                if external:
+                    problems.warn(path, item.line, message, hint + " (a translated web page is fine if it says the same)")
+                elif not strict:
+                    problems.warn(path, item.line, message, hint)
+                else:
+                    problems.add(path, item.line, message, hint)
+        for raw in sorted(missing):
+            external = kind == "link" and raw.lower().startswith(("http://", "https://", "mailto:"))
+            message = f'{where} has the {kind} "{raw}", which is missing here'
+            hint = f"keep the {kind} and its target as in English"
+            if external or not strict:
+                problems.warn(path, line or None, message, hint)
+            else:
+                problems.add(path, line or None, message, hint)

@@ -1,0 +1,99 @@
+"""What python-pptx has no API for, in one place: the language of the text, right-to-left
+paragraphs, the complex-script font, bullets switched off or numbered, and deterministic
+document properties and zip entries."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from xml.sax.saxutils import escape
+
+from pptx.oxml.ns import qn
+
+FIXED_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def run_properties(lang: str, rtl: bool, cs_font: str = "", bold: bool | None = None, italic: bool | None = None,
+                   size: float | None = None, colour: str | None = None) -> str:
+    """<a:rPr>: every run says its language; right-to-left text also names its complex-script font."""
+    attrs = f' lang="{lang}"'
+    if size:
+        attrs += f' sz="{int(round(size * 100))}"'
+    if bold is not None:
+        attrs += f' b="{1 if bold else 0}"'
+    if italic is not None:
+        attrs += f' i="{1 if italic else 0}"'
+    inner = f'<a:solidFill><a:schemeClr val="{colour}"/></a:solidFill>' if colour else ""
+    if rtl and cs_font:
+        inner += f'<a:cs typeface="{escape(cs_font, {chr(34): "&quot;"})}"/>'
+    return f"<a:rPr{attrs}>{inner}</a:rPr>" if inner else f"<a:rPr{attrs}/>"
+
+
+def paragraph_properties(rtl: bool, align: str = "l", level: int = 0, margin: int | None = None,
+                         indent: int | None = None, space_before: float | None = None,
+                         bullet: str | None = None, number: int | None = None) -> str:
+    """<a:pPr>. bullet: None keeps the layout's bullet, "none" switches it off, "number" numbers.
+    Right-to-left paragraphs get rtl="1" and, unless centred, are aligned to the right."""
+    attrs = ""
+    if margin is not None:
+        attrs += f' marL="{int(margin)}"'
+    if level:
+        attrs += f' lvl="{level}"'
+    if indent is not None:
+        attrs += f' indent="{int(indent)}"'
+    if rtl:
+        attrs += ' algn="ctr"' if align == "ctr" else ' algn="r"'
+        attrs += ' rtl="1"'
+    elif align not in ("l", None):
+        attrs += f' algn="{align}"'
+    inner = ""
+    if space_before is not None:
+        inner += f'<a:spcBef><a:spcPts val="{int(round(space_before * 100))}"/></a:spcBef>'
+    if bullet == "none":
+        inner += "<a:buNone/>"
+    elif bullet == "number":
+        inner += f'<a:buFont typeface="+mj-lt"/><a:buAutoNum type="arabicPeriod" startAt="{number or 1}"/>'
+    if not attrs and not inner:
+        return ""
+    return f"<a:pPr{attrs}>{inner}</a:pPr>" if inner else f"<a:pPr{attrs}/>"
+
+
+def set_presentation_rtl(prs) -> None:
+    prs.part._element.set("rtl", "1")
+
+
+def core_properties(prs, title: str, subject: str, author: str, language: str, date: dt.datetime) -> None:
+    """Fixed document properties: nothing from the template, the machine or the clock."""
+    props = prs.core_properties
+    props.title, props.subject, props.author = title[:255], subject[:255], author[:255]
+    props.last_modified_by, props.language = author[:255], language
+    props.keywords, props.category, props.comments, props.content_status = "", "", "", ""
+    props.identifier, props.version = "", ""
+    props.revision = 1
+    props.created = props.modified = date
+    printed = props._element.find(qn("cp:lastPrinted"))
+    if printed is not None:
+        props._element.remove(printed)
+
+
+def app_properties(slides: int) -> bytes:
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+            '<Application>Teach Forward</Application><PresentationFormat>Widescreen</PresentationFormat>'
+            f'<Slides>{slides}</Slides></Properties>').encode("utf-8")
+
+
+def fixed_zip(data: bytes, replace: dict[str, bytes] | None = None) -> bytes:
+    """The same package with every entry dated 1980-01-01 and no host-specific attributes,
+    so that the same content always gives the same bytes."""
+    replace = replace or {}
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_DATE)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.create_system = 0
+            entry.external_attr = 0
+            target.writestr(entry, replace.get(info.filename, source.read(info.filename)), compresslevel=6)
+    return out.getvalue()

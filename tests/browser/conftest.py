@@ -1,0 +1,252 @@
+"""Fixtures of the browser suite: the real course built once per session into a temporary folder,
+served on 127.0.0.1 by a threaded http.server, and one Chromium for every test.
+
+Every browser test needs /usr/bin/chromium (Debian's package, driven by Playwright): without it
+the whole browser suite is skipped with one clear reason.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import io
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from .site import REPO, BuiltSite, source_languages
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
+WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
+MISSING_CHROMIUM = (f"browser suite skipped: {CHROMIUM} is missing. Install Debian's chromium "
+                    "(`make system-deps` as root, or `apt-get install -y chromium`) to run it.")
+
+# Numbers worth seeing in every run, printed at the end of the session.
+REPORT: dict[str, str] = {}
+
+
+def pytest_generate_tests(metafunc):
+    """A test that takes `lang` runs once per language of the sources; the `site` fixture then
+    checks the built site has exactly those languages (test_site_has_every_language)."""
+    if "lang" in metafunc.fixturenames:
+        metafunc.parametrize("lang", source_languages())
+
+
+def pytest_terminal_summary(terminalreporter):
+    if REPORT:
+        terminalreporter.section("browser suite")
+        for key, value in REPORT.items():
+            terminalreporter.write_line(f"{key}: {value}")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> BuiltSite:
+    """The real course, built once (decks, sites and offline packs) and served on 127.0.0.1."""
+    from teachforward.build import build
+
+    out = tmp_path_factory.mktemp("browser") / "site"
+    log = io.StringIO()
+    started = time.monotonic()
+    status = build(REPO, out, jobs=2, out_stream=log)
+    seconds = time.monotonic() - started
+    assert status == 0, f"the real course did not build:\n{log.getvalue()}"
+    REPORT["site build (decks, sites, offline packs)"] = f"{seconds:.1f} s"
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(out)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield BuiltSite(out, f"http://127.0.0.1:{server.server_port}/", seconds)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.is_file():
+        pytest.skip(MISSING_CHROMIUM)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("browser suite skipped: Playwright is not installed (pip install -e '.[test]')")
+    playwright = sync_playwright().start()
+    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+        playwright.stop()
+
+
+@pytest.fixture(scope="session")
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+    return Axe()
+
+
+@pytest.fixture
+def desktop(browser):
+    """A fresh desktop-width browser context (its own cookies and cache)."""
+    context = browser.new_context(**DESKTOP)
+    context.set_default_timeout(15_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(**PHONE)
+    context.set_default_timeout(15_000)
+    yield context
+    context.close()
+
+
+# --- the tour: every page type of a language, at both widths, looked at once ------------------
+
+PAGE_FACTS = """() => {
+  const article = document.querySelector("article.md-content__inner");
+  const skip = document.querySelector("a.md-skip");
+  const href = skip ? skip.getAttribute("href") : null;
+  const target = href && href.startsWith("#") ? document.getElementById(decodeURIComponent(href.slice(1))) : null;
+  const wide = [];
+  if (document.documentElement.scrollWidth > window.innerWidth) {
+    for (const el of document.body.querySelectorAll("*")) {
+      const box = el.getBoundingClientRect();
+      if (!box.width || box.right <= window.innerWidth + 1) continue;
+      let clipped = false;
+      for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+        if (getComputedStyle(up).overflowX !== "visible") { clipped = true; break; }
+      }
+      if (!clipped) wide.push(el.tagName.toLowerCase() + (typeof el.className === "string" && el.className.trim()
+        ? "." + el.className.trim().split(/\\s+/).join(".") : "") + " (right edge " + Math.round(box.right) + "px)");
+    }
+  }
+  let agenda = null;
+  const heading = document.getElementById("agenda");
+  for (let el = heading && heading.nextElementSibling; el && !/^H[12]$/.test(el.tagName); el = el.nextElementSibling) {
+    const table = el.tagName === "TABLE" ? el : el.querySelector("table");
+    if (table) {
+      agenda = {
+        headers: [...table.querySelectorAll("thead th")].map(th => th.textContent.trim()),
+        rows: [...table.querySelectorAll("tbody tr")].map(tr => [...tr.children].map(c => [c.tagName, c.textContent.trim()])),
+      };
+      break;
+    }
+  }
+  return {
+    title: document.title,
+    lang: document.documentElement.getAttribute("lang"),
+    bodyDir: document.body.getAttribute("dir"),
+    direction: getComputedStyle(document.body).direction,
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+    wide: wide.slice(0, 5),
+    headings: article ? [...article.querySelectorAll("h1, h2, h3, h4, h5, h6")].map(h => [Number(h.tagName[1]), h.textContent.trim()]) : [],
+    skipHref: href,
+    skipTargetExists: !!target,
+    agenda,
+    cookie: document.cookie,
+    trackers: ["ga", "gtag", "dataLayer", "_gaq", "_paq", "plausible", "umami", "fbq", "mixpanel", "posthog", "_hsq"]
+      .filter(name => name in window),
+  };
+}"""
+
+SKIP_LINK_FOCUSED = """() => {
+  const el = document.activeElement;
+  if (!el || !el.matches("a.md-skip")) return false;
+  const box = el.getBoundingClientRect(), style = getComputedStyle(el);
+  return box.width > 0 && box.bottom > 0 && box.top < window.innerHeight && style.opacity === "1";
+}"""
+
+
+@dataclass
+class Visit:
+    lang: str
+    kind: str            # page type: home, workshop, notes, ..., glossary, translation-status
+    width: str           # desktop or phone
+    url: str
+    status: int
+    errors: list[str]
+    facts: dict
+    violations: list[dict]
+    skip_link: dict | None = None
+
+
+@dataclass
+class Tour:
+    lang: str
+    visits: list[Visit] = field(default_factory=list)
+    requests: list[tuple[str, str]] = field(default_factory=list)   # (page, requested URL)
+    cookies: dict[str, list] = field(default_factory=dict)          # width -> context.cookies()
+    seconds: float = 0.0
+
+
+class Tours:
+    """Each language's tour, taken the first time a test asks for it."""
+
+    def __init__(self, browser, site: BuiltSite, axe):
+        self.browser, self.site, self.axe = browser, site, axe
+        self._done: dict[str, Tour] = {}
+
+    def of(self, lang: str) -> Tour:
+        if lang not in self.site.languages:
+            pytest.fail(f"the built site has no {lang!r} site (it has {', '.join(self.site.languages)})")
+        if lang not in self._done:
+            self._done[lang] = self._take(lang)
+        return self._done[lang]
+
+    def _take(self, lang: str) -> Tour:
+        tour, started = Tour(lang), time.monotonic()
+        for width, options in WIDTHS.items():
+            context = self.browser.new_context(**options)
+            context.set_default_timeout(15_000)
+            current = {"url": ""}
+            context.on("request", lambda request: tour.requests.append((current["url"], request.url)))
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            for kind, path in self.site.page_types(lang).items():
+                url = current["url"] = self.site.url(lang, path)
+                errors.clear()
+                response = page.goto(url)
+                page.wait_for_load_state("networkidle")
+                facts = page.evaluate(PAGE_FACTS)
+                skip = None
+                if width == "desktop":
+                    page.keyboard.press("Tab")
+                    try:
+                        page.wait_for_function(SKIP_LINK_FOCUSED, timeout=2_000)
+                        focused = True
+                    except Exception:
+                        focused = False
+                    page.keyboard.press("Enter")
+                    skip = {"focused_and_visible": focused, "hash_after_enter": page.evaluate("location.hash")}
+                # Folded content (possible responses) is checked too.
+                page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+                results = self.axe.run(page).response
+                violations = [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+                               "targets": [n["target"] for n in v["nodes"]][:5]} for v in results["violations"]]
+                tour.visits.append(Visit(lang, kind, width, url, response.status if response else 0,
+                                         list(errors), facts, violations, skip))
+            tour.cookies[width] = context.cookies()
+            context.close()
+        tour.seconds = time.monotonic() - started
+        REPORT[f"tour of the {lang} site ({len(tour.visits)} page loads with axe-core)"] = f"{tour.seconds:.1f} s"
+        return tour
+
+
+@pytest.fixture(scope="session")
+def tours(browser, site, axe) -> Tours:
+    return Tours(browser, site, axe)
