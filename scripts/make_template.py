@@ -107,6 +107,8 @@ def level_xml(level: int, style: dict, bullet_colour: str | None, default_bullet
     fill = colour(style["colour"]) if style.get("colour") else ""
     fonts = '<a:latin typeface="+mj-lt"/><a:ea typeface="+mj-ea"/><a:cs typeface="+mj-cs"/>' if style.get("heading") \
         else '<a:latin typeface="+mn-lt"/><a:ea typeface="+mn-ea"/><a:cs typeface="+mn-cs"/>'
+    if style.get("font"):       # footers: LibreOffice does not resolve theme fonts there
+        fonts = f'<a:latin typeface="{escape(style["font"])}"/><a:cs typeface="{escape(style["font"])}"/>'
     return f'<a:lvl{level}pPr {attrs}>{inner}<a:defRPr {run}>{fill}{fonts}</a:defRPr></a:lvl{level}pPr>'
 
 
@@ -206,7 +208,8 @@ def layout_xml(spec: dict, theme: dict) -> str:
         shape_id += 1
     if spec.get("footer", True):
         footer = theme["text"]["footer"]
-        small = {"size": footer["size"], "colour": footer["colour"], "bullets": False, "anchor": "ctr"}
+        small = {"size": footer["size"], "colour": footer["colour"], "bullets": False, "anchor": "ctr",
+                 "font": theme["fonts"]["body"]}
         shapes.append(placeholder_xml(shape_id, dict(small, type="ftr", idx=20, box=common["footer_box"]), theme)
                       .replace("<a:lstStyle></a:lstStyle>", f"<a:lstStyle>{level_xml(1, dict(small, margin=0), None, False)}</a:lstStyle>"))
         shape_id += 1
@@ -299,6 +302,12 @@ def build(theme: dict) -> bytes:
             rel.target_part._blob = minimal_app_xml(theme)
     # The notes master, made once here rather than in every deck.
     notes_master = prs.notes_master
+    for sp in notes_master._element.findall(".//p:sp", NS):   # a 16:9 picture of the slide
+        ph = sp.find(".//p:ph", NS)
+        if ph is not None and ph.get("type") == "sldImg":
+            old = sp.find("p:spPr/a:xfrm", NS)
+            new = etree.fromstring(f'<root xmlns:a="{NS["a"]}">{xfrm([0.4166667, 0.75, 6.6666667, 3.75])}</root>')[0]
+            old.getparent().replace(old, new)
     notes_theme = notes_master.part.part_related_by(RT.THEME)
     notes_theme._blob = write_theme(notes_theme.blob, theme)
     props = prs.core_properties

@@ -36,7 +36,10 @@ class Tree:
 
 @pytest.fixture
 def tree(tmp_path: Path) -> Tree:
-    root = tmp_path / "course"
+    return copy_valid_course(tmp_path / "course")
+
+
+def copy_valid_course(root: Path) -> Tree:
     shutil.copytree(VALID, root, ignore=shutil.ignore_patterns("build", "site"))
     # The fixture's mkdocs.yml points at the theme relative to tests/fixtures/valid.
     text = (root / "mkdocs.yml").read_text(encoding="utf-8")

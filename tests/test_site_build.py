@@ -10,14 +10,17 @@ import pytest
 from teachforward.build import build, load_and_check
 from teachforward.content.tracking import translation_status
 from teachforward.site.build import material_language
-from conftest import REPO
+from conftest import REPO, copy_valid_course
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def built(tree, tmp_path):
-    out = tmp_path / "site"
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One build of the fixture course, shared by the tests that only read it."""
+    base = tmp_path_factory.mktemp("fixture")
+    tree = copy_valid_course(base / "course")
+    out = base / "site"
     assert build(tree.root, out, jobs=2) == 0
     return out
 

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from teachforward.content.loader import load_course
@@ -40,25 +41,42 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
         print(f"\n{errors} problem(s) to fix; {out} was left as it was.", file=out_stream)
         return 1
     work = root / "build"
-    staging = work / "site-new"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    downloads, deck_files = [], {}
-    if with_decks:
-        downloads, deck_files = _render_decks(course, work / "decks", problems, out_stream)
-        if problems.errors:
-            print(f"\nThe slide decks could not all be made; {out} was left as it was.", file=out_stream)
+    with _exclusive(work):      # two builds of one repository share build/: one at a time
+        staging = work / "site-new"
+        if staging.exists():
+            shutil.rmtree(staging)
+        staging.mkdir(parents=True)
+        downloads, deck_files = [], {}
+        if with_decks:
+            downloads, deck_files = _render_decks(course, work / "decks", problems, out_stream)
+            if problems.errors:
+                print(f"\nThe slide decks could not all be made; {out} was left as it was.", file=out_stream)
+                return 1
+        try:
+            build_site(course, work, staging, downloads, deck_files, jobs=jobs)
+        except SiteBuildError as error:
+            print(f"\n{error}\n\n{out} was left as it was.", file=out_stream)
             return 1
-    try:
-        build_site(course, work, staging, downloads, deck_files, jobs=jobs)
-    except SiteBuildError as error:
-        print(f"\n{error}\n\n{out} was left as it was.", file=out_stream)
-        return 1
-    replace_directory(staging, out)
+        replace_directory(staging, out)
     languages = ", ".join(l.code for l in course.languages)
     print(f"Built {out} for {len(course.languages)} language(s): {languages}.", file=out_stream)
     return 0
+
+
+@contextmanager
+def _exclusive(work: Path):
+    work.mkdir(parents=True, exist_ok=True)
+    with open(work / ".lock", "a+") as handle:
+        try:
+            import fcntl
+        except ImportError:       # Windows: no lock, as before
+            yield
+            return
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _render_decks(course: Course, deck_dir: Path, problems: Problems, out_stream):

@@ -1,14 +1,23 @@
-"""Pictures for slides: the notes' SVG drawings become PNG (PowerPoint's safest format), once,
-cached by the drawing's content."""
+"""Pictures for slides: the notes' SVG drawings become PNG (what every PowerPoint shows), once,
+cached by the drawing's content.
+
+SVG is drawn with librsvg, GNOME's SVG library (Debian: librsvg2-2, part of the base system
+here; macOS: brew install librsvg), called through its C interface. It shapes text with Pango
+and HarfBuzz, so Arabic or Hebrew labels come out joined and right-to-left, which pure-Python
+converters such as cairosvg do not do.
+"""
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import io
 import os
 import struct
+from functools import lru_cache
 from pathlib import Path
 
 PNG_WIDTH = 1920             # pixels: sharp on a full-width 16:9 slide
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
 
 class PictureError(Exception):
@@ -32,29 +41,28 @@ class Pictures:
         suffix = source.suffix.lower()
         if suffix in (".png", ".jpg", ".jpeg", ".gif"):
             from PIL import Image as PILImage
-            with PILImage.open(source) as image:
-                return source, image.width, image.height
+            try:
+                with PILImage.open(source) as image:
+                    return source, image.width, image.height
+            except OSError as error:
+                raise PictureError(f"the file cannot be read as a picture ({error})") from None
         target = self.cache_dir / f"{digest[:32]}-{RENDERER_VERSION}.png"
         if not target.is_file():
             data = self._convert(source, suffix)
             self.cache_dir.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_suffix(f".{os.getpid()}.tmp")
+            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
             temporary.write_bytes(data)
             os.replace(temporary, target)
-        width, height = png_size(target.read_bytes()[:32])
+        with target.open("rb") as handle:
+            width, height = png_size(handle.read(32))
         return target, width, height
 
     def _convert(self, source: Path, suffix: str) -> bytes:
         if suffix == ".svg":
-            try:
-                import cairosvg
-            except (ImportError, OSError) as error:   # OSError: the cairo library is missing
-                raise PictureError(f"SVG pictures need cairosvg and the cairo library ({error})") from None
-            try:
-                return cairosvg.svg2png(bytestring=source.read_bytes(), url=str(source), output_width=PNG_WIDTH,
-                                        unsafe=False)
-            except Exception as error:   # cairosvg raises many kinds on a broken drawing
-                raise PictureError(f"the drawing could not be read ({type(error).__name__}: {error})") from None
+            if _librsvg() is None:
+                raise PictureError("SVG pictures need the librsvg library (Debian: apt-get install librsvg2-2; "
+                                   "macOS: brew install librsvg)")
+            return _render_librsvg(source, PNG_WIDTH)
         if suffix == ".webp":
             from PIL import Image as PILImage
             buffer = io.BytesIO()
@@ -62,3 +70,88 @@ class Pictures:
                 image.save(buffer, format="PNG")
             return buffer.getvalue()
         raise PictureError(f"{suffix} pictures are not supported")
+
+
+# --- librsvg through ctypes ---------------------------------------------------------------------
+
+class _GError(ctypes.Structure):
+    _fields_ = [("domain", ctypes.c_uint32), ("code", ctypes.c_int), ("message", ctypes.c_char_p)]
+
+
+class _Rectangle(ctypes.Structure):
+    _fields_ = [("x", ctypes.c_double), ("y", ctypes.c_double), ("width", ctypes.c_double), ("height", ctypes.c_double)]
+
+
+@lru_cache(maxsize=1)
+def _librsvg():
+    """(librsvg, cairo, gobject) or None when they cannot be loaded."""
+    try:
+        rsvg = ctypes.CDLL(ctypes.util.find_library("rsvg-2") or "librsvg-2.so.2")
+        cairo = ctypes.CDLL(ctypes.util.find_library("cairo") or "libcairo.so.2")
+        gobject = ctypes.CDLL(ctypes.util.find_library("gobject-2.0") or "libgobject-2.0.so.0")
+        rsvg.rsvg_handle_render_document      # librsvg 2.46 or newer
+        rsvg.rsvg_handle_get_intrinsic_size_in_pixels   # 2.52 or newer
+    except (OSError, AttributeError):
+        return None
+    p, error_p = ctypes.c_void_p, ctypes.POINTER(ctypes.POINTER(_GError))
+    rsvg.rsvg_handle_new_from_file.restype = p
+    rsvg.rsvg_handle_new_from_file.argtypes = [ctypes.c_char_p, error_p]
+    rsvg.rsvg_handle_get_intrinsic_size_in_pixels.restype = ctypes.c_int
+    rsvg.rsvg_handle_get_intrinsic_size_in_pixels.argtypes = [p, ctypes.POINTER(ctypes.c_double),
+                                                             ctypes.POINTER(ctypes.c_double)]
+    rsvg.rsvg_handle_render_document.restype = ctypes.c_int
+    rsvg.rsvg_handle_render_document.argtypes = [p, p, ctypes.POINTER(_Rectangle), error_p]
+    cairo.cairo_image_surface_create.restype = p
+    cairo.cairo_image_surface_create.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
+    cairo.cairo_create.restype = p
+    cairo.cairo_create.argtypes = [p]
+    cairo.cairo_surface_status.argtypes = [p]
+    cairo.cairo_surface_flush.argtypes = [p]
+    cairo.cairo_destroy.argtypes = [p]
+    cairo.cairo_surface_destroy.argtypes = [p]
+    cairo.cairo_surface_write_to_png_stream.argtypes = [p, p, p]
+    gobject.g_object_unref.argtypes = [p]
+    return rsvg, cairo, gobject
+
+
+_WRITE = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(ctypes.c_ubyte), ctypes.c_uint)
+
+
+def _render_librsvg(source: Path, width: int) -> bytes:
+    rsvg, cairo, gobject = _librsvg()
+    error = ctypes.POINTER(_GError)()
+    handle = rsvg.rsvg_handle_new_from_file(os.fsencode(source.resolve()), ctypes.byref(error))
+    if not handle:
+        message = error.contents.message.decode("utf-8", "replace") if error else "unknown error"
+        raise PictureError(f"the drawing could not be read ({message})")
+    surface = context = None
+    try:
+        w, h = ctypes.c_double(), ctypes.c_double()
+        if not rsvg.rsvg_handle_get_intrinsic_size_in_pixels(handle, ctypes.byref(w), ctypes.byref(h)) \
+                or w.value <= 0 or h.value <= 0:
+            raise PictureError("the drawing has no width and height (add width and height to its <svg> element)")
+        height = max(1, round(h.value * width / w.value))
+        surface = cairo.cairo_image_surface_create(0, width, height)      # 0: ARGB32
+        context = cairo.cairo_create(surface)
+        viewport = _Rectangle(0, 0, width, height)
+        if not rsvg.rsvg_handle_render_document(handle, context, ctypes.byref(viewport), ctypes.byref(error)):
+            message = error.contents.message.decode("utf-8", "replace") if error else "unknown error"
+            raise PictureError(f"the drawing could not be drawn ({message})")
+        cairo.cairo_surface_flush(surface)
+        chunks: list[bytes] = []
+
+        def write(_closure, buffer, length):
+            chunks.append(ctypes.string_at(buffer, length))
+            return 0                                                        # CAIRO_STATUS_SUCCESS
+
+        callback = _WRITE(write)
+        status = cairo.cairo_surface_write_to_png_stream(surface, ctypes.cast(callback, ctypes.c_void_p), None)
+        if status:
+            raise PictureError(f"cairo could not write the PNG (status {status})")
+        return b"".join(chunks)
+    finally:
+        if context:
+            cairo.cairo_destroy(context)
+        if surface:
+            cairo.cairo_surface_destroy(surface)
+        gobject.g_object_unref(handle)

@@ -49,7 +49,7 @@ DEFAULTS = {
 }
 PICTURE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"}
 SMALLEST_TITLE = 24.0
-SENTENCE = re.compile(r"(?<=[.!?;:؟。])\s+")
+SMALLEST_CAPTION = 12.0
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,7 @@ class Slide:
     table_size: float = 18.0
     picture: Picture | None = None
     caption: str = ""
+    caption_size: float | None = None        # set when smaller than the layout's
     notes: str = ""
     lang: str = "en"                         # the language the slide's text is written in
     continues: int | None = None             # index of the slide whose notes this part shares
@@ -96,11 +97,24 @@ class Deck:
     complex_script_font: str = ""
 
 
+# A deck string a translation lacks is better replaced by a translated string that says nearly
+# the same than by English in the middle of the slide.
+STAND_INS = {"deck_objectives": "objectives_title", "deck_exercise": None}
+
+
 class Strings:
-    def __init__(self, language: Language):
+    def __init__(self, language: Language, is_source: bool = True):
         self.strings = language.strings
+        self.translated = language.translated_strings
+        self.is_source = is_source
 
     def __call__(self, key: str, **values) -> str:
+        if not self.is_source and key in STAND_INS and key not in self.translated:
+            stand_in = STAND_INS[key]
+            if stand_in is None:
+                return values.get("title", "")
+            if stand_in in self.translated:
+                key = stand_in
         text = self.strings.get(key) or DEFAULTS.get(key, key)
         try:
             return text.format(**values) if values else text
@@ -129,10 +143,11 @@ class _Planner:
     problems: Problems
     languages: dict[str, Language]           # code -> language, for the direction of fallback parts
     store: Pictures
+    source_code: str = "en"
     slides: list[Slide] = field(default_factory=list)
 
     def __post_init__(self):
-        self.t = Strings(self.language)
+        self.t = Strings(self.language, is_source=self.language.code == self.source_code)
         self.code = self.language.code
 
     # --- helpers ---------------------------------------------------------------------------
@@ -172,6 +187,40 @@ class _Planner:
                 continue
             found.append(Picture(str(image.path), digest, clean(plain(image.alt)), str(png), width, height))
         return found
+
+    def caption_size(self, kind: str, text: str) -> float | None:
+        """The largest size, from the layout's own down to SMALLEST_CAPTION, at which the
+        picture's description fits under it; None if it does not fit at all."""
+        box = self.design.box(kind, "caption")
+        size = box.level(0).size
+        para = [Para((Run(text),), "plain")]
+        while size >= SMALLEST_CAPTION:
+            if fit.fits(para, fit.with_size(box, size)):
+                return size
+            size -= 1
+        return None
+
+    def with_caption(self, slide: Slide, origin: Path, picture: Picture) -> Slide:
+        if not slide.caption:
+            return slide
+        size = self.caption_size(slide.kind, slide.caption)
+        if size is None:
+            line = next((i.line for i in self.all_images() if str(i.path) == picture.path), None)
+            self.problems.warn(origin, line, "the picture's description is too long to show under it on the slide",
+                               "keep the description to a sentence or two; say more in the notes")
+            size = SMALLEST_CAPTION
+        if size != self.design.box(slide.kind, "caption").level(0).size:
+            slide = replace(slide, caption_size=size)
+        return slide
+
+    def all_images(self):
+        for document in (self.workshop.notes,):
+            if document:
+                for section in document.sections:
+                    yield from section.images
+        for exercise in self.workshop.exercises:
+            for part in exercise.parts:
+                yield from part.images
 
     def lang_of(self, origin_lang: str) -> str:
         return origin_lang if origin_lang in self.languages else self.code
@@ -278,7 +327,8 @@ class _Planner:
         pictures = self.pictures(section.images, origin)
         title = clean(plain(section.title))
         parts: list[tuple[str, tuple[Para, ...], Picture | None]] = []
-        if pictures and fit.fits(paras, self.design.box("section_picture", "body")):
+        if pictures and fit.fits(paras, self.design.box("section_picture", "body")) \
+                and self.caption_size("section_picture", pictures[0].alt) is not None:
             parts.append(("section_picture", tuple(paras), pictures[0]))
             rest = pictures[1:]
         else:
@@ -292,6 +342,8 @@ class _Planner:
             slide = Slide(kind, self.titled(title, number, len(parts)), body=body, picture=picture,
                           caption=picture.alt if picture else "", lang=lang,
                           notes=notes if first is None else "", continues=first)
+            if picture:
+                slide = self.with_caption(slide, origin, picture)
             index = self.add(slide, origin, section.line)
             first = index if first is None else first
 
@@ -306,9 +358,12 @@ class _Planner:
             if part is None:
                 continue
             paras.append(Para(runs(part.title, bold=True), "heading", keep_with_next=True))
-            paras.extend(self.split_long(slide_paras(part.body), box, origin, part.line))
+            paras.extend(slide_paras(part.body))
             images.extend(part.images)
-        pages, _ = fit.pack(paras, box)
+        pages, too_tall = fit.pack(paras, box)
+        for para in too_tall:
+            self.problems.warn(origin, exercise.scenario.line, f'a paragraph is too long for any slide: "{para.text[:60]}…"',
+                               "cut it into shorter sentences")
         pictures = self.pictures(tuple(images), origin)
         meta = (f"{t('exercise_group_size')}: {t('exercise_people', size=exercise.group_size)}     "
                 f"{t('exercise_time')}: {t('duration_minutes', minutes=exercise.minutes)}")
@@ -319,32 +374,9 @@ class _Planner:
             self.add(Slide("exercise", self.titled(title, number, total), body=tuple(page), meta=meta, notes=notes,
                            lang=lang), origin, exercise.scenario.line)
         for number, picture in enumerate(pictures, len(pages) + 1):
-            self.add(Slide("picture", self.titled(title, number, total), picture=picture, caption=picture.alt,
-                           notes=notes, lang=lang), origin, exercise.scenario.line)
-
-    def split_long(self, paras: list[Para], box: fit.Box, origin: Path, line: int) -> list[Para]:
-        """A paragraph taller than a whole slide is cut between sentences."""
-        capacity = box.height * fit.FILL
-        out = []
-        for para in paras:
-            if fit.paragraph_height(para, box) <= capacity:
-                out.append(para)
-                continue
-            sentences = SENTENCE.split(para.text)
-            chunk = ""
-            for sentence in sentences:
-                candidate = f"{chunk} {sentence}".strip()
-                if chunk and fit.paragraph_height(replace(para, runs=(Run(candidate),)), box) > capacity:
-                    out.append(replace(para, runs=(Run(chunk),), keep_with_next=False))
-                    candidate = sentence
-                chunk = candidate
-            if chunk:
-                last = replace(para, runs=(Run(chunk),))
-                if fit.paragraph_height(last, box) > capacity:
-                    self.problems.warn(origin, line, f'a sentence is too long for any slide: "{chunk[:60]}…"',
-                                       "cut it into shorter sentences")
-                out.append(last)
-        return out
+            slide = Slide("picture", self.titled(title, number, total), picture=picture, caption=picture.alt,
+                          notes=notes, lang=lang)
+            self.add(self.with_caption(slide, origin, picture), origin, exercise.scenario.line)
 
     def key_terms(self) -> None:
         facts = self.workshop.facts
@@ -410,8 +442,9 @@ def _reading(reading) -> str:
 
 
 def plan_deck(workshop: Workshop, language: Language, languages: dict[str, Language], design: Design,
-              pictures: Pictures, problems: Problems, date: int, author: str, complex_script_font: str = "") -> Deck:
-    planner = _Planner(workshop, language, design, problems, languages, pictures)
+              pictures: Pictures, problems: Problems, date: int, author: str, complex_script_font: str = "",
+              source_code: str = "en") -> Deck:
+    planner = _Planner(workshop, language, design, problems, languages, pictures, source_code)
     slides = tuple(planner.plan())
     t = planner.t
     rtl = tuple(sorted(code for code, lang in languages.items() if lang.direction == "rtl"))

@@ -131,7 +131,7 @@ class _Renderer:
         strings = Strings(language)
         font = self.design.fonts.get("cs") or "Arial"
         return plan_deck(workshop, language, self.languages, self.design, self.pictures, self.problems,
-                         self._date(workshop), strings("course_name"), font)
+                         self._date(workshop), strings("course_name"), font, self.course.source_language)
 
     def _key(self, deck: Deck) -> str:
         data = json.dumps(dataclasses.asdict(deck), sort_keys=True, ensure_ascii=False, default=str)

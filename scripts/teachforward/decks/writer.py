@@ -64,10 +64,8 @@ def write_deck(deck: Deck, design: Design) -> tuple[bytes, int]:
         xml_tweaks.set_presentation_rtl(prs)
     date = dt.datetime.fromtimestamp(deck.date, dt.timezone.utc).replace(tzinfo=None)
     xml_tweaks.core_properties(prs, deck.title, deck.subject, deck.author, deck.language_tag, date)
-    buffer = io.BytesIO()
-    prs.save(buffer)
-    count = len(deck.slides)
-    return xml_tweaks.fixed_zip(buffer.getvalue(), {"docProps/app.xml": xml_tweaks.app_properties(count)}), count
+    xml_tweaks.set_app_properties(package, len(deck.slides))
+    return xml_tweaks.package_bytes(package), len(deck.slides)
 
 
 def _footer_placeholders(layout) -> list[tuple[str, int]]:
@@ -150,7 +148,8 @@ class _SlideWriter:
         if spec.picture and "picture" in self.kind.placeholders:
             self.picture()
         if spec.caption and "caption" in self.kind.placeholders:
-            self.placeholder("caption", self.paragraph(self.run(spec.caption), self.align("caption")), self.mirrored("caption"))
+            caption = self.run(spec.caption, size=spec.caption_size)
+            self.placeholder("caption", self.paragraph(caption, self.align("caption")), self.mirrored("caption"))
         if spec.table and "table" in self.kind.placeholders:
             self.table()
         for ph_type, idx in self.footers:
@@ -198,6 +197,7 @@ class _SlideWriter:
         widths[-1] = width - sum(widths[:-1])
         rows, total = [], 0
         last = len(spec.table) - 1
+        margin_y = int(fit.CELL_MARGIN_Y * EMU_PER_PT)
         for r, row in enumerate(spec.table):
             header = r == 0
             bold = header or (spec.table_bold_last and r == last)
@@ -210,7 +210,7 @@ class _SlideWriter:
                 align = "ctr" if c < len(row) - 1 else "l"
                 run = self.run(text, bold=True if bold else None, size=spec.table_size, colour=colour)
                 cells.append(f'<a:tc><a:txBody><a:bodyPr/><a:lstStyle/>{self.paragraph(run, align)}</a:txBody>'
-                             f'<a:tcPr anchor="ctr"><a:solidFill><a:schemeClr val="{fill}"/></a:solidFill></a:tcPr></a:tc>')
+                             f'<a:tcPr marT="{margin_y}" marB="{margin_y}" anchor="ctr"><a:solidFill><a:schemeClr val="{fill}"/></a:solidFill></a:tcPr></a:tc>')
             rows.append(f'<a:tr h="{height}">{"".join(cells)}</a:tr>')
         grid = "".join(f'<a:gridCol w="{w}"/>' for w in widths)
         shape_id = self._id()
@@ -226,13 +226,15 @@ class _SlideWriter:
 
     def footer(self, ph_type: str, idx: int) -> None:
         shape_id = self._id()
-        props = xml_tweaks.run_properties(self.lang, self.rtl, self.deck.complex_script_font)
+        # LibreOffice shows footers in its default serif font unless the run names a font.
+        props = xml_tweaks.run_properties(self.lang, self.rtl, self.deck.complex_script_font, font="+mn-lt")
         if ph_type == "sldNum":
             content = (f'<a:p><a:fld id="{SLIDE_NUMBER_FIELD}" type="slidenum">{props}<a:t>{self.spec_number()}</a:t>'
                        f'</a:fld></a:p>')
             name = "Slide Number"
         else:
-            content = f'<a:p>{xml_tweaks.paragraph_properties(self.rtl, "l")}{self.run(self.deck.footer)}</a:p>'
+            run = f"<a:r>{props}<a:t>{escape(self.deck.footer)}</a:t></a:r>"
+            content = f'<a:p>{xml_tweaks.paragraph_properties(self.rtl, "l")}{run}</a:p>'
             name = "Footer"
         self.shapes.append(
             f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{name} {shape_id - 1}"/><p:cNvSpPr><a:spLocks noGrp="1"/>'

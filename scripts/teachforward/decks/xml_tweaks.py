@@ -14,7 +14,7 @@ FIXED_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 def run_properties(lang: str, rtl: bool, cs_font: str = "", bold: bool | None = None, italic: bool | None = None,
-                   size: float | None = None, colour: str | None = None) -> str:
+                   size: float | None = None, colour: str | None = None, font: str | None = None) -> str:
     """<a:rPr>: every run says its language; right-to-left text also names its complex-script font."""
     attrs = f' lang="{lang}"'
     if size:
@@ -24,6 +24,8 @@ def run_properties(lang: str, rtl: bool, cs_font: str = "", bold: bool | None = 
     if italic is not None:
         attrs += f' i="{1 if italic else 0}"'
     inner = f'<a:solidFill><a:schemeClr val="{colour}"/></a:solidFill>' if colour else ""
+    if font:
+        inner += f'<a:latin typeface="{escape(font, {chr(34): "&quot;"})}"/>'
     if rtl and cs_font:
         inner += f'<a:cs typeface="{escape(cs_font, {chr(34): "&quot;"})}"/>'
     return f"<a:rPr{attrs}>{inner}</a:rPr>" if inner else f"<a:rPr{attrs}/>"
@@ -84,16 +86,37 @@ def app_properties(slides: int) -> bytes:
             f'<Slides>{slides}</Slides></Properties>').encode("utf-8")
 
 
-def fixed_zip(data: bytes, replace: dict[str, bytes] | None = None) -> bytes:
-    """The same package with every entry dated 1980-01-01 and no host-specific attributes,
-    so that the same content always gives the same bytes."""
-    replace = replace or {}
+STORED = (".png", ".jpg", ".jpeg", ".gif")      # already compressed
+
+
+def package_bytes(package) -> bytes:
+    """Serialise a python-pptx package as a zip whose entries carry a fixed date and no
+    host-specific attributes, so that the same content always gives the same bytes."""
+    from pptx.opc.oxml import serialize_part_xml
+    from pptx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+    from pptx.opc.serialized import _ContentTypesItem
+
+    parts = list(package.iter_parts())
+    entries = [(CONTENT_TYPES_URI.membername, serialize_part_xml(_ContentTypesItem.xml_for(parts))),
+               (PACKAGE_URI.rels_uri.membername, package._rels.xml)]
+    for part in parts:
+        entries.append((part.partname.membername, part.blob))
+        if part._rels:
+            entries.append((part.partname.rels_uri.membername, part.rels.xml))
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_DATE)
-            entry.compress_type = zipfile.ZIP_DEFLATED
+    with zipfile.ZipFile(out, "w") as target:
+        for name, blob in entries:
+            entry = zipfile.ZipInfo(name, date_time=FIXED_ZIP_DATE)
+            entry.compress_type = zipfile.ZIP_STORED if name.lower().endswith(STORED) else zipfile.ZIP_DEFLATED
             entry.create_system = 0
             entry.external_attr = 0
-            target.writestr(entry, replace.get(info.filename, source.read(info.filename)), compresslevel=6)
+            target.writestr(entry, blob, compresslevel=6)
     return out.getvalue()
+
+
+def set_app_properties(package, slides: int) -> None:
+    """docProps/app.xml without the template's stale counts and application name."""
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+    for rel in package._rels.values():
+        if rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = app_properties(slides)
