@@ -103,3 +103,10 @@ def test_recorded_fingerprints_stay_text_even_when_all_digits():
     assert yaml.safe_load(write_record_yaml("title: x\n", record))["translated_from"] == record
     front = write_record_markdown("## A {#a}\n", record).split("---")[1]
     assert yaml.safe_load(front)["translated_from"] == record
+
+
+def test_mark_current_keeps_file_permissions(tree):
+    path = tree.path("workshops/fr/01-basics/workshop.yaml")
+    path.chmod(0o644)
+    assert run(tree, "i18n", "mark-current", "fr", str(path)) == 0
+    assert path.stat().st_mode & 0o777 == 0o644

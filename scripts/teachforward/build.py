@@ -23,8 +23,9 @@ def load_and_check(root: Path) -> tuple[Course | None, Problems]:
     return course, problems
 
 
-def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_stream=sys.stdout) -> int:
+def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_stream=None) -> int:
     """Build decks and sites into out/. Returns the exit status."""
+    out_stream = out_stream or sys.stdout     # looked up now, so that redirecting stdout works
     from teachforward.site.build import SiteBuildError, build_site
 
     refusal = unsafe_output(root, out)

@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="build, serve on http://127.0.0.1:8000/ and rebuild when sources change")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--out", type=Path, default=Path("site"))
-    decks = commands.add_parser("decks", help="write the slide decks of every language into build/decks/")
+    commands.add_parser("decks", help="write the slide decks of every language into build/decks/")
     i18n = commands.add_parser("i18n", help="translation tools: add, status, mark-current")
     i18n_commands = i18n.add_subparsers(dest="i18n_command", required=True)
     add = i18n_commands.add_parser("add", help="start a language: create its folders (never overwrites)")

@@ -141,6 +141,7 @@ def _replace_file(path: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
+        os.chmod(temporary, path.stat().st_mode & 0o7777)   # mkstemp makes it private; keep the file's own mode
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -166,6 +166,9 @@ def _link_problem(course: Course, language: Language, link: Link) -> tuple[str, 
     if target.workshop is not None:
         workshops = {w.folder: w for w in language.workshops}
         workshop = workshops.get(target.workshop)
+        if workshop is None and _failed_to_load(course, target.workshop):
+            return (f'the link "{link.raw}" points to a workshop that could not be read',
+                    f"fix the problems reported for workshops/{course.source_language}/{target.workshop}/ first")
         if workshop is None:
             return (f'the link "{link.raw}" points to a workshop that does not exist',
                     did_you_mean(target.workshop, workshops) or "check the folder name")
@@ -184,6 +187,12 @@ def _link_problem(course: Course, language: Language, link: Link) -> tuple[str, 
         return (f'the link "{link.raw}" points to a page that does not exist',
                 did_you_mean(target.part or "", pages) or "check the file name")
     return None
+
+
+def _failed_to_load(course: Course, folder: str) -> bool:
+    """True for a workshop folder of the source language that exists but could not be loaded."""
+    return bool(folder) and "/" not in folder and folder not in ("..", ".") \
+        and (course.root / "workshops" / course.source_language / folder / "workshop.yaml").is_file()
 
 
 def _anchors(workshop: Workshop, part: str) -> set[str]:

@@ -2,6 +2,7 @@
 later (by the schema or the validator) can name the line an author has to edit."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -77,6 +78,11 @@ def parse_yaml(text: str, source, problems: Problems, first_line: int = 1) -> tu
         problems.add(source, error.line + first_line if error.line is not None else None, error.message, error.hint)
         return None
     except yaml.YAMLError as error:
+        quote = _unclosed_quote(text)
+        if quote is not None:
+            problems.add(source, quote + first_line, "this is not valid YAML: the quote opened on this line is not closed",
+                         'end the text with the same quote mark it starts with ("..." or \'...\')')
+            return None
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + first_line if mark else None
         what = getattr(error, "problem", None) or str(error)
@@ -91,10 +97,38 @@ def parse_yaml(text: str, source, problems: Problems, first_line: int = 1) -> tu
     try:
         data = _convert(node, (), lines, constructor, source, problems, first_line)
     except _ValueError as error:
-        problems.add(source, error.line, f"this value cannot be read ({error.message})",
-                     "check the value's spelling, and remove any YAML tag (a word starting with !) before it")
+        if error.plain:
+            problems.add(source, error.line, error.message,
+                         "remove the tag (the word starting with !) and write the value as plain text or a number")
+        else:
+            problems.add(source, error.line, f"this value cannot be read ({error.message})",
+                         "check the value's spelling, and remove any YAML tag (a word starting with !) before it")
         return None
     return data, lines
+
+
+_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)*(?:[^\s"'#:][^:#]*:\s+)?(["'])""")
+
+
+def _unclosed_quote(text: str) -> int | None:
+    """The index of the first line whose value opens a quote that the line does not close."""
+    for index, line in enumerate(text.split("\n")):
+        match = _QUOTED_VALUE.match(line)
+        if not match:
+            continue
+        quote, rest = match.group(1), line[match.end():]
+        if quote == '"':
+            rest = re.sub(r'\\.', "", rest)
+        else:
+            rest = rest.replace("''", "")
+        if quote not in rest:
+            return index
+    return None
+
+
+# The kinds of value a course file may hold; an explicit tag asking for anything else (for
+# example "!!python/object/apply:os.system") is refused, never constructed.
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
 
 
 def _compose(text: str):
@@ -106,9 +140,9 @@ def _compose(text: str):
 
 
 class _ValueError(Exception):
-    def __init__(self, message: str, line: int):
+    def __init__(self, message: str, line: int, plain: bool = False):
         super().__init__(message)
-        self.message, self.line = message, line
+        self.message, self.line, self.plain = message, line, plain
 
 
 def _construct(constructor, node, first_line: int):
@@ -123,6 +157,9 @@ def _construct(constructor, node, first_line: int):
 
 def _convert(node, path, lines, constructor, source, problems, first_line):
     lines[path] = node.start_mark.line + first_line
+    if node.tag not in _PLAIN_TAGS:
+        shown = node.tag.replace("tag:yaml.org,2002:", "!!")
+        raise _ValueError(f'the YAML tag "{shown}" is not allowed', node.start_mark.line + first_line, plain=True)
     if isinstance(node, MappingNode):
         result = {}
         for key_node, value_node in node.value:

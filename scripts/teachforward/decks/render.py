@@ -65,6 +65,13 @@ def generator_fingerprint() -> str:
     return _fingerprint
 
 
+def _plain(value):
+    """JSON for the plan's dataclasses (field by field) and anything else as text."""
+    if dataclasses.is_dataclass(value):
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    return str(value)
+
+
 class _Renderer:
     def __init__(self, course: Course, deck_dir: Path, problems: Problems, design: Design):
         self.course = course
@@ -134,7 +141,7 @@ class _Renderer:
                          self._date(workshop), strings("course_name"), font, self.course.source_language)
 
     def _key(self, deck: Deck) -> str:
-        data = json.dumps(dataclasses.asdict(deck), sort_keys=True, ensure_ascii=False, default=str)
+        data = json.dumps(deck, sort_keys=True, ensure_ascii=False, default=_plain)
         digest = hashlib.sha256(data.encode("utf-8"))
         digest.update(self.design.fingerprint.encode())
         digest.update(generator_fingerprint().encode())

@@ -58,8 +58,14 @@ _INLINE = re.compile(
 )
 
 
+_MARKUP = re.compile(r"[\\`*_\[!<&{]")
+
+
 def runs(markdown: str, bold: bool = False, italic: bool = False) -> tuple[Run, ...]:
     """Inline Markdown as runs of text with their emphasis."""
+    if not _MARKUP.search(markdown):                 # plain text: most of it
+        text = clean(markdown).strip()
+        return (Run(text, bold, italic),) if text else ()
     out: list[Run] = []
     position = 0
     for match in _INLINE.finditer(markdown):
