@@ -9,6 +9,7 @@ command -v soffice >/dev/null 2>&1 || need+=(libreoffice-impress)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v pandoc >/dev/null 2>&1 || need+=(pandoc)
 fc-list 2>/dev/null | grep -qi "noto sans arabic" || need+=(fonts-noto-core)
+ldconfig -p 2>/dev/null | grep -q "librsvg-2.so" || need+=(librsvg2-2)   # pictures on slides
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

@@ -222,7 +222,8 @@ def test_arabic_decks_run_right_to_left(tree, tmp_path):
 # --- fitting -------------------------------------------------------------------------------
 
 LONG_POINT = ("A key point that goes on and on about data, inferences, algorithms and the rota, "
-              "far longer than anyone should ever write on a slide, number {n}")
+              "far longer than anyone should ever write on a slide, about who collects what, who "
+              "decides, who checks the data and who can correct it when it is wrong, number {n}")
 
 
 def test_a_long_section_is_split_over_numbered_slides(tree, tmp_path):

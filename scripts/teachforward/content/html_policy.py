@@ -256,3 +256,93 @@ def _fields(data, location: tuple = ()) -> Iterator[tuple[tuple, str]]:
 def _strings(data) -> Iterator[str]:
     for _, value in _fields(data):
         yield value
+
+
+# --- SVG drawings -----------------------------------------------------------------------------
+# A drawing is shown with <img> (where it cannot run anything), but anyone can open its own
+# address, and the slide renderer (librsvg) follows what it refers to. So a drawing must be
+# self-contained: no scripts, no event handlers, no references to other files or sites.
+
+SVG_REFUSED = {
+    "script": "a script would run when the drawing is opened on its own",
+    "foreignobject": "it can hold HTML, scripts included",
+    "iframe": "it shows another web site", "embed": "it embeds another file", "object": "it embeds another file",
+    "xi:include": "it copies another file into the drawing", "handler": "it runs a script",
+    "listener": "it runs a script",
+}
+_SVG_DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp);", re.IGNORECASE)
+_CSS_URL = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)", re.IGNORECASE)
+
+
+def svg_findings(text: str) -> list[Finding]:
+    """Problems that make a drawing unsafe to publish: scripts, handlers, outside references."""
+    checker = _SvgChecker()
+    try:
+        checker.feed(text)
+        checker.close()
+    except Exception as error:
+        checker.findings.append((1, f"the drawing cannot be read ({error})", "save it again from your drawing program"))
+    return checker.findings
+
+
+def _svg_reference(value: str) -> bool:
+    """True when an address inside a drawing stays inside it (#id, or an embedded raster picture)."""
+    value = _INVISIBLE.sub("", value)
+    return value.startswith("#") or bool(_SVG_DATA_IMAGE.match(value))
+
+
+class _SvgChecker(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.findings: list[Finding] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        line = self.getpos()[0]
+        if tag in SVG_REFUSED:
+            self.findings.append((line, f"the drawing contains a <{tag}> element, which is not allowed",
+                                  f"remove it ({SVG_REFUSED[tag]}), or export the drawing again as plain SVG"))
+        self._in_style = tag == "style"
+        values = dict(attrs)
+        if tag in ("set", "animate") and (values.get("attributename") or "").lower().lstrip().startswith(("on", "href", "xlink:href")):
+            self.findings.append((line, f"the drawing animates a link or an event handler with <{tag}>",
+                                  "remove the animation"))
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.findings.append((line, f'the drawing has an event handler attribute "{name}"',
+                                      "remove it: a drawing cannot run scripts"))
+            elif name in ("href", "xlink:href", "src") and not _svg_reference(value or ""):
+                shown = (value or "")[:50]
+                self.findings.append((line, f'the drawing refers to "{shown}", outside itself',
+                                      "embed everything in the drawing (a drawing may only refer to its own #ids)"))
+            elif name == "style" or "url(" in (value or "").lower():
+                self._css(line, value or "")
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        self._in_style = False
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self._css(self.getpos()[0], data)
+
+    def unknown_decl(self, data):
+        if data.upper().startswith("CDATA[") and self._in_style:
+            self._css(self.getpos()[0], data[6:])
+
+    def handle_decl(self, decl):
+        if "<!ENTITY" in decl.upper() or "ENTITY" in decl.upper():
+            self.findings.append((self.getpos()[0], "the drawing declares XML entities, which are not allowed",
+                                  "export the drawing again as plain SVG"))
+
+    def _css(self, line: int, css: str) -> None:
+        if "@import" in css.lower():
+            self.findings.append((line, "the drawing's styles import another file", "remove the @import"))
+        for match in _CSS_URL.finditer(css):
+            if not _svg_reference(match.group(1)):
+                self.findings.append((line, f'the drawing\'s styles refer to "{match.group(1)[:50]}", outside itself',
+                                      "use only url(#id) references to the drawing's own elements"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from teachforward.content.model import Course, Document, Exercise, Image, Language, Link, Page, Section, Workshop
+from teachforward.content.model import Course, Document, Exercise, Image, Language, Link, Workshop
 from teachforward.problems import Problems, did_you_mean
 
 
@@ -94,7 +94,7 @@ def _document(mine: Document, theirs: Document, problems: Problems, name: str) -
                          did_you_mean(section.id, english) or "keep the English ids: " + ", ".join(english))
     missing = [id_ for id_ in english if id_ not in mine_ids]
     if missing:
-        problems.add(path, None, f"the English sections " + ", ".join(f'"{m}"' for m in missing) + " are missing here",
+        problems.add(path, None, "the English sections " + ", ".join(f'"{m}"' for m in missing) + " are missing here",
                      "translate every section, keeping the id in curly brackets")
     shared = [id_ for id_ in mine_ids if id_ in english]
     english_order = [id_ for id_ in english if id_ in shared]
@@ -136,7 +136,7 @@ def _exercise(mine: Exercise, theirs: Exercise, problems: Problems) -> None:
 
 
 def _items(problems: Problems, path: Path, line: int | None, links: tuple[Link, ...], images: tuple[Image, ...],
-           english_links: tuple[Link, ...], english_images: tuple[Image, ...], where: str, strict: bool = True) -> None:
+           english_links: tuple[Link, ...], english_images: tuple[Image, ...], where: str) -> None:
     """Pictures and link targets must be the same as in English (the words around them change)."""
     for kind, mine, theirs in (("picture", images, english_images), ("link", links, english_links)):
         mine_raw = Counter(i.raw for i in mine)
@@ -153,15 +153,13 @@ def _items(problems: Problems, path: Path, line: int | None, links: tuple[Link, 
                 message = f'the {kind} "{item.raw}" is not in {where}'
                 if external:
                     problems.warn(path, item.line, message, hint + " (a translated web page is fine if it says the same)")
-                elif not strict:
-                    problems.warn(path, item.line, message, hint)
                 else:
                     problems.add(path, item.line, message, hint)
         for raw in sorted(missing):
             external = kind == "link" and raw.lower().startswith(("http://", "https://", "mailto:"))
             message = f'{where} has the {kind} "{raw}", which is missing here'
             hint = f"keep the {kind} and its target as in English"
-            if external or not strict:
+            if external:
                 problems.warn(path, line or None, message, hint)
             else:
                 problems.add(path, line or None, message, hint)

@@ -48,7 +48,7 @@ def template_findings(text: str) -> list[tuple[int, str, str]]:
             inside.append((line, token, value))
     if inside is not None:
         findings.append((inside[0][0], f'"{inside[0][2]}" is not closed',
-                         f'close "{{{{" with "}}}}" and "{{%" with "%}}"; ' + _HINT))
+                         'close "{{" with "}}" and "{%" with "%}"; ' + _HINT))
     return findings
 
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 
-from teachforward.content.html_policy import check_html
+from teachforward.content.html_policy import check_html, svg_findings
 from teachforward.content.model import Course, Image, Language, Link, Workshop
 from teachforward.content.parity import check_parity
 from teachforward.content.template_policy import check_templates
@@ -18,6 +19,7 @@ from teachforward.problems import Problems, did_you_mean
 
 OVERVIEW_ANCHORS = {"objectives", "agenda", "key-terms", "further-reading"}
 WORKSHOP_PARTS = {"overview", "notes", "guide", "exercises", "handout"}
+MAX_PICTURE_BYTES = 10_000_000
 
 
 def validate(course: Course, problems: Problems) -> None:
@@ -120,7 +122,16 @@ def _check_items(course: Course, language: Language, path: Path, links: tuple[Li
         if not image.alt.strip():
             problems.add(path, image.line, f'the picture "{image.raw}" has no description',
                          "write a sentence describing it between the square brackets: ![description](images/name.svg)")
+        size = image.path.stat().st_size
+        if size > MAX_PICTURE_BYTES:
+            problems.add(path, image.line, f'the picture "{image.raw}" is {size / 1e6:.1f} MB, more than the '
+                         f"{MAX_PICTURE_BYTES // 1_000_000} MB a page or slide can carry",
+                         "save it smaller (about 1920 pixels wide is plenty), or as a compressed PNG or JPEG")
+            continue
         kind = _image_kind(image.path)
+        if kind == "svg":
+            for line, message, hint in _svg_problems(image.path):
+                problems.add(image.path, line, message, hint)
         if kind is None:
             problems.add(path, image.line, f'"{image.raw}" is not a picture this site can show',
                          "use an SVG, PNG, JPEG, GIF or WebP file")
@@ -204,11 +215,24 @@ def _anchors(workshop: Workshop, part: str) -> set[str]:
     return {s.id for s in document.sections} if document else set()
 
 
+def _svg_problems(path: Path) -> list[tuple[int, str, str]]:
+    """What makes a drawing unsafe to publish (html_policy.svg_findings), read once per file version."""
+    stat = path.stat()
+    return _svg_problems_of(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=512)
+def _svg_problems_of(path: Path, mtime_ns: int, size: int) -> list[tuple[int, str, str]]:
+    return svg_findings(path.read_bytes().decode("utf-8", "replace"))
+
+
 def _image_kind(path: Path) -> str | None:
     try:
-        head = path.read_bytes()[:512]
+        with path.open("rb") as handle:
+            start = handle.read(4096)
     except OSError:
         return None
+    head = start[:512]
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"
     if head.startswith(b"\xff\xd8\xff"):
@@ -218,6 +242,6 @@ def _image_kind(path: Path) -> str | None:
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "webp"
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
-    if text.startswith((b"<svg", b"<?xml")) and b"<svg" in path.read_bytes()[:4096]:
+    if text.startswith((b"<svg", b"<?xml")) and b"<svg" in start:
         return "svg"
     return None

@@ -248,10 +248,14 @@ def fits(paras: list[Para], box: Box) -> bool:
 
 
 def title_size(text: str, box: Box, smallest: float) -> tuple[float, bool]:
-    """The largest size from the box's own down to `smallest` (in 2-point steps) at which the
-    title fits; (smallest, False) when even that is too long."""
+    """The size for a title: the box's own if it takes one line; otherwise the largest size, at
+    least 4 points smaller, down to `smallest`, at which it fits (two lines read better a little
+    smaller). (smallest, False) when even that is too long."""
     level = box.level(0)
     size = level.size
+    if count_lines(text, box.width, size, True) == 1:
+        return size, True
+    size -= 4
     while True:
         lines = count_lines(text, box.width, size, True)
         if lines * line_height(text, size) * level.line_spacing <= box.height:

@@ -6,7 +6,6 @@ The plan is what the cache hashes: the same plan, template and generator make th
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -50,6 +49,9 @@ DEFAULTS = {
 PICTURE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"}
 SMALLEST_TITLE = 24.0
 SMALLEST_CAPTION = 12.0
+# The text of a slide may be set up to two sizes smaller (never below these) when that saves a
+# slide; otherwise it is split at the layout's size.
+SMALLEST_BODY = {"objectives": 20.0, "section": 20.0, "key_terms": 18.0, "closing": 18.0, "exercise": 18.0}
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class Slide:
     title: str
     title_size: float | None = None          # set when smaller than the layout's
     body: tuple[Para, ...] = ()
+    body_size: float | None = None           # set when smaller than the layout's
     subtitle: str = ""
     meta: str = ""
     table: tuple[tuple[str, ...], ...] = ()  # rows, the header first
@@ -222,6 +225,24 @@ class _Planner:
             for part in exercise.parts:
                 yield from part.images
 
+    def paginate(self, kind: str, paras: list[Para]) -> tuple[list[list[Para]], float | None, list[Para]]:
+        """Pages of text for slides of `kind`: as few as the allowed sizes give, at the largest
+        size that gives them. Returns (pages, size or None for the layout's own, too tall)."""
+        box = self.design.box(kind, "body")
+        base = box.level(0).size
+        smallest = min(base, SMALLEST_BODY.get(kind, base))
+        best = None
+        size = base
+        while size >= smallest and size >= base - 4:
+            pages, too_tall = fit.pack(paras, fit.with_size(box, size))
+            if best is None or len(pages) < len(best[0]):
+                best = (pages, size, too_tall)
+            if len(pages) <= 1:
+                break
+            size -= 2
+        pages, size, too_tall = best
+        return pages, (None if size == base else size), too_tall
+
     def lang_of(self, origin_lang: str) -> str:
         return origin_lang if origin_lang in self.languages else self.code
 
@@ -286,9 +307,10 @@ class _Planner:
         t, facts = self.t, self.workshop.facts
         paras = [Para(runs(t("objectives_intro")), "plain", keep_with_next=True)]
         paras += [Para(runs(o), "bullet") for o in facts.objectives]
-        pages, _ = fit.pack(paras, self.design.box("objectives", "body"))
+        pages, size, _ = self.paginate("objectives", paras)
         for number, page in enumerate(pages, 1):
             self.add(Slide("objectives", self.titled(t("deck_objectives"), number, len(pages)), body=tuple(page),
+                           body_size=size,
                            lang=self.lang_of(self.workshop.facts_origin.lang)))
 
     def content_order(self) -> list:
@@ -327,12 +349,13 @@ class _Planner:
         pictures = self.pictures(section.images, origin)
         title = clean(plain(section.title))
         parts: list[tuple[str, tuple[Para, ...], Picture | None]] = []
+        size = None
         if pictures and fit.fits(paras, self.design.box("section_picture", "body")) \
                 and self.caption_size("section_picture", pictures[0].alt) is not None:
             parts.append(("section_picture", tuple(paras), pictures[0]))
             rest = pictures[1:]
         else:
-            pages, _ = fit.pack(paras, plain_box) if paras else ([[]], [])
+            pages, size, _ = self.paginate("section", paras) if paras else ([[]], None, [])
             parts += [("section", tuple(page), None) for page in pages]
             rest = pictures
         parts += [("picture", (), picture) for picture in rest]
@@ -340,6 +363,7 @@ class _Planner:
         notes = notes_text(section.body)
         for number, (kind, body, picture) in enumerate(parts, 1):
             slide = Slide(kind, self.titled(title, number, len(parts)), body=body, picture=picture,
+                          body_size=size if kind == "section" else None,
                           caption=picture.alt if picture else "", lang=lang,
                           notes=notes if first is None else "", continues=first)
             if picture:
@@ -360,7 +384,7 @@ class _Planner:
             paras.append(Para(runs(part.title, bold=True), "heading", keep_with_next=True))
             paras.extend(slide_paras(part.body))
             images.extend(part.images)
-        pages, too_tall = fit.pack(paras, box)
+        pages, size, too_tall = self.paginate("exercise", paras)
         for para in too_tall:
             self.problems.warn(origin, exercise.scenario.line, f'a paragraph is too long for any slide: "{para.text[:60]}…"',
                                "cut it into shorter sentences")
@@ -371,7 +395,8 @@ class _Planner:
         title = t("deck_exercise", title=clean(plain(exercise.title)))
         total = len(pages) + len(pictures)
         for number, page in enumerate(pages, 1):
-            self.add(Slide("exercise", self.titled(title, number, total), body=tuple(page), meta=meta, notes=notes,
+            self.add(Slide("exercise", self.titled(title, number, total), body=tuple(page), body_size=size,
+                           meta=meta, notes=notes,
                            lang=lang), origin, exercise.scenario.line)
         for number, picture in enumerate(pictures, len(pages) + 1):
             slide = Slide("picture", self.titled(title, number, total), picture=picture, caption=picture.alt,
@@ -392,9 +417,10 @@ class _Planner:
             else:
                 pieces = [Run(text)]
             paras.append(Para(tuple(r for r in pieces if r.text), "plain"))
-        pages, _ = fit.pack(paras, self.design.box("key_terms", "body"))
+        pages, size, _ = self.paginate("key_terms", paras)
         for number, page in enumerate(pages, 1):
             self.add(Slide("key_terms", self.titled(self.t("key_terms_title"), number, len(pages)), body=tuple(page),
+                           body_size=size,
                            lang=self.lang_of(self.workshop.facts_origin.lang)))
 
     def closing(self) -> None:
@@ -407,9 +433,10 @@ class _Planner:
                 text = _reading(reading)
                 paras.append(Para((Run(text),), "plain"))
                 notes.append(text + (f"\n{reading.url}" if reading.url else ""))
-        pages, _ = fit.pack(paras, self.design.box("closing", "body"))
+        pages, size, _ = self.paginate("closing", paras)
         for number, page in enumerate(pages, 1):
             self.add(Slide("closing", self.titled(t("deck_closing"), number, len(pages)), body=tuple(page),
+                           body_size=size,
                            notes="\n\n".join(notes), lang=self.lang_of(self.workshop.facts_origin.lang)))
 
     def unique_titles(self) -> list[Slide]:

@@ -237,5 +237,7 @@ def slide_paras(markdown: str) -> list[Para]:
         elif block.kind == "code":
             out.append(Para((Run(clean(block.text)),), "plain"))
         else:
-            out.append(Para(runs(block.text), "plain"))
+            parts = runs(block.text)
+            # A paragraph all in bold introduces what follows, like a heading: keep them together.
+            out.append(Para(parts, "plain", keep_with_next=bool(parts) and all(r.bold for r in parts)))
     return [p for p in out if p.runs]

@@ -31,6 +31,8 @@ GROUP = ('<p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/></p:nvGr
          '<a:off x="0" y="0"/><a:ext cx="0" cy="0"/><a:chOff x="0" y="0"/><a:chExt cx="0" cy="0"/></a:xfrm></p:grpSpPr>')
 TABLE_STYLE = "{5C22544A-7EE6-4342-B048-85BDC9FD1C3A}"
 SLIDE_NUMBER_FIELD = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"
+_PLACEHOLDERS: dict[str, tuple[dict, dict]] = {}
+_TEMPLATE_PARTS: dict[str, dict] = {}
 
 
 def attr(value: str) -> str:
@@ -42,9 +44,12 @@ def write_deck(deck: Deck, design: Design) -> tuple[bytes, int]:
     prs = Presentation(io.BytesIO(design.template_bytes))
     package = prs.part.package
     layouts = {layout.name: layout for layout in prs.slide_layouts}
-    footers = {name: _footer_placeholders(layout) for name, layout in layouts.items()}
     notes_master = prs.part.notes_master_part
-    notes_ph = _notes_placeholders(notes_master)
+    if design.fingerprint not in _PLACEHOLDERS:          # the same for every deck of a design
+        _PLACEHOLDERS[design.fingerprint] = (
+            {name: _footer_placeholders(layout) for name, layout in layouts.items()},
+            _notes_placeholders(notes_master))
+    footers, notes_ph = _PLACEHOLDERS[design.fingerprint]
     slide_ids = prs.part._element.get_or_add_sldIdLst()
     for number, spec in enumerate(deck.slides, 1):
         layout = layouts[design.kinds[spec.kind].layout]
@@ -65,7 +70,8 @@ def write_deck(deck: Deck, design: Design) -> tuple[bytes, int]:
     date = dt.datetime.fromtimestamp(deck.date, dt.timezone.utc).replace(tzinfo=None)
     xml_tweaks.core_properties(prs, deck.title, deck.subject, deck.author, deck.language_tag, date)
     xml_tweaks.set_app_properties(package, len(deck.slides))
-    return xml_tweaks.package_bytes(package), len(deck.slides)
+    cache = _TEMPLATE_PARTS.setdefault(design.fingerprint, {})
+    return xml_tweaks.package_bytes(package, cache), len(deck.slides)
 
 
 def _footer_placeholders(layout) -> list[tuple[str, int]]:
@@ -159,15 +165,28 @@ class _SlideWriter:
 
     def body(self, paras: tuple[Para, ...]) -> str:
         box = self.design.box(self.spec.kind, "body")
+        size = self.spec.body_size
+        if size:
+            box = fit.with_size(box, size)
         colour = "tx2" if self.spec.kind == "exercise" else None
         out = []
         for index, para in enumerate(paras):
             fmt = fit.paragraph_format(para, box, index)
             heading = para.style == "heading"
             runs = "".join(self.run(r.text, True if r.bold else None, True if r.italic else None,
+                                    size=size if para.level == 0 else None,
                                     colour=colour if heading else None) for r in para.runs)
             if para.style == "number":
-                out.append(self.paragraph(runs, box.align, level=para.level, bullet="number", number=para.number))
+                # The number is text, not an automatic number: LibreOffice carries automatic
+                # numbering on across the paragraphs between two lists (questions would start at 4).
+                level = box.level(para.level)
+                # A tab lines the text up with the hanging indent; LibreOffice ignores it in
+                # right-to-left paragraphs, where a space keeps the number apart.
+                gap = " " if self.rtl else "\t"
+                number = self.run(f"{para.number}.{gap}", size=size if para.level == 0 else None, colour="accent2")
+                out.append(self.paragraph(number + runs, box.align, level=para.level,
+                                          margin=int(level.margin * EMU_PER_PT), indent=int(level.indent * EMU_PER_PT),
+                                          bullet="none"))
             elif para.style == "bullet":
                 out.append(self.paragraph(runs, box.align, level=para.level))
             else:

@@ -1,11 +1,13 @@
 """What python-pptx has no API for, in one place: the language of the text, right-to-left
-paragraphs, the complex-script font, bullets switched off or numbered, and deterministic
+paragraphs, the complex-script font, bullets switched off, and deterministic
 document properties and zip entries."""
 from __future__ import annotations
 
 import datetime as dt
 import io
+import posixpath
 import zipfile
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from pptx.oxml.ns import qn
@@ -33,8 +35,8 @@ def run_properties(lang: str, rtl: bool, cs_font: str = "", bold: bool | None = 
 
 def paragraph_properties(rtl: bool, align: str = "l", level: int = 0, margin: int | None = None,
                          indent: int | None = None, space_before: float | None = None,
-                         bullet: str | None = None, number: int | None = None) -> str:
-    """<a:pPr>. bullet: None keeps the layout's bullet, "none" switches it off, "number" numbers.
+                         bullet: str | None = None) -> str:
+    """<a:pPr>. bullet: None keeps the layout's bullet, "none" switches it off.
     Right-to-left paragraphs get rtl="1" and, unless centred, are aligned to the right."""
     attrs = ""
     if margin is not None:
@@ -53,8 +55,6 @@ def paragraph_properties(rtl: bool, align: str = "l", level: int = 0, margin: in
         inner += f'<a:spcBef><a:spcPts val="{int(round(space_before * 100))}"/></a:spcBef>'
     if bullet == "none":
         inner += "<a:buNone/>"
-    elif bullet == "number":
-        inner += f'<a:buFont typeface="+mj-lt"/><a:buAutoNum type="arabicPeriod" startAt="{number or 1}"/>'
     if not attrs and not inner:
         return ""
     return f"<a:pPr{attrs}>{inner}</a:pPr>" if inner else f"<a:pPr{attrs}/>"
@@ -89,20 +89,34 @@ def app_properties(slides: int) -> bytes:
 STORED = (".png", ".jpg", ".jpeg", ".gif")      # already compressed
 
 
-def package_bytes(package) -> bytes:
+# Parts of the template that no deck changes: serialised once per template, not per deck.
+UNCHANGED = ("/ppt/slideLayouts/", "/ppt/slideMasters/", "/ppt/theme/", "/ppt/notesMasters/",
+             "/ppt/presProps.xml", "/ppt/viewProps.xml", "/ppt/tableStyles.xml")
+
+
+def package_bytes(package, cache: dict | None = None) -> bytes:
     """Serialise a python-pptx package as a zip whose entries carry a fixed date and no
-    host-specific attributes, so that the same content always gives the same bytes."""
+    host-specific attributes, so that the same content always gives the same bytes.
+    `cache` keeps the serialised template parts between decks of the same template."""
     from pptx.opc.oxml import serialize_part_xml
     from pptx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
     from pptx.opc.serialized import _ContentTypesItem
 
     parts = list(package.iter_parts())
     entries = [(CONTENT_TYPES_URI.membername, serialize_part_xml(_ContentTypesItem.xml_for(parts))),
-               (PACKAGE_URI.rels_uri.membername, package._rels.xml)]
+               (PACKAGE_URI.rels_uri.membername, _rels_xml(package._rels))]
     for part in parts:
+        name = str(part.partname)
+        if cache is not None and name.startswith(UNCHANGED):
+            if name not in cache:
+                cache[name] = [(part.partname.membername, part.blob)]
+                if part._rels:
+                    cache[name].append((part.partname.rels_uri.membername, _rels_xml(part.rels)))
+            entries.extend(cache[name])
+            continue
         entries.append((part.partname.membername, part.blob))
         if part._rels:
-            entries.append((part.partname.rels_uri.membername, part.rels.xml))
+            entries.append((part.partname.rels_uri.membername, _rels_xml(part.rels)))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         for name, blob in entries:
@@ -112,6 +126,33 @@ def package_bytes(package) -> bytes:
             entry.external_attr = 0
             target.writestr(entry, blob, compresslevel=6)
     return out.getvalue()
+
+
+@lru_cache(maxsize=4096)
+def _relative(base: str, target: str) -> str:
+    return posixpath.relpath(target, base)
+
+
+def _rels_xml(rels) -> bytes:
+    """A part's relationships as XML, in the order of their numbers (as python-pptx writes
+    them, without its per-relationship path arithmetic, which dominated saving)."""
+    def number(rId: str):
+        return (int(rId[3:]) if rId.startswith("rId") and rId[3:].isdigit() else 0, rId)
+    out = ['<?xml version=\'1.0\' encoding=\'UTF-8\' standalone=\'yes\'?>\n'
+           '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">']
+    for rId in sorted(rels.keys(), key=number):
+        rel = rels[rId]
+        if rel.is_external:
+            target, mode = rel.target_ref, ' TargetMode="External"'
+        else:
+            target, mode = _relative(rel._base_uri, str(rel.target_partname)), ""
+        out.append(f'<Relationship Id="{_attr(rId)}" Type="{_attr(rel.reltype)}" Target="{_attr(target)}"{mode}/>')
+    out.append("</Relationships>")
+    return "".join(out).encode("utf-8")
+
+
+def _attr(value: str) -> str:
+    return escape(value, {'"': "&quot;"})
 
 
 def set_app_properties(package, slides: int) -> None:

@@ -1,0 +1,164 @@
+"""What a facilitator does on the site, in every language: search, switch language, meet a page
+that is not translated yet, download the slide decks."""
+from __future__ import annotations
+
+import io
+import re
+import time
+import zipfile
+from urllib.parse import urljoin
+
+import pytest
+
+from .conftest import open_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def search(page, word: str, phone: bool = False) -> list[str]:
+    """Type word into Material's search (keystrokes: it does not react to fill()) and return the
+    result links once the results have stopped changing."""
+    if phone:
+        page.click('label.md-header__button[for="__search"]')
+    else:
+        page.click("input.md-search__input")
+    page.keyboard.type(word)
+    return settled_results(page)
+
+
+def settled_results(page, timeout: float = 15.0) -> list[str]:
+    read = """() => {
+      const config = JSON.parse(document.getElementById("__config").textContent).translations;
+      const meta = document.querySelector(".md-search-result__meta").textContent.trim();
+      const links = [...document.querySelectorAll("a.md-search-result__link")].map(a => a.href);
+      const waiting = meta === config["search.result.initializer"] || meta === config["search.result.placeholder"];
+      return {meta, links, waiting};
+    }"""
+    last, stable_since, deadline = None, time.monotonic(), time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = page.evaluate(read)
+        if state != last:
+            last, stable_since = state, time.monotonic()
+        elif not state["waiting"] and time.monotonic() - stable_since > 0.6:
+            return state["links"]
+        time.sleep(0.1)
+    raise AssertionError(f"search results never settled: {last}")
+
+
+def test_search_finds_a_word_of_the_language_in_its_own_pages_only(site, desktop, lang):
+    found = site.own_word(lang)
+    if not found:
+        pytest.skip(f"every word of the {lang} site also appears in every other language's site")
+    word, lacking = found
+    page = desktop.new_page()
+    open_page(page, site.url(lang))
+    links = search(page, word)
+    assert links, f"searching the {lang} site for {word!r}, a word it has, found nothing"
+    outside = [l for l in links if not l.startswith(site.url(lang))]
+    assert not outside, f"searching the {lang} site for {word!r} returned pages of other sites: {outside}"
+    # The other sites' indexes do not have it: their search must come back empty.
+    for other in lacking[:2]:
+        open_page(page, site.url(other))
+        assert search(page, word) == [], f"the {other} site found {word!r}, a word only the {lang} site has"
+
+
+def test_search_of_a_shared_word_stays_in_the_language(site, desktop, phone, lang):
+    """A word every language has: one merged index would answer with every language's pages."""
+    word = site.shared_word()
+    if not word:
+        pytest.skip("no word appears in every language's site")
+    for context, is_phone in ((desktop, False), (phone, True)):
+        page = context.new_page()
+        open_page(page, site.url(lang, "glossary/"))
+        links = search(page, word, phone=is_phone)
+        assert links, f"searching the {lang} site for {word!r} found nothing ({'phone' if is_phone else 'desktop'})"
+        outside = [l for l in links if not l.startswith(site.url(lang))]
+        assert not outside, f"searching the {lang} site for {word!r} returned other languages' pages: {outside}"
+        page.close()
+
+
+def test_search_results_are_accessible(site, desktop, axe, lang):
+    page = desktop.new_page()
+    open_page(page, site.url(lang))
+    word = site.shared_word() or next(iter(site.words(lang)))
+    assert search(page, word)
+    violations = [f"{v['impact']} {v['id']}: {[n['target'] for n in v['nodes']][:3]}"
+                  for v in axe.run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not violations, f"with search results open on the {lang} site, axe-core found: {violations}"
+
+
+def test_language_selector_keeps_the_page(site, desktop, lang):
+    types = site.page_types(lang)
+    path = types.get("exercises") or types["workshop"]
+    page = desktop.new_page()
+    for other in site.languages:
+        if other == lang:
+            continue
+        open_page(page, site.url(lang, path))
+        page.click(".md-header__option .md-select > button")
+        link = page.locator(f'a.md-select__link[hreflang="{other}"]')
+        assert link.is_visible(), f"the {lang} language menu does not offer {other}"
+        link.click()
+        page.wait_for_load_state("load")
+        assert page.url == site.url(other, path), f"choosing {other} on {site.url(lang, path)} went to {page.url}"
+        assert (page.locator("html").get_attribute("lang") or "").split("-")[0] == other.split("-")[0]
+        assert page.locator("article h1").count() == 1
+
+
+def test_fallback_page_shows_its_notice(site, desktop, lang):
+    pages = site.fallback_pages(lang)
+    if not pages:
+        pytest.skip(f"the {lang} site has no page shown in the source language (fully translated, or the source)")
+    strings = site.strings(lang)
+    page = desktop.new_page()
+    path = pages[0]
+    open_page(page, site.url(lang, path))
+    notice = page.locator(".md-content .admonition.warning", has=page.locator('a[href*="writing-and-translating"]')).first
+    assert notice.is_visible(), f"{site.url(lang, path)}: the not-translated notice is not visible"
+    title = notice.locator(".admonition-title").inner_text().strip()
+    assert title == strings["fallback_title"].strip(), f"the notice's title is {title!r}, not the {lang} one"
+    # It comes first: under the title, before the page's first section.
+    notice_top = notice.bounding_box()["y"]
+    first_section = page.locator("article h2").first
+    if first_section.count():
+        assert notice_top < first_section.bounding_box()["y"], "the notice is not at the top of the page"
+    notice.locator('a[href*="writing-and-translating"]').click()
+    page.wait_for_load_state("load")
+    assert page.url.startswith(site.url(lang, "writing-and-translating/")), page.url
+
+
+def test_every_deck_link_downloads_a_valid_pptx(site, desktop, lang):
+    links = site.deck_links(lang)
+    if not any(site.deck_links(l) for l in site.languages):
+        pytest.skip("this build has no slide decks (the deck renderer made none)")
+    assert links, f"the {lang} site links to no slide deck although other languages have decks"
+    assert "downloads/" in links, f"the {lang} downloads page links to no deck"
+    workshops = site.workshops(lang)
+    overviews = [p for p in links if p.startswith("workshops/")]
+    assert len(overviews) == len(workshops), f"workshop overviews without a deck link: " \
+        f"{sorted(set(f'workshops/{w}/' for w in workshops) - set(overviews))}"
+    checked = set()
+    for page_path, hrefs in links.items():
+        for href in hrefs:
+            url = urljoin(site.url(lang, page_path), href)
+            if url in checked:
+                continue
+            checked.add(url)
+            response = desktop.request.get(url)
+            assert response.ok, f"{url} (linked from {page_path}): HTTP {response.status}"
+            assert_pptx(response.body(), url)
+    # And through the browser, as a visitor clicks it.
+    page = desktop.new_page()
+    open_page(page, site.url(lang, "downloads/"))
+    with page.expect_download() as download:
+        page.locator('.md-content a[href$=".pptx"]').first.click()
+    assert_pptx(open(download.value.path(), "rb").read(), download.value.suggested_filename)
+    assert download.value.suggested_filename.endswith(".pptx")
+
+
+def assert_pptx(data: bytes, name: str) -> None:
+    assert zipfile.is_zipfile(io.BytesIO(data)), f"{name} is not a zip file"
+    with zipfile.ZipFile(io.BytesIO(data)) as deck:
+        assert "ppt/presentation.xml" in deck.namelist(), f"{name} has no ppt/presentation.xml"
+        assert deck.testzip() is None, f"{name} is damaged"
+        assert any(re.fullmatch(r"ppt/slides/slide\d+\.xml", n) for n in deck.namelist()), f"{name} has no slide"
