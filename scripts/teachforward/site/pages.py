@@ -1,0 +1,410 @@
+"""Render the content model into the Markdown pages of one language's site.
+
+Workshop prose is data: it is copied into the pages as written (only its links are
+re-pointed at the generated pages) and never goes through the macros' template engine.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+from teachforward.artifacts import Download
+from teachforward.content.model import Course, Document, Exercise, Language, Origin, Page, Workshop
+from teachforward.content.tracking import TranslationStatus
+
+PARTS = ("overview", "notes", "guide", "exercises", "handout")
+TRANSLATORS_PAGE = "writing-and-translating.md"
+
+
+def workshop_dir(workshop: Workshop) -> str:
+    return f"workshops/{workshop.folder}"
+
+
+def part_path(workshop_folder: str, part: str) -> str:
+    name = "index" if part == "overview" else part
+    return f"workshops/{workshop_folder}/{name}.md"
+
+
+@dataclass
+class PageWriter:
+    """Everything needed to write the pages of one language."""
+    course: Course
+    language: Language
+    downloads: dict[str, Download]    # workshop folder -> its deck in this language
+    status: TranslationStatus | None = None   # None for the source language
+
+    def t(self, key: str, **values) -> str:
+        text = self.language.strings.get(key) or self.course.source.strings.get(key, key)
+        return text.format(**values) if values else text
+
+    # --- whole pages, as {path: markdown} ----------------------------------------------
+
+    def workshop_pages(self, workshop: Workshop) -> dict[str, str]:
+        return {
+            part_path(workshop.folder, "overview"): self.overview(workshop),
+            part_path(workshop.folder, "notes"): self.notes(workshop),
+            part_path(workshop.folder, "guide"): self.guide(workshop),
+            part_path(workshop.folder, "exercises"): self.exercises(workshop),
+            part_path(workshop.folder, "handout"): self.handout(workshop),
+        }
+
+    def overview(self, workshop: Workshop) -> str:
+        facts, here = workshop.facts, part_path(workshop.folder, "overview")
+        out = [self._front(f"{self._titled(workshop, facts.title)}"),
+               f"# {_inline(facts.title)}", "", self._fallback(workshop.facts_origin, here),
+               f"*{self.t('workshop_label', number=workshop.number)}*", "",
+               _escape(facts.summary), "",
+               f"- **{self.t('label_duration')}:** {self.t('duration_minutes', minutes=facts.duration)}",
+               f"- **{self.t('label_audience')}:** {_escape(facts.audience)}", "",
+               self._download_box(workshop), self._part_links(workshop, "overview"),
+               f"## {self.t('objectives_title')} {{#objectives}}", "", self.t("objectives_intro"), ""]
+        out += [f"- {_escape(o)}" for o in facts.objectives] + [""]
+        out += [f"## {self.t('agenda_title')} {{#agenda}}", "", self.agenda_table(workshop, here), ""]
+        if facts.key_terms:
+            out += [f"## {self.t('key_terms_title')} {{#key-terms}}", ""]
+            for term in facts.key_terms:
+                out += [f"{_escape(term.term)}", f":   {_escape(term.definition)}", ""]
+        if facts.further_reading:
+            out += [f"## {self.t('reading_title')} {{#further-reading}}", ""]
+            out += [f"- {_reading(r)}" for r in facts.further_reading] + [""]
+        return _join(out)
+
+    def agenda_table(self, workshop: Workshop, here: str) -> str:
+        rows = [f"| {self.t('agenda_start')} | {self.t('agenda_minutes')} | {self.t('agenda_activity')} |",
+                "|---:|---:|:---|"]
+        clock, ids = 0, workshop.ids()
+        exercise_ids = {e.id for e in workshop.exercises}
+        guide_ids = {s.id for s in workshop.guide.sections} if workshop.guide else set()
+        for item in workshop.facts.agenda:
+            activity = _escape(item.activity).replace("|", "\\|")
+            if item.ref in ids:
+                part = "exercises" if item.ref in exercise_ids else "guide" if item.ref in guide_ids else "notes"
+                activity = f"[{activity}]({_relative(here, part_path(workshop.folder, part))}#{item.ref})"
+            rows.append(f"| {clock // 60}:{clock % 60:02d} | {item.minutes} | {activity} |")
+            clock += item.minutes
+        rows.append(f"| {clock // 60}:{clock % 60:02d} | **{clock}** | **{self.t('agenda_total')}** |")
+        return "\n".join(rows)
+
+    def notes(self, workshop: Workshop) -> str:
+        return self._document_page(workshop, "notes", workshop.notes, with_key_points=True)
+
+    def guide(self, workshop: Workshop) -> str:
+        return self._document_page(workshop, "guide", workshop.guide, with_key_points=False)
+
+    def _document_page(self, workshop: Workshop, part: str, document: Document | None, with_key_points: bool) -> str:
+        here = part_path(workshop.folder, part)
+        title = self.t(f"workshop_{part}")
+        out = [self._front(f"{self._titled(workshop, title)}"), f"# {title}", "",
+               self._context_line(workshop), ""]
+        if document is None:
+            return _join(out + [self._part_links(workshop, part)])
+        out += [self._fallback(document.origin, here), self._part_links(workshop, part)]
+        if document.intro:
+            out += [_in_language(self._prose(document.intro, document, document.origin, here), self._foreign(document.origin)), ""]
+        stale = self._outdated_sections(document.origin)
+        lang = self._foreign(document.origin)
+        for section in document.sections:
+            out += [f"## {_inline(section.title)} {{#{section.id}{lang and f' lang={lang}'}}}", ""]
+            if section.id in stale:
+                out += [self._outdated_notice(here, section.id), ""]
+            if with_key_points and section.key_points:
+                out += [f'!!! abstract "{self.t("on_the_slide")}"', ""]
+                out += [f"    - {self._prose(p, section, document.origin, here)}" for p in section.key_points] + [""]
+            if section.body:
+                out += [_in_language(self._prose(section.body, section, document.origin, here), lang), ""]
+        return _join(out)
+
+    def _titled(self, workshop: Workshop, text: str) -> str:
+        """ "Workshop 1: Title", with the language's own punctuation ("Atelier 1 : ...")."""
+        return self.t("label_and_title", label=self.t("workshop_label", number=workshop.number), title=text)
+
+    def _foreign(self, origin: Origin) -> str:
+        """The language of text shown in another language's site (English fallback), else ""."""
+        return "" if origin.lang == self.language.code else origin.lang
+
+    def exercises(self, workshop: Workshop) -> str:
+        here = part_path(workshop.folder, "exercises")
+        title = self.t("workshop_exercises")
+        out = [self._front(f"{self._titled(workshop, title)}"), f"# {title}", "",
+               self._context_line(workshop), "", self._part_links(workshop, "exercises")]
+        for exercise in workshop.exercises:
+            out += self._exercise(exercise, here, with_responses=True)
+        return _join(out)
+
+    def handout(self, workshop: Workshop) -> str:
+        here = part_path(workshop.folder, "handout")
+        title = self.t("workshop_handout")
+        out = [self._front(f"{self._titled(workshop, title)}", extra={"handout": True}),
+               f"# {title}: {_inline(workshop.title)}", "", self.t("handout_intro"), ""]
+        for exercise in workshop.exercises:
+            # Each exercise is its own printed sheet, with ruled space for notes.
+            out += ['<div class="tf-handout-exercise" markdown>', ""]
+            out += self._exercise(exercise, here, with_responses=False)
+            out += [f"### {self.t('handout_notes')}", "", '<div class="tf-notes-space" aria-hidden="true"></div>', "", "</div>", ""]
+        return _join(out)
+
+    def _exercise(self, exercise: Exercise, here: str, with_responses: bool) -> list[str]:
+        out = [f"## {_inline(exercise.title)} {{#{exercise.id}}}", "", self._fallback(exercise.origin, here),
+               f"**{self.t('exercise_group_size')}:** {self.t('exercise_people', size=exercise.group_size)} · "
+               f"**{self.t('exercise_time')}:** {self.t('duration_minutes', minutes=exercise.minutes)}", ""]
+        for section in (exercise.scenario, exercise.task, exercise.questions):
+            if section:
+                out += [f"### {_inline(section.title)} {{#{exercise.id}-{section.id}}}", "",
+                        self._prose(section.body, section, exercise.origin, here), ""]
+        if with_responses:
+            out += [f'??? tip "{_quote(exercise.responses.title)}"', ""]
+            body = self._prose(exercise.responses.body, exercise.responses, exercise.origin, here)
+            out += [_indent(body), ""]
+        return out
+
+    def site_page(self, page: Page) -> str:
+        meta = dict(page.meta)
+        meta["render_macros"] = True
+        notice = self._fallback(page.origin, page.path)
+        text = page.text
+        if notice:
+            # The notice goes under the title, so the page keeps its heading first.
+            lines = text.split("\n")
+            index = next((i for i, l in enumerate(lines) if l.startswith("# ")), 0)
+            text = "\n".join(lines[: index + 1] + ["", notice] + lines[index + 1:])
+        return _front_matter(meta) + text.rstrip("\n") + "\n"
+
+    # --- generated site pages -----------------------------------------------------------
+
+    def translation_status(self) -> str:
+        title = self.t("status_title")
+        out = [self._front(title), f"# {title}", "", self.t("status_intro", language=self.language.name), ""]
+        status = self.status
+        if status is None:
+            return _join(out + [self.t("status_source"), ""])
+        out += [f"- **{self.t('status_current')}:** {status.percent_current} %",
+                f"- **{self.t('status_outdated')}:** {status.percent_outdated} %",
+                f"- **{self.t('status_missing')}:** {status.percent_missing} %", "",
+                self.t("status_by_words"), "",
+                f"| {self.t('status_page')} | {self.t('status_state')} |", "|:---|:---|"]
+        for item in status.files:
+            link = _relative("translation-status.md", item.site_page)
+            state = {"translated": self.t("status_translated"), "missing": self.t("status_not_translated"),
+                     "outdated": self.t("status_outdated_sections", sections=", ".join(item.outdated))}[item.state]
+            out.append(f"| [{_escape(item.label)}]({link}) | {state} |")
+        return _join(out + ["", self.t("status_help", link=TRANSLATORS_PAGE)])
+
+    def downloads_page(self) -> str:
+        title = self.t("downloads_title")
+        out = [self._front(title), f"# {title}", "", self.t("downloads_intro"), ""]
+        for workshop in self.language.workshops:
+            download = self.downloads.get(workshop.folder)
+            if download:
+                out.append(f"- **{self._titled(workshop, _inline(workshop.title))}**: "
+                           f"{self._download_link(download, 'downloads.md')}")
+        return _join(out + [""])
+
+    # --- what hand-written pages can show through macros --------------------------------
+
+    def macro_variables(self) -> dict[str, str]:
+        return {"workshop_cards": self.workshop_cards(), "workshop_table": self.workshop_table(),
+                "glossary": self.glossary()}
+
+    def workshop_cards(self) -> str:
+        cards = ['<div class="grid cards" markdown>', ""]
+        for workshop in self.language.workshops:
+            facts = workshop.facts
+            link = part_path(workshop.folder, "overview")
+            lang = self._foreign(workshop.facts_origin)
+            cards += [f"-   **[{self._titled(workshop, _span(_inline(facts.title), lang))}]({link})**", "",
+                      "    ---", "",
+                      f"    {_span(_escape(facts.summary), lang)}", "",
+                      f"    *{self.t('duration_minutes', minutes=facts.duration)} · {_span(_escape(facts.audience), lang)}*", ""]
+        return "\n".join(cards + ["</div>"])
+
+    def workshop_table(self) -> str:
+        rows = [f"| {self.t('table_workshop')} | {self.t('table_duration')} | {self.t('table_summary')} |", "|:---|---:|:---|"]
+        for workshop in self.language.workshops:
+            facts = workshop.facts
+            rows.append(f"| [{workshop.number}. {_inline(facts.title)}]({part_path(workshop.folder, 'overview')}) | "
+                        f"{self.t('duration_minutes', minutes=facts.duration)} | {_escape(facts.summary)} |".replace("\n", " "))
+        return "\n".join(rows)
+
+    def glossary(self) -> str:
+        entries = []
+        for workshop in self.language.workshops:
+            for term in workshop.facts.key_terms:
+                entries.append((_sort_key(term.term), term, workshop))
+        out = []
+        for _, term, workshop in sorted(entries, key=lambda e: e[0]):
+            source = f"[{self.t('workshop_label', number=workshop.number)}]({part_path(workshop.folder, 'overview')}#key-terms)"
+            out += [f'<span id="{term.id}"></span>{_escape(term.term)}',
+                    f":   {_escape(term.definition)} *({self.t('glossary_from', workshop=source)})*", ""]
+        return "\n".join(out)
+
+    # --- small pieces ----------------------------------------------------------------
+
+    def _front(self, title: str, extra: dict | None = None) -> str:
+        return _front_matter({"title": title, **(extra or {})})
+
+    def _context_line(self, workshop: Workshop) -> str:
+        return (f"[{self._titled(workshop, _inline(workshop.title))}](index.md) · "
+                f"{self.t('duration_minutes', minutes=workshop.facts.duration)}")
+
+    def _part_links(self, workshop: Workshop, current: str) -> str:
+        items = []
+        for part in PARTS:
+            label = self.t(f"workshop_{part}")
+            if part == current:
+                items.append(f"**{label}**")
+            else:
+                items.append(f"[{label}]({_relative(part_path(workshop.folder, current), part_path(workshop.folder, part))})")
+        return f'<nav class="tf-parts" markdown aria-label="{_attr(self.t("page_parts"))}">\n' + " · ".join(items) + "\n</nav>\n"
+
+    def _download_box(self, workshop: Workshop) -> str:
+        download = self.downloads.get(workshop.folder)
+        if not download:
+            return ""
+        return f'<div class="tf-download" markdown>\n{self._download_link(download, part_path(workshop.folder, "overview"))}\n</div>\n'
+
+    def _download_link(self, download: Download, here: str) -> str:
+        href = _relative(here, f"downloads/{download.filename}")
+        size = max(1, round(download.size_bytes / 1024))
+        label = self.t("download_slides", slides=download.slides, size=size)
+        note = f" ({self.t('download_in_english')})" if download.lang != self.language.code else ""
+        return f":material-download: [{label}]({href}){{: download }}{note}"
+
+    def _fallback(self, origin: Origin, here: str) -> str:
+        """The notice on top of a page shown in English, or translated from an older English."""
+        if not self.language.is_translated(origin):
+            text = self.t("fallback_text", language=self.language.name, link=_relative(here, TRANSLATORS_PAGE))
+            return f'!!! warning "{_quote(self.t("fallback_title"))}"\n\n    {text}\n'
+        if self._outdated_sections(origin):
+            text = self.t("outdated_text", link=self._english_url(here))
+            return f'!!! info "{_quote(self.t("outdated_title"))}"\n\n    {text}\n'
+        return ""
+
+    def _outdated_sections(self, origin: Origin) -> list[str]:
+        if self.status is None or not self.language.is_translated(origin):
+            return []
+        return next((item.outdated for item in self.status.files if item.translation == origin.path), [])
+
+    def _outdated_notice(self, here: str, anchor: str) -> str:
+        text = self.t("outdated_section", link=f"{self._english_url(here)}#{anchor}")
+        return f'!!! info ""\n\n    {text}\n'
+
+    def _english_url(self, here: str) -> str:
+        """The same page on the English site (a URL: it is outside this language's pages)."""
+        url = "" if here == "index.md" else here[:-len("index.md")] if here.endswith("/index.md") else here[:-3] + "/"
+        depth = url.count("/")
+        return "../" * depth + f"../{self.course.source_language}/{url}"
+
+    def _prose(self, text: str, section, origin: Origin, here: str) -> str:
+        """Re-point the links and pictures written between source files at the generated pages."""
+        links, images = (section.links, section.images) if section is not None else ((), ())
+        targets = {link.raw: link.target for link in links if link.target and not link.target.url}
+        folder = here.split("/")[1] if here.startswith("workshops/") else None
+        pictures = {i.raw: i.path for i in images if i.path is not None}
+
+        def repoint(match: re.Match) -> str:
+            if match.group(1).startswith("!"):
+                path = pictures.get(match.group(2))
+                if path is None or folder is None:
+                    return match.group(0)
+                url = _relative(here, f"workshops/{folder}/{image_path_in_workshop(path, folder)}")
+                return f"{match.group(1)}({url})"
+            target = targets.get(match.group(2))
+            if target is None or target.workshop is None:
+                return match.group(0)
+            url = _relative(here, part_path(target.workshop, target.part))
+            if url == posixpath.basename(here) and target.anchor:
+                url = ""
+            return f"{match.group(1)}({url}{'#' + target.anchor if target.anchor else ''})"
+
+        return _LINK_TARGET.sub(repoint, text)
+
+
+_LINK_TARGET = re.compile(r"(!?\[(?:[^\[\]]|\[[^\]]*\])*\])\(\s*<?([^)\s>]*)>?\s*\)")
+
+
+def workshop_images(workshop: Workshop):
+    """Every picture a workshop's prose shows, once each."""
+    documents = [d for d in (workshop.notes, workshop.guide) if d]
+    items = [i for d in documents for i in d.images] + [i for d in documents for s in d.sections for i in s.images]
+    items += [i for e in workshop.exercises for p in e.parts for i in p.images]
+    return [i for i in items if i.path is not None]
+
+
+def image_path_in_workshop(path, folder: str) -> str:
+    """A picture's path relative to its workshop folder, the same in every language."""
+    for parent in path.parents:
+        if parent.name == folder:
+            return path.relative_to(parent).as_posix()
+    return path.name
+
+
+def _workshop_origins(workshop: Workshop):
+    yield "overview", workshop.facts_origin
+    if workshop.notes:
+        yield "notes", workshop.notes.origin
+    if workshop.guide:
+        yield "guide", workshop.guide.origin
+    for exercise in workshop.exercises:
+        yield f"exercise:{exercise.id}", exercise.origin
+
+
+def _relative(here: str, there: str) -> str:
+    """A relative link from page `here` to page `there` (both .md paths in docs_dir)."""
+    return posixpath.relpath(there, posixpath.dirname(here) or ".")
+
+
+def _reading(reading) -> str:
+    title = f"[{_escape(reading.title)}]({reading.url})" if reading.url else f"*{_escape(reading.title)}*"
+    bits = [b for b in (reading.author, reading.publisher, str(reading.year) if reading.year else None) if b]
+    text = title + (f", {_escape(', '.join(bits))}" if bits else "")
+    return text + (f". {_escape(reading.note)}" if reading.note else "")
+
+
+def _front_matter(meta: dict) -> str:
+    import yaml
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n\n"
+
+
+def _escape(text: str) -> str:
+    """Plain text from YAML, shown as text: HTML and Markdown markers lose their meaning."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"([\\`*_\[\]|])", r"\\\1", text).replace("\n", " ")
+
+
+def _inline(text: str) -> str:
+    return _escape(text)
+
+
+def _quote(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _attr(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+def _sort_key(text: str) -> str:
+    """Alphabetical order that files "Éducation" under E, not after Z."""
+    import unicodedata
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+def _span(text: str, lang: str) -> str:
+    return f'<span lang="{lang}" dir="ltr">{text}</span>' if lang else text
+
+
+def _in_language(markdown: str, lang: str) -> str:
+    """Mark text written in another language, so screen readers pronounce it right."""
+    if not lang:
+        return markdown
+    return f'<div lang="{lang}" dir="ltr" markdown>\n\n{markdown}\n\n</div>'
+
+
+def _indent(text: str) -> str:
+    return "\n".join(("    " + line) if line.strip() else "" for line in text.split("\n"))
+
+
+def _join(lines: list[str]) -> str:
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"

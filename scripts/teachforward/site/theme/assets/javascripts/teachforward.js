@@ -1,0 +1,42 @@
+/* Teach Forward: small additions to Material's scripts. */
+(function () {
+  /* A printed workshop page is the facilitator's whole script. Folded "possible responses"
+     (<details>) open before printing and fold again afterwards. Material does the same for
+     the details it has mounted; this also covers the rest. */
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    opened = Array.prototype.slice.call(document.querySelectorAll(".md-content details:not([open])"));
+    opened.forEach(function (details) { details.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (details) { details.open = false; });
+    opened = [];
+  });
+
+  /* A code block too wide for the screen scrolls sideways, so it must be reachable with the
+     keyboard (axe-core rule scrollable-region-focusable, "serious"). Material makes it
+     focusable only on screens with a pointer that hovers, and takes that back on phones and
+     tablets: give it back whenever it is taken. */
+  function reachable(code) {
+    if (code.scrollWidth > code.clientWidth && code.getAttribute("tabindex") !== "0") {
+      code.setAttribute("tabindex", "0");
+    }
+  }
+  function all() {
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset pre > code"), reachable);
+  }
+  function watch() {
+    all();
+    new MutationObserver(function (records) {
+      records.forEach(function (record) {
+        if (record.target.matches && record.target.matches(".md-typeset pre > code")) reachable(record.target);
+      });
+    }).observe(document.body, { attributes: true, attributeFilter: ["tabindex"], subtree: true });
+    window.addEventListener("resize", all);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", watch);
+  } else {
+    watch();
+  }
+})();
