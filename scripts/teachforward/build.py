@@ -5,8 +5,9 @@ from __future__ import annotations
 import errno
 import os
 import shutil
-import subprocess
+import signal
 import sys
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -34,7 +35,6 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
               file=out_stream)
         return 1
     restore_interrupted_swap(out)
-    _default_source_date(root)
     course, problems = load_and_check(root)
     report(problems.sorted(), out_stream)
     if course is None or problems.errors:
@@ -42,26 +42,63 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
         print(f"\n{errors} problem(s) to fix; {out} was left as it was.", file=out_stream)
         return 1
     work = root / "build"
-    with _exclusive(work):      # two builds of one repository share build/: one at a time
+    with _exclusive(work), _interruptible() as interrupted:   # one build of a repository at a time
         staging = work / "site-new"
         if staging.exists():
             shutil.rmtree(staging)
         staging.mkdir(parents=True)
         downloads, deck_files = [], {}
         if with_decks:
-            downloads, deck_files = _render_decks(course, work / "decks", problems, out_stream)
+            before = len(problems.items)
+            downloads, deck_files = _render_decks(course, work / "decks", problems)
+            if interrupted():
+                raise KeyboardInterrupt
+            report(problems.items[before:], out_stream)
             if problems.errors:
                 print(f"\nThe slide decks could not all be made; {out} was left as it was.", file=out_stream)
                 return 1
         try:
             build_site(course, work, staging, downloads, deck_files, jobs=jobs)
         except SiteBuildError as error:
+            if interrupted():
+                raise KeyboardInterrupt
             print(f"\n{error}\n\n{out} was left as it was.", file=out_stream)
             return 1
+        if interrupted():       # Ctrl-C that a library swallowed still means "stop, keep the old site"
+            raise KeyboardInterrupt
         replace_directory(staging, out)
     languages = ", ".join(l.code for l in course.languages)
     print(f"Built {out} for {len(course.languages)} language(s): {languages}.", file=out_stream)
     return 0
+
+
+@contextmanager
+def _interruptible():
+    """Remember a Ctrl-C even if the KeyboardInterrupt it raises is swallowed on the way (an
+    exception raised inside a C library's callback is dropped), so that the site is never
+    replaced by a build the user asked to stop."""
+    seen = []
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: False
+        return
+
+    def note(signum, frame):
+        seen.append(signum)
+        raise KeyboardInterrupt
+
+    def unraisable(info):    # e.g. raised in a ctypes callback of the slide renderer: no traceback
+        if isinstance(info.exc_value, KeyboardInterrupt):
+            seen.append("unraisable")
+        else:
+            previous_hook(info)
+
+    previous = signal.signal(signal.SIGINT, note)
+    previous_hook, sys.unraisablehook = sys.unraisablehook, unraisable
+    try:
+        yield lambda: bool(seen)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        sys.unraisablehook = previous_hook
 
 
 @contextmanager
@@ -80,15 +117,12 @@ def _exclusive(work: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _render_decks(course: Course, deck_dir: Path, problems: Problems, out_stream):
+def _render_decks(course: Course, deck_dir: Path, problems: Problems):
     try:
         from teachforward.decks import render_decks
     except ImportError:
         return [], {}
-    before = len(problems.items)
-    downloads, files = render_decks(course, deck_dir, problems)
-    report(problems.items[before:], out_stream)
-    return downloads, files
+    return render_decks(course, deck_dir, problems)
 
 
 def replace_directory(new: Path, target: Path) -> None:
@@ -154,16 +188,3 @@ def unsafe_output(root: Path, out: Path) -> str | None:
         if entries and not (target / "index.html").is_file():
             return "this folder is not empty and does not hold a built site, so it is not replaced"
     return None
-
-
-def _default_source_date(root: Path) -> None:
-    """Dates in the site (sitemaps) come from the last commit, never from the clock, unless set."""
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        return
-    try:
-        stamp = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True,
-                               text=True, timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return
-    if stamp.isdigit():
-        os.environ["SOURCE_DATE_EPOCH"] = stamp

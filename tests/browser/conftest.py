@@ -1,5 +1,6 @@
 """Fixtures of the browser suite: the real course built once per session into a temporary folder,
-served on 127.0.0.1 by a threaded http.server, and one Chromium for every test.
+served on 127.0.0.1 by a threaded http.server; one Chromium for the tests, and the "tours" (every
+page type of every language at both widths, with axe-core) taken in two background threads.
 
 Every browser test needs /usr/bin/chromium (Debian's package, driven by Playwright): without it
 the whole browser suite is skipped with one clear reason.
@@ -73,14 +74,30 @@ def site(tmp_path_factory) -> BuiltSite:
         server.server_close()
 
 
-@pytest.fixture(scope="session")
-def browser():
+def _need_browser() -> None:
     if not CHROMIUM.is_file():
         pytest.skip(MISSING_CHROMIUM)
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         pytest.skip("browser suite skipped: Playwright is not installed (pip install -e '.[test]')")
+
+
+_SESSION = {"tours wanted": False}
+
+
+def pytest_collection_finish(session):
+    _SESSION["tours wanted"] = any("tours" in getattr(item, "fixturenames", ()) for item in session.items)
+
+
+@pytest.fixture(scope="session")
+def browser(request):
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+    if _SESSION["tours wanted"]:
+        # The tours run in the background from the first browser test on, while the other tests
+        # mostly wait (for search, for downloads): by the time theirs come, most are done.
+        request.getfixturevalue("tours").start()
     playwright = sync_playwright().start()
     chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
     try:
@@ -115,16 +132,16 @@ def phone(browser):
 
 # --- the tour: every page type of a language, at both widths, looked at once ------------------
 
-PAGE_FACTS = """() => {
+PAGE_FACTS = """(width) => {
   const article = document.querySelector("article.md-content__inner");
   const skip = document.querySelector("a.md-skip");
   const href = skip ? skip.getAttribute("href") : null;
   const target = href && href.startsWith("#") ? document.getElementById(decodeURIComponent(href.slice(1))) : null;
   const wide = [];
-  if (document.documentElement.scrollWidth > window.innerWidth) {
+  if (document.documentElement.scrollWidth > width) {
     for (const el of document.body.querySelectorAll("*")) {
       const box = el.getBoundingClientRect();
-      if (!box.width || box.right <= window.innerWidth + 1) continue;
+      if (!box.width || box.right <= width + 1) continue;
       let clipped = false;
       for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
         if (getComputedStyle(up).overflowX !== "visible") { clipped = true; break; }
@@ -215,9 +232,9 @@ class Tour:
 
 
 class Tours:
-    """Each language's tour. The first test that asks for one starts every language's tour in two
-    threads (each with its own Playwright and Chromium: two cores, and a page spends much of its
-    time waiting); a test then waits for the language it needs."""
+    """Each language's tour, taken in two background threads (each with its own Playwright and
+    Chromium), started by the first browser test of a session that has tours to take; a test
+    then waits for the language it needs."""
 
     THREADS = 2
 
@@ -225,19 +242,22 @@ class Tours:
         self.site, self.axe = site, axe
         self._futures: dict = {}
         self._pool = None
+        self._stopping = False
 
     def of(self, lang: str) -> Tour:
         if lang not in self.site.languages:
             pytest.fail(f"the built site has no {lang!r} site (it has {', '.join(self.site.languages)})")
-        if not self._futures:
-            self._start()
+        self.start()
         return self._futures[lang].result(timeout=900)
 
     def close(self) -> None:
+        self._stopping = True            # languages not started yet are left out
         if self._pool:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool.shutdown(wait=True)
 
-    def _start(self) -> None:
+    def start(self) -> None:
+        if self._futures:
+            return
         import queue
         from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -247,6 +267,8 @@ class Tours:
             todo.put(lang)
 
         def next_language():
+            if self._stopping:
+                return None
             try:
                 return todo.get_nowait()
             except queue.Empty:
@@ -293,7 +315,7 @@ class Tours:
                 url = current["url"] = self.site.url(lang, path)
                 errors.clear()
                 response = page.goto(url)
-                facts = page.evaluate(PAGE_FACTS)
+                facts = page.evaluate(PAGE_FACTS, options["viewport"]["width"])
                 skip = None
                 if width == "desktop":
                     page.keyboard.press("Tab")
@@ -315,7 +337,8 @@ class Tours:
 
 
 @pytest.fixture(scope="session")
-def tours(browser, site, axe) -> Tours:
+def tours(site, axe) -> Tours:
+    _need_browser()
     tours = Tours(site, axe)
     yield tours
     tours.close()

@@ -39,7 +39,7 @@ def settled_results(page, timeout: float = 15.0) -> list[str]:
         state = page.evaluate(read)
         if state != last:
             last, stable_since = state, time.monotonic()
-        elif not state["waiting"] and time.monotonic() - stable_since > 0.6:
+        elif not state["waiting"] and time.monotonic() - stable_since > 0.4:
             return state["links"]
         time.sleep(0.1)
     raise AssertionError(f"search results never settled: {last}")
@@ -57,13 +57,14 @@ def test_search_finds_a_word_of_the_language_in_its_own_pages_only(site, desktop
     outside = [l for l in links if not l.startswith(site.url(lang))]
     assert not outside, f"searching the {lang} site for {word!r} returned pages of other sites: {outside}"
     # The other sites' indexes do not have it: their search must come back empty.
-    for other in lacking[:2]:
+    for other in lacking[:1]:
         open_page(page, site.url(other))
         assert search(page, word) == [], f"the {other} site found {word!r}, a word only the {lang} site has"
 
 
-def test_search_of_a_shared_word_stays_in_the_language(site, desktop, phone, lang):
-    """A word every language has: one merged index would answer with every language's pages."""
+def test_search_of_a_shared_word_stays_in_the_language(site, desktop, phone, axe, lang):
+    """A word every language has: one merged index would answer with every language's pages.
+    The open results must also pass axe-core."""
     word = site.shared_word()
     if not word:
         pytest.skip("no word appears in every language's site")
@@ -74,35 +75,37 @@ def test_search_of_a_shared_word_stays_in_the_language(site, desktop, phone, lan
         assert links, f"searching the {lang} site for {word!r} found nothing ({'phone' if is_phone else 'desktop'})"
         outside = [l for l in links if not l.startswith(site.url(lang))]
         assert not outside, f"searching the {lang} site for {word!r} returned other languages' pages: {outside}"
+        if not is_phone:
+            violations = [f"{v['impact']} {v['id']}: {[n['target'] for n in v['nodes']][:3]}"
+                          for v in axe.run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+            assert not violations, f"with search results open on the {lang} site, axe-core found: {violations}"
         page.close()
-
-
-def test_search_results_are_accessible(site, desktop, axe, lang):
-    page = desktop.new_page()
-    open_page(page, site.url(lang))
-    word = site.shared_word() or next(iter(site.words(lang)))
-    assert search(page, word)
-    violations = [f"{v['impact']} {v['id']}: {[n['target'] for n in v['nodes']][:3]}"
-                  for v in axe.run(page).response["violations"] if v["impact"] in ("serious", "critical")]
-    assert not violations, f"with search results open on the {lang} site, axe-core found: {violations}"
 
 
 def test_language_selector_keeps_the_page(site, desktop, lang):
     types = site.page_types(lang)
     path = types.get("exercises") or types["workshop"]
+    others = [l for l in site.languages if l != lang]
+    if not others:
+        pytest.skip("the site has one language")
     page = desktop.new_page()
-    for other in site.languages:
-        if other == lang:
-            continue
-        open_page(page, site.url(lang, path))
-        page.click(".md-header__option .md-select > button")
-        link = page.locator(f'a.md-select__link[hreflang="{other}"]')
+    page.goto(site.url(lang, path))
+    page.click(".md-header__option .md-select > button")
+    menu = {l: page.locator(f'a.md-select__link[hreflang="{l}"]') for l in site.languages}
+    for other, link in menu.items():
         assert link.is_visible(), f"the {lang} language menu does not offer {other}"
-        link.click()
-        page.wait_for_load_state("load")
-        assert page.url == site.url(other, path), f"choosing {other} on {site.url(lang, path)} went to {page.url}"
-        assert (page.locator("html").get_attribute("lang") or "").split("-")[0] == other.split("-")[0]
-        assert page.locator("article h1").count() == 1
+    # Every entry leads to the same page in its language...
+    for other, link in menu.items():
+        target = urljoin(page.url, link.get_attribute("href"))
+        assert target == site.url(other, path), f"the menu's {other} entry on {page.url} leads to {target}"
+        assert desktop.request.get(target).ok, f"{target} does not exist"
+    # ...and choosing one takes the visitor there (Material's scripts must not send them elsewhere).
+    other = others[(site.languages.index(lang)) % len(others)]
+    menu[other].click()
+    page.wait_for_load_state("load")
+    assert page.url == site.url(other, path), f"choosing {other} on {site.url(lang, path)} went to {page.url}"
+    assert (page.locator("html").get_attribute("lang") or "").split("-")[0] == other.split("-")[0]
+    assert page.locator("article h1").count() == 1
 
 
 def test_fallback_page_shows_its_notice(site, desktop, lang):

@@ -9,6 +9,7 @@ import pytest
 
 from teachforward.content.languages import describe as describe_language
 
+from .conftest import WIDTHS
 from .site import REQUIRED_TYPES, source_languages
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -105,7 +106,7 @@ def test_no_horizontal_scrolling(tours, lang):
     tour = tours.of(lang)
     problems = []
     for visit in tour.visits:
-        facts, width = visit.facts, (1280 if visit.width == "desktop" else 360)
+        facts, width = visit.facts, WIDTHS[visit.width]["viewport"]["width"]
         if facts["innerWidth"] != width or facts["scrollWidth"] > width:
             problems.append(f"{describe(visit)}: the page is {facts['scrollWidth']} px wide in a {width} px window "
                             f"(layout viewport {facts['innerWidth']} px); too wide: {facts['wide']}")

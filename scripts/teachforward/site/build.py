@@ -6,6 +6,7 @@ process pool; the caller decides where the finished site goes.
 """
 from __future__ import annotations
 
+import html
 import io
 import logging
 import os
@@ -118,6 +119,7 @@ def _config(course: Course, language: Language, writer: PageWriter, docs: Path, 
         "site_dir": str(site_dir),
         "theme": {"language": material_language(language.code), "custom_dir": str(THEME_DIR)},
         "nav": _nav(course, language, writer, with_downloads),
+        "plugins": {"search": {"lang": [search_language(language.code)]}},
         "extra": {
             "alternate": [{"name": l.name, "lang": l.code, "link": f"../{l.code}/"} for l in course.languages],
             "site_language": {"code": language.code, "dir": language.direction},
@@ -127,27 +129,32 @@ def _config(course: Course, language: Language, writer: PageWriter, docs: Path, 
 
 
 def _nav(course: Course, language: Language, writer: PageWriter, with_downloads: bool) -> list:
+    # Material writes menu titles into the page as they are: escape them here.
     pages = {p.path: p for p in language.pages}
     nav: list = []
     for entry in course.settings.pages:
         if entry == "workshops":
-            nav.append({writer.t("nav_workshops"): [_workshop_nav(w, writer) for w in language.workshops]})
+            nav.append({_text(writer.t("nav_workshops")): [_workshop_nav(w, writer) for w in language.workshops]})
         elif entry == "translation-status":
-            nav.append({writer.t("status_title"): "translation-status.md"})
+            nav.append({_text(writer.t("status_title")): "translation-status.md"})
         elif entry == "downloads":
             if with_downloads:
-                nav.append({writer.t("downloads_title"): "downloads.md"})
+                nav.append({_text(writer.t("downloads_title")): "downloads.md"})
         elif entry in pages:
-            nav.append({pages[entry].title: entry})
+            nav.append({_text(pages[entry].title): entry})
     return nav
 
 
 def _workshop_nav(workshop, writer: PageWriter) -> dict:
-    title = f"{workshop.number}. {workshop.title}"
+    title = _text(f"{workshop.number}. {workshop.title}")
     items = [part_path(workshop.folder, "overview")]
     for part in ("notes", "guide", "exercises", "handout"):
-        items.append({writer.t(f"workshop_{part}"): part_path(workshop.folder, part)})
+        items.append({_text(writer.t(f"workshop_{part}")): part_path(workshop.folder, part)})
     return {title: items}
+
+
+def _text(title: str) -> str:
+    return html.escape(title, quote=False)
 
 
 def material_language(code: str) -> str:
@@ -158,6 +165,15 @@ def material_language(code: str) -> str:
         if (available / f"{candidate}.html").is_file():
             return candidate
     return "en"
+
+
+def search_language(code: str) -> str:
+    """The stemmer lunr has for the language. Material's own choice falls back to English
+    for some languages (Arabic among them) although lunr supports them."""
+    import material
+    lunr = Path(material.__file__).parent / "templates" / "assets" / "javascripts" / "lunr" / "min"
+    base = code.split("-")[0]
+    return base if base == "en" or (lunr / f"lunr.{base}.min.js").is_file() else "en"
 
 
 def run_mkdocs(config_path: Path) -> tuple[bool, str]:
