@@ -110,3 +110,28 @@ def test_mark_current_keeps_file_permissions(tree):
     path.chmod(0o644)
     assert run(tree, "i18n", "mark-current", "fr", str(path)) == 0
     assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_new_english_section_outdates_translation_without_breaking_the_build(tree, capsys, tmp_path):
+    tree.write("workshops/fr/01-basics/notes.md", tree.read("workshops/en/01-basics/notes.md")
+               .replace("Speak about data.", "Parlez des données."))
+    assert run(tree, "i18n", "mark-current", "fr", str(tree.path("workshops/fr/01-basics/notes.md"))) == 0
+    tree.write("workshops/en/01-basics/notes.md", tree.read("workshops/en/01-basics/notes.md")
+               + "\n## Homework {#homework}\n\n- Look around\n- Bring one example\n\nA new section.\n")
+    capsys.readouterr()
+    assert run(tree, "check") == 0
+    out = capsys.readouterr().out
+    assert 'warning: the English section "homework" is missing here (the English has changed' in out
+    details = {d["file"]: d for d in status_json(tree, capsys)["details"]}
+    assert details["01-basics/notes.md"]["outdated_sections"] == ["homework"]
+    assert build(tree.root, tmp_path / "site", jobs=1, with_decks=False) == 0
+
+
+def test_translation_that_drops_a_section_it_claims_is_current_is_an_error(tree, capsys):
+    tree.write("workshops/fr/01-basics/notes.md", tree.read("workshops/en/01-basics/notes.md"))
+    assert run(tree, "i18n", "mark-current", "fr", str(tree.path("workshops/fr/01-basics/notes.md"))) == 0
+    text = tree.read("workshops/fr/01-basics/notes.md")
+    tree.write("workshops/fr/01-basics/notes.md", text[:text.index("## Wrap-up")])
+    capsys.readouterr()
+    assert run(tree, "check") == 1
+    assert 'error: the English section "wrap-up" is missing here' in capsys.readouterr().out

@@ -13,7 +13,25 @@ from collections import Counter
 from pathlib import Path
 
 from teachforward.content.model import Course, Document, Exercise, Image, Language, Link, Workshop
+from teachforward.content.tracking import document_sections, facts_sections, fingerprint
 from teachforward.problems import Problems, did_you_mean
+
+
+class _EnglishMoved:
+    """Reports a difference as an error, unless the English part it concerns has changed since
+    the translator last marked the file current: then the translation is merely out of date
+    (a warning, and a notice on the site), and the build goes on."""
+
+    def __init__(self, problems: Problems, recorded: dict, english: dict[str, str]):
+        self.problems, self.recorded, self.english = problems, recorded, english
+
+    def add(self, key: str, path, line, message: str, hint: str) -> None:
+        moved = bool(self.recorded) and self.recorded.get(key) != fingerprint(self.english.get(key, ""))
+        if moved:
+            self.problems.warn(path, line, message + " (the English has changed since this file was translated)",
+                               hint + ", then run teachforward i18n mark-current")
+        else:
+            self.problems.add(path, line, message, hint)
 
 
 def check_parity(course: Course, problems: Problems) -> None:
@@ -49,18 +67,19 @@ def _workshop(language: Language, workshop: Workshop, original: Workshop, proble
 
 def _facts(workshop: Workshop, original: Workshop, problems: Problems) -> None:
     path, facts, english = workshop.facts_origin.path, workshop.facts, original.facts
+    report = _EnglishMoved(problems, facts.translated_from, facts_sections(original))
     if facts.duration != english.duration:
-        problems.add(path, workshop.line_of("duration"),
+        report.add("agenda", path, workshop.line_of("duration"),
                      f"the duration is {facts.duration} minutes here but {english.duration} in English",
                      f"write duration: {english.duration}, as in English")
     mine, theirs = facts.agenda, english.agenda
     if len(mine) != len(theirs):
-        problems.add(path, workshop.line_of("agenda"),
+        report.add("agenda", path, workshop.line_of("agenda"),
                      f"the agenda has {len(mine)} items here but {len(theirs)} in English",
                      "translate each English agenda item, keeping their order, minutes and refs")
     for index, (item, other) in enumerate(zip(mine, theirs)):
         if item.minutes != other.minutes:
-            problems.add(path, workshop.line_of("agenda", index, "minutes"),
+            report.add("agenda", path, workshop.line_of("agenda", index, "minutes"),
                          f"agenda item {index + 1} lasts {item.minutes} minutes here but {other.minutes} in English",
                          f"write minutes: {other.minutes}, as in English")
         if item.ref != other.ref:
@@ -68,18 +87,18 @@ def _facts(workshop: Workshop, original: Workshop, problems: Problems) -> None:
             shown = f'"{item.ref}"' if item.ref else "nothing"
             wanted = f'write ref: {other.ref}, as in English' if other.ref else "remove the ref: the English item has none"
             english_ref = f'"{other.ref}"' if other.ref else "nothing"
-            problems.add(path, line, f"agenda item {index + 1} refers to {shown} here but to {english_ref} in English",
+            report.add("agenda", path, line, f"agenda item {index + 1} refers to {shown} here but to {english_ref} in English",
                          wanted)
     mine_ids = [t.id for t in facts.key_terms]
     theirs_ids = [t.id for t in english.key_terms]
     for index, id_ in enumerate(mine_ids):
         if id_ not in theirs_ids:
-            problems.add(path, workshop.line_of("key_terms", index, "id"),
+            report.add("key_terms", path, workshop.line_of("key_terms", index, "id"),
                          f'the key term id "{id_}" is not in the English workshop',
                          did_you_mean(id_, theirs_ids) or "keep the English ids: " + ", ".join(theirs_ids))
     missing = [id_ for id_ in theirs_ids if id_ not in mine_ids]
     if missing:
-        problems.add(path, workshop.line_of("key_terms") or None,
+        report.add("key_terms", path, workshop.line_of("key_terms") or None,
                      "the English key terms " + ", ".join(f'"{m}"' for m in missing) + " are missing here",
                      "translate every key term, keeping its id")
 
@@ -88,14 +107,14 @@ def _document(mine: Document, theirs: Document, problems: Problems, name: str) -
     path = mine.origin.path
     english = {s.id: s for s in theirs.sections}
     mine_ids = [s.id for s in mine.sections]
+    report = _EnglishMoved(problems, mine.translated_from, document_sections(theirs))
     for section in mine.sections:
         if section.id not in english:
-            problems.add(path, section.line, f'the section id "{section.id}" is not in the English {name}',
+            report.add(section.id, path, section.line, f'the section id "{section.id}" is not in the English {name}',
                          did_you_mean(section.id, english) or "keep the English ids: " + ", ".join(english))
-    missing = [id_ for id_ in english if id_ not in mine_ids]
-    if missing:
-        problems.add(path, None, "the English sections " + ", ".join(f'"{m}"' for m in missing) + " are missing here",
-                     "translate every section, keeping the id in curly brackets")
+    for id_ in [id_ for id_ in english if id_ not in mine_ids]:
+        report.add(id_, path, None, f'the English section "{id_}" is missing here',
+                   "translate every section, keeping the id in curly brackets")
     shared = [id_ for id_ in mine_ids if id_ in english]
     english_order = [id_ for id_ in english if id_ in shared]
     if shared != english_order:
