@@ -103,7 +103,7 @@ class TranslationStatus:
 
     @property
     def percent_missing(self) -> float:
-        return round(100 - self.percent_current - self.percent_outdated, 1)
+        return max(0.0, round(100 - self.percent_current - self.percent_outdated, 1))
 
     def for_page(self, page: str) -> list[FileStatus]:
         return [f for f in self.files if f.site_page == page]
