@@ -142,3 +142,15 @@ def test_real_course_marks_every_untranslated_page(real_site):
                 assert "admonition warning" not in page, (language.code, item.label)
             checked += 1
     assert checked > 0
+
+
+def test_downloads_page_links_every_deck_and_the_offline_pack(real_site):
+    course, _ = load_and_check(REPO)
+    for language in course.languages:
+        folder = real_site / language.code / "downloads"
+        page = (folder / "index.html").read_text(encoding="utf-8")
+        targets = re.findall(r'href="([^"]+\.(?:pptx|zip))"', page)
+        assert f"teach-forward-{language.code}.zip" in targets
+        assert len([t for t in targets if t.endswith(".pptx")]) == len(language.workshops)
+        for target in targets:
+            assert (folder / target).resolve().is_file(), (language.code, target)

@@ -101,7 +101,7 @@ class BuiltSite:
         best = None
         for word, count in self.words(lang).items():
             lacking = [l for l in others if word[:5] not in prefixes[l]]
-            if lacking and word.isascii():
+            if lacking:
                 key = (len(lacking), count, word)
                 if best is None or key > best[0]:
                     best = (key, word, lacking)

@@ -23,6 +23,9 @@ def search(page, word: str, phone: bool = False) -> list[str]:
     else:
         page.click("input.md-search__input")
     page.keyboard.type(word)
+    # Letters missing from a US keyboard (é, Arabic) are inserted without key events, and Material
+    # reads the query on key events: one more key (End) makes it read what was typed.
+    page.keyboard.press("End")
     return settled_results(page)
 
 

@@ -80,4 +80,5 @@ def zip_tree(folder: Path, target: Path, prefix: str) -> None:
 def _zip_timestamp() -> tuple[int, int, int, int, int, int]:
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or 0)
     epoch = max(epoch, 315532800)   # zip dates start in 1980
+    epoch -= epoch % 2              # and count in steps of two seconds
     return time.gmtime(epoch)[:6]

@@ -198,6 +198,11 @@ class PageWriter:
             if download:
                 out.append(f"- **{self._titled(workshop, _inline(workshop.title))}**: "
                            f"{self._download_link(download, 'downloads.md')}")
+        # The offline pack is zipped after the site is built, so MkDocs cannot check this link:
+        # plain HTML keeps it out of its link validation. The page's URL is downloads/.
+        pack = f"teach-forward-{self.language.code}.zip"
+        out += ["", f"## {self.t('offline_pack_title')}", "", self.t("offline_pack_text"), "",
+                f'<p><a href="{pack}" download>{_attr(self.t("offline_pack_link", file=pack))}</a></p>']
         return _join(out + [""])
 
     # --- what hand-written pages can show through macros --------------------------------
