@@ -22,7 +22,7 @@ def pack_path(site, lang: str) -> Path:
 
 
 def test_zip_is_the_same_bytes_whatever_the_files_dates(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000001")
     folder = tmp_path / "tree"
     for name, text in {"index.html": "home", "b/page.html": "b", "a/z.txt": "z", "a/x.js.map": "map"}.items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
@@ -34,7 +34,7 @@ def test_zip_is_the_same_bytes_whatever_the_files_dates(tmp_path, monkeypatch):
     assert (tmp_path / "one.zip").read_bytes() == (tmp_path / "two.zip").read_bytes()
     with zipfile.ZipFile(tmp_path / "one.zip") as pack:
         assert pack.namelist() == ["pack/a/z.txt", "pack/b/page.html", "pack/index.html"]
-        assert {i.date_time for i in pack.infolist()} == {time.gmtime(1700000000)[:6]}
+        assert {i.date_time for i in pack.infolist()} == {time.gmtime(1700000000)[:6]}, "an odd epoch rounds down to an even second"
 
 
 @pytest.mark.slow
@@ -43,6 +43,7 @@ def test_pack_holds_the_whole_language(site, lang):
     assert path.is_file(), f"no offline pack at {path.relative_to(site.root)}"
     prefix = pack_name(lang) + "/"
     epoch = max(int(os.environ.get("SOURCE_DATE_EPOCH") or 0), 315532800)
+    epoch -= epoch % 2      # zip stores times in two-second steps
     with zipfile.ZipFile(path) as pack:
         names = pack.namelist()
         assert pack.testzip() is None

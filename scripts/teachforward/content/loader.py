@@ -476,6 +476,11 @@ class _Loader:
                     elif english is not None and key not in english.strings:
                         self.problems.warn(path, lines.line((key,)), f'unknown interface string "{key}"',
                                            did_you_mean(key, english.strings) or "remove it")
+                    elif english is not None and _placeholders(value) - _placeholders(english.strings[key]):
+                        wrong = ", ".join(sorted(_placeholders(value) - _placeholders(english.strings[key])))
+                        expected = ", ".join(sorted(_placeholders(english.strings[key]))) or "none"
+                        self.problems.add(path, lines.line((key,)), f'"{key}" uses the unknown placeholder(s) {wrong}',
+                                          f"keep the English placeholders in curly brackets as they are ({expected})")
                     else:
                         own[key] = value
         elif english is None:
@@ -483,7 +488,21 @@ class _Loader:
                               f"create docs/{code}/{STRINGS_FILE}")
         if english is None:
             return own, set(own)
+        missing = [key for key in english.strings if key not in own]
+        if missing:
+            shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+            self.problems.warn(path, None, f"{len(missing)} interface string(s) are not translated and are shown in English: {shown}",
+                               f"copy them from docs/{self.source}/{STRINGS_FILE} and translate them")
         return {**english.strings, **own}, set(own)
+
+
+def _placeholders(text: str) -> set[str]:
+    """The {names} a string is filled with; a "{{" is a literal brace."""
+    import string
+    try:
+        return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+    except ValueError:
+        return {"<unbalanced braces>"}
 
 
 def _workshop_target(parts: tuple[str, ...], anchor: str | None) -> Target | None:
