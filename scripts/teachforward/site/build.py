@@ -146,7 +146,8 @@ def _nav(course: Course, language: Language, writer: PageWriter, with_downloads:
 
 
 def _workshop_nav(workshop, writer: PageWriter) -> dict:
-    title = _text(f"{workshop.number}. {workshop.title}")
+    # U+2068/U+2069 isolate the title, so an English title in a right-to-left menu keeps its number in place.
+    title = _text(f"{workshop.number}. \u2068{workshop.title}\u2069")
     items = [part_path(workshop.folder, "overview")]
     for part in ("notes", "guide", "exercises", "handout"):
         items.append({_text(writer.t(f"workshop_{part}")): part_path(workshop.folder, part)})

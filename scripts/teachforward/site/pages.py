@@ -51,23 +51,29 @@ class PageWriter:
 
     def overview(self, workshop: Workshop) -> str:
         facts, here = workshop.facts, part_path(workshop.folder, "overview")
+        lang = self._foreign(workshop.facts_origin)     # English facts on another language's site
+
+        def text(value: str) -> str:
+            return _span(_escape(value), lang)
+
+        heading_lang = f" {{: lang={lang} dir=ltr }}" if lang else ""
         out = [self._front(f"{self._titled(workshop, facts.title)}"),
-               f"# {_inline(facts.title)}", "", self._fallback(workshop.facts_origin, here),
+               f"# {_inline(facts.title)}{heading_lang}", "", self._fallback(workshop.facts_origin, here),
                f"*{self.t('workshop_label', number=workshop.number)}*", "",
-               _escape(facts.summary), "",
+               text(facts.summary), "",
                f"- **{self.t('label_duration')}:** {self.t('duration_minutes', minutes=facts.duration)}",
-               f"- **{self.t('label_audience')}:** {_escape(facts.audience)}", "",
+               f"- **{self.t('label_audience')}:** {text(facts.audience)}", "",
                self._download_box(workshop), self._part_links(workshop, "overview"),
                f"## {self.t('objectives_title')} {{#objectives}}", "", self.t("objectives_intro"), ""]
-        out += [f"- {_escape(o)}" for o in facts.objectives] + [""]
+        out += [f"- {text(o)}" for o in facts.objectives] + [""]
         out += [f"## {self.t('agenda_title')} {{#agenda}}", "", self.agenda_table(workshop, here), ""]
         if facts.key_terms:
             out += [f"## {self.t('key_terms_title')} {{#key-terms}}", ""]
             for term in facts.key_terms:
-                out += [f"{_escape(term.term)}", f":   {_escape(term.definition)}", ""]
+                out += [text(term.term), f":   {text(term.definition)}", ""]
         if facts.further_reading:
             out += [f"## {self.t('reading_title')} {{#further-reading}}", ""]
-            out += [f"- {_reading(r)}" for r in facts.further_reading] + [""]
+            out += [f"- {_span(_reading(r), lang)}" for r in facts.further_reading] + [""]
         return _join(out)
 
     def agenda_table(self, workshop: Workshop, here: str) -> str:
@@ -76,8 +82,9 @@ class PageWriter:
         clock, ids = 0, workshop.ids()
         exercise_ids = {e.id for e in workshop.exercises}
         guide_ids = {s.id for s in workshop.guide.sections} if workshop.guide else set()
+        lang = self._foreign(workshop.facts_origin)
         for item in workshop.facts.agenda:
-            activity = _escape(item.activity).replace("|", "\\|")
+            activity = _span(_escape(item.activity).replace("|", "\\|"), lang)
             if item.ref in ids:
                 part = "exercises" if item.ref in exercise_ids else "guide" if item.ref in guide_ids else "notes"
                 activity = f"[{activity}]({_relative(here, part_path(workshop.folder, part))}#{item.ref})"
