@@ -67,6 +67,9 @@ def test_add_language_scaffolds_and_never_overwrites(tree, capsys, tmp_path):
     assert run(tree, "i18n", "add", "de") == 0
     strings = tree.path("docs/de/strings.yaml")
     assert strings.is_file() and tree.path("workshops/de").is_dir()
+    capsys.readouterr()
+    assert run(tree, "check") == 0     # a freshly scaffolded language is valid as it is
+    assert "docs/de/strings.yaml: warning:" in capsys.readouterr().out
     strings.write_text('workshop_label: "Workshop {number} (de)"\n', encoding="utf-8")
     assert run(tree, "i18n", "add", "de") == 0
     assert strings.read_text(encoding="utf-8") == 'workshop_label: "Workshop {number} (de)"\n'

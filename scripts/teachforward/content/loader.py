@@ -466,8 +466,11 @@ class _Loader:
     def _strings(self, code: str, english: Language | None) -> tuple[dict[str, str], set[str]]:
         path = self.root / "docs" / code / STRINGS_FILE
         own: dict[str, str] = {}
-        if path.is_file():
-            loaded = _read_yaml(path, self.problems)
+        text = read_text(path, self.problems) if path.is_file() else None
+        # A new language's file starts with every line commented out: nothing translated yet.
+        only_comments = text is not None and not any(l.strip() and not l.lstrip().startswith("#") for l in text.split("\n"))
+        if text is not None and not (only_comments and english is not None):
+            loaded = _read_yaml(path, self.problems, text)
             if loaded:
                 data, lines = loaded
                 for key, value in data.items():
@@ -483,7 +486,7 @@ class _Loader:
                                           f"keep the English placeholders in curly brackets as they are ({expected})")
                     else:
                         own[key] = value
-        elif english is None:
+        elif english is None and not path.is_file():
             self.problems.add(path, None, "the interface strings of the source language are missing",
                               f"create docs/{code}/{STRINGS_FILE}")
         if english is None:
