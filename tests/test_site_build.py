@@ -49,7 +49,7 @@ def test_fallback_page_has_notice_in_the_visitor_language(built):
 
 def test_language_selector_stays_on_the_page(built):
     page = (built / "fr" / "workshops" / "01-basics" / "notes" / "index.html").read_text(encoding="utf-8")
-    links = dict(re.findall(r'<a href="([^"]+)" hreflang="([a-z-]+)"', page)[i][::-1] for i in range(2))
+    links = {lang: href for href, lang in re.findall(r'<a href="([^"]+)" hreflang="([a-z-]+)"', page)}
     assert links["en"] == "../../../../en/workshops/01-basics/notes/"
     assert links["fr"] == "../../../../fr/workshops/01-basics/notes/"
     assert (built / "fr" / "workshops" / "01-basics" / "notes" / links["en"] / "index.html").resolve().is_file()

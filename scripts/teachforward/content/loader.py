@@ -173,7 +173,7 @@ class _Loader:
             if original is None:
                 return None
             facts, lines, facts_origin = original.facts, original.lines, original.facts_origin
-        self._unexpected_files(folder, original)
+        self._unexpected_files(folder)
         notes = self._document(folder / "notes.md", code, folder.name, key_points=True)
         guide = self._document(folder / "guide.md", code, folder.name, key_points=False)
         exercises = self._exercises(folder, code, original)
@@ -183,13 +183,14 @@ class _Loader:
         return Workshop(folder.name, int(number), slug, code, facts, facts_origin, notes, guide,
                         tuple(exercises), lines)
 
-    def _unexpected_files(self, folder: Path, original: Workshop | None) -> None:
+    def _unexpected_files(self, folder: Path) -> None:
         for entry in sorted(folder.iterdir()):
             if entry.name.startswith(".") or entry.name in PART_FILES or entry.name in ("exercises", "images"):
                 continue
+            suggestion = did_you_mean(entry.name, PART_FILES)
             self.problems.add(entry, None, f'unexpected file "{entry.name}" in a workshop folder',
-                              "a workshop folder holds workshop.yaml, notes.md, guide.md, exercises/ and images/ "
-                              + (f"({did_you_mean(entry.name, PART_FILES)})" if did_you_mean(entry.name, PART_FILES) else ""))
+                              "a workshop folder holds workshop.yaml, notes.md, guide.md, exercises/ and images/"
+                              + (f" ({suggestion})" if suggestion else ""))
 
     def _exercises(self, folder: Path, code: str, original: Workshop | None) -> list[Exercise]:
         base = folder / "exercises"

@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from teachforward.content.yamlfile import LineMap
+
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -170,14 +172,14 @@ class Workshop:
     notes: Document | None
     guide: Document | None
     exercises: tuple[Exercise, ...]
-    lines: dict = field(default_factory=dict, compare=False, repr=False)   # YAML path -> line
+    lines: LineMap = field(default_factory=LineMap, compare=False, repr=False)   # YAML path -> line
 
     @property
     def title(self) -> str:
         return self.facts.title
 
     def line_of(self, *path) -> int | None:
-        return self.lines.line(path) if self.lines else None
+        return self.lines.line(path)
 
     def origins(self) -> list[Origin]:
         found = [self.facts_origin]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 

@@ -375,7 +375,6 @@ class _Planner:
         t = self.t
         origin = exercise.origin.path
         lang = self.lang_of(exercise.origin.lang)
-        box = self.design.box("exercise", "body")
         paras: list[Para] = []
         images: list[Image] = []
         for part in (exercise.scenario, exercise.task, exercise.questions):

@@ -26,7 +26,6 @@ from teachforward.site.pages import PageWriter, image_path_in_workshop, part_pat
 
 THEME_DIR = Path(__file__).parent / "theme"
 MACROS_SANDBOX = Path(__file__).parent / "macros_sandbox.py"
-GENERATED_PAGES = {"translation-status", "downloads"}
 
 
 @dataclass

@@ -58,7 +58,7 @@ class PageWriter:
 
         heading_lang = f" {{: lang={lang} dir=ltr }}" if lang else ""
         out = [self._front(f"{self._titled(workshop, facts.title)}"),
-               f"# {_inline(facts.title)}{heading_lang}", "", self._fallback(workshop.facts_origin, here),
+               f"# {_escape(facts.title)}{heading_lang}", "", self._fallback(workshop.facts_origin, here),
                f"*{self.t('workshop_label', number=workshop.number)}*", "",
                text(facts.summary), "",
                f"- **{self.t('label_duration')}:** {self.t('duration_minutes', minutes=facts.duration)}",
@@ -112,7 +112,7 @@ class PageWriter:
         stale = self._outdated_sections(document.origin)
         lang = self._foreign(document.origin)
         for section in document.sections:
-            out += [f"## {_inline(section.title)} {{#{section.id}{lang and f' lang={lang}'}}}", ""]
+            out += [f"## {_escape(section.title)} {{#{section.id}{lang and f' lang={lang}'}}}", ""]
             if section.id in stale:
                 out += [self._outdated_notice(here, section.id), ""]
             if with_key_points and section.key_points:
@@ -143,7 +143,7 @@ class PageWriter:
         here = part_path(workshop.folder, "handout")
         title = self.t("workshop_handout")
         out = [self._front(f"{self._titled(workshop, title)}", extra={"handout": True}),
-               f"# {title}: {_inline(workshop.title)}", "", self.t("handout_intro"), ""]
+               f"# {title}: {_escape(workshop.title)}", "", self.t("handout_intro"), ""]
         for exercise in workshop.exercises:
             # Each exercise is its own printed sheet, with ruled space for notes.
             out += ['<div class="tf-handout-exercise" markdown>', ""]
@@ -152,12 +152,12 @@ class PageWriter:
         return _join(out)
 
     def _exercise(self, exercise: Exercise, here: str, with_responses: bool) -> list[str]:
-        out = [f"## {_inline(exercise.title)} {{#{exercise.id}}}", "", self._fallback(exercise.origin, here),
+        out = [f"## {_escape(exercise.title)} {{#{exercise.id}}}", "", self._fallback(exercise.origin, here),
                f"**{self.t('exercise_group_size')}:** {self.t('exercise_people', size=exercise.group_size)} · "
                f"**{self.t('exercise_time')}:** {self.t('duration_minutes', minutes=exercise.minutes)}", ""]
         for section in (exercise.scenario, exercise.task, exercise.questions):
             if section:
-                out += [f"### {_inline(section.title)} {{#{exercise.id}-{section.id}}}", "",
+                out += [f"### {_escape(section.title)} {{#{exercise.id}-{section.id}}}", "",
                         self._prose(section.body, section, exercise.origin, here), ""]
         if with_responses:
             out += [f'??? tip "{_quote(exercise.responses.title)}"', ""]
@@ -203,7 +203,7 @@ class PageWriter:
         for workshop in self.language.workshops:
             download = self.downloads.get(workshop.folder)
             if download:
-                out.append(f"- **{self._titled(workshop, _inline(workshop.title))}**: "
+                out.append(f"- **{self._titled(workshop, _escape(workshop.title))}**: "
                            f"{self._download_link(download, 'downloads.md')}")
         # The offline pack is zipped after the site is built, so MkDocs cannot check this link:
         # plain HTML keeps it out of its link validation. The page's URL is downloads/.
@@ -224,7 +224,7 @@ class PageWriter:
             facts = workshop.facts
             link = part_path(workshop.folder, "overview")
             lang = self._foreign(workshop.facts_origin)
-            cards += [f"-   **[{self._titled(workshop, _span(_inline(facts.title), lang))}]({link})**", "",
+            cards += [f"-   **[{self._titled(workshop, _span(_escape(facts.title), lang))}]({link})**", "",
                       "    ---", "",
                       f"    {_span(_escape(facts.summary), lang)}", "",
                       f"    *{self.t('duration_minutes', minutes=facts.duration)} · {_span(_escape(facts.audience), lang)}*", ""]
@@ -234,7 +234,7 @@ class PageWriter:
         rows = [f"| {self.t('table_workshop')} | {self.t('table_duration')} | {self.t('table_summary')} |", "|:---|---:|:---|"]
         for workshop in self.language.workshops:
             facts = workshop.facts
-            rows.append(f"| [{workshop.number}. {_inline(facts.title)}]({part_path(workshop.folder, 'overview')}) | "
+            rows.append(f"| [{workshop.number}. {_escape(facts.title)}]({part_path(workshop.folder, 'overview')}) | "
                         f"{self.t('duration_minutes', minutes=facts.duration)} | {_escape(facts.summary)} |".replace("\n", " "))
         return "\n".join(rows)
 
@@ -256,7 +256,7 @@ class PageWriter:
         return _front_matter({"title": title, **(extra or {})})
 
     def _context_line(self, workshop: Workshop) -> str:
-        return (f"[{self._titled(workshop, _inline(workshop.title))}](index.md) · "
+        return (f"[{self._titled(workshop, _escape(workshop.title))}](index.md) · "
                 f"{self.t('duration_minutes', minutes=workshop.facts.duration)}")
 
     def _part_links(self, workshop: Workshop, current: str) -> str:
@@ -382,10 +382,6 @@ def _escape(text: str) -> str:
     """Plain text from YAML, shown as text: HTML and Markdown markers lose their meaning."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return re.sub(r"([\\`*_\[\]|])", r"\\\1", text).replace("\n", " ")
-
-
-def _inline(text: str) -> str:
-    return _escape(text)
 
 
 def _quote(text: str) -> str:
