@@ -10,7 +10,7 @@ SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve site check test test-fast system-deps clean
+.PHONY: serve site check test test-fast bench system-deps clean
 
 serve: $(STAMP)
 	$(BIN)/teachforward serve
@@ -26,6 +26,10 @@ test: $(STAMP) system-deps
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow and not browser"
+
+# Build benchmark on a synthetic course (scripts/bench.py --help): writes bench-results.json
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
 
 system-deps:
 	@bash scripts/install-system-deps.sh

@@ -7,6 +7,9 @@ per section with the speaking notes as speaker notes, exercises, key terms, clos
 in one process (as `teachforward build` does), from a cold cache; pandoc runs once per deck (it
 writes one file per run). Each side runs --repeat times, interleaved, and the best run counts.
 Prints decks per second for both and the ratio (target: at least 5).
+
+The measurement itself is `measure(course_root, repeat)`, which scripts/bench.py also runs on
+its synthetic course.
 """
 from __future__ import annotations
 
@@ -95,6 +98,82 @@ def pandoc_markdown(workshop) -> str:
     return "\n".join(out)
 
 
+def measure(course_root: Path, repeat: int = 5, work: Path | None = None) -> dict:
+    """Time our deck renderer against pandoc on the course at `course_root`.
+
+    Ours renders every deck of every language in this process, from a cold cache, `repeat`
+    times; pandoc renders the same decks (the same text, as Markdown) one process per deck,
+    interleaved with ours. Returns the times and decks per second of both sides (best and
+    median runs); pandoc's entries are None when it is not installed. Raises ValueError when
+    the course has errors."""
+    import statistics
+
+    course, problems = load_course(Path(course_root))
+    if course is not None:
+        validate(course, problems)
+    if course is None or problems.errors:
+        raise ValueError("the course has errors:\n" + "\n".join(p.format() for p in problems.errors[:5]))
+    with tempfile.TemporaryDirectory(prefix="bench-decks-out-", dir=work) as temporary:
+        out = Path(temporary)
+        # Each side runs `repeat` times, interleaved: on a shared machine the slowest runs
+        # measure the neighbours, not the program.
+        times_ours, times_pandoc = [], []
+        pandoc = shutil.which("pandoc")
+        sources = []
+        if pandoc:
+            for language in course.languages:
+                for workshop in language.workshops:
+                    path = out / "pandoc" / language.code / f"{workshop.folder}.md"
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_text(pandoc_markdown(workshop), encoding="utf-8")
+                    sources.append(path)
+        downloads = []
+        for run in range(repeat):
+            target = out / f"ours-{run}"                    # a cold cache every time
+            start = time.perf_counter()
+            downloads, _ = render_decks(course, target, problems)
+            times_ours.append(time.perf_counter() - start)
+            if run < repeat - 1:
+                shutil.rmtree(target, ignore_errors=True)
+            if pandoc:
+                start = time.perf_counter()
+                for path in sources:
+                    subprocess.run([pandoc, str(path), "-o", str(path.with_suffix(".pptx"))], check=True)
+                times_pandoc.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        render_decks(course, out / f"ours-{repeat - 1}", problems)
+        cached = time.perf_counter() - start
+    decks = len(downloads)
+    result = {
+        "decks": decks,
+        "slides": sum(d.slides for d in downloads),
+        "repeat": repeat,
+        "ours_s": times_ours,
+        "ours_best_s": min(times_ours),
+        "ours_median_s": statistics.median(times_ours),
+        "ours_decks_per_s": decks / min(times_ours),
+        "ours_decks_per_s_median": decks / statistics.median(times_ours),
+        "cached_s": cached,
+        "warnings": len(problems.warnings),
+        "pandoc": None, "pandoc_decks": 0, "pandoc_s": [], "pandoc_best_s": None, "pandoc_median_s": None,
+        "pandoc_decks_per_s": None, "pandoc_decks_per_s_median": None, "ratio": None, "ratio_median": None,
+    }
+    if pandoc:
+        version = subprocess.run([pandoc, "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+        result.update({
+            "pandoc": version,
+            "pandoc_decks": len(sources),
+            "pandoc_s": times_pandoc,
+            "pandoc_best_s": min(times_pandoc),
+            "pandoc_median_s": statistics.median(times_pandoc),
+            "pandoc_decks_per_s": len(sources) / min(times_pandoc),
+            "pandoc_decks_per_s_median": len(sources) / statistics.median(times_pandoc),
+        })
+        result["ratio"] = result["ours_decks_per_s"] / result["pandoc_decks_per_s"]
+        result["ratio_median"] = result["ours_decks_per_s_median"] / result["pandoc_decks_per_s_median"]
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workshops", type=int, default=12)
@@ -104,54 +183,23 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(temporary)
         course_root = work / "course"
         make_course(course_root, args.workshops)
-        course, problems = load_course(course_root)
-        validate(course, problems)
-        if problems.errors:
-            for problem in problems.errors[:5]:
-                print(problem.format())
+        try:
+            result = measure(course_root, args.repeat, work)
+        except ValueError as error:
+            print(error)
             return 1
-        workshops = course.source.workshops
-
-        # Each side runs `--repeat` times, interleaved, and the best run counts: on a shared
-        # machine the slowest runs measure the neighbours, not the program.
-        times_ours, times_pandoc = [], []
-        pandoc = shutil.which("pandoc")
-        sources = []
-        if pandoc:
-            for workshop in workshops:
-                path = work / "pandoc" / f"{workshop.folder}.md"
-                path.parent.mkdir(exist_ok=True)
-                path.write_text(pandoc_markdown(workshop), encoding="utf-8")
-                sources.append(path)
-        for run in range(args.repeat):
-            out = work / f"ours-{run}"                      # a cold cache every time
-            start = time.perf_counter()
-            downloads, _ = render_decks(course, out, problems)
-            times_ours.append(time.perf_counter() - start)
-            if pandoc:
-                start = time.perf_counter()
-                for path in sources:
-                    subprocess.run([pandoc, str(path), "-o", str(path.with_suffix(".pptx"))], check=True)
-                times_pandoc.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        render_decks(course, work / f"ours-{args.repeat - 1}", problems)
-        cached = time.perf_counter() - start
-        ours = min(times_ours)
-        slides = sum(d.slides for d in downloads)
-        print(f"ours:   {len(downloads)} decks ({slides} slides), one process, cold cache: best {ours:.2f} s "
-              f"of {args.repeat} (first {times_ours[0]:.2f} s): {len(downloads) / ours:.1f} decks/s; "
-              f"rebuild with nothing changed: {cached:.2f} s")
-        if not pandoc:
-            print("pandoc is not installed: no comparison (apt-get install pandoc)")
-            return 0
-        theirs = min(times_pandoc)
-        version = subprocess.run([pandoc, "--version"], capture_output=True, text=True).stdout.split("\n")[0]
-        print(f"pandoc: {len(sources)} decks, one process per deck ({version}): best {theirs:.2f} s "
-              f"of {args.repeat}: {len(sources) / theirs:.1f} decks/s")
-        ratio = (len(downloads) / ours) / (len(sources) / theirs)
-        print(f"ratio:  {ratio:.1f}x pandoc's throughput (target: 5x)")
-        if problems.warnings:
-            print(f"({len(problems.warnings)} warning(s) while making the decks)")
+    ours = result["ours_best_s"]
+    print(f"ours:   {result['decks']} decks ({result['slides']} slides), one process, cold cache: best {ours:.2f} s "
+          f"of {args.repeat} (first {result['ours_s'][0]:.2f} s): {result['ours_decks_per_s']:.1f} decks/s; "
+          f"rebuild with nothing changed: {result['cached_s']:.2f} s")
+    if result["pandoc"] is None:
+        print("pandoc is not installed: no comparison (apt-get install pandoc)")
+        return 0
+    print(f"pandoc: {result['pandoc_decks']} decks, one process per deck ({result['pandoc']}): best "
+          f"{result['pandoc_best_s']:.2f} s of {args.repeat}: {result['pandoc_decks_per_s']:.1f} decks/s")
+    print(f"ratio:  {result['ratio']:.1f}x pandoc's throughput (target: 5x)")
+    if result["warnings"]:
+        print(f"({result['warnings']} warning(s) while making the decks)")
     return 0
 
 

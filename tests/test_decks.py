@@ -272,6 +272,21 @@ def test_a_key_point_too_long_for_any_slide_is_reported_with_its_line(tree, tmp_
     found = [p for p in problems if "too long for any slide" in p.message]
     assert found and found[0].path == "workshops/en/01-basics/notes.md" and found[0].line == line
     assert found[0].severity == "warning"
+    again = build(tree.root, tmp_path / "decks")      # from the cache: not planned again, still told
+    assert [p for p in again[2] if "too long for any slide" in p.message] == found
+
+
+def test_a_deck_whose_sources_did_not_change_is_not_planned_again(tree, tmp_path, monkeypatch):
+    build(tree.root, tmp_path / "decks")
+    import teachforward.decks.render as render
+    planned = []
+    real = render._Renderer._plan
+    monkeypatch.setattr(render._Renderer, "_plan", lambda self, w, l: planned.append((l.code, w.folder)) or real(self, w, l))
+    build(tree.root, tmp_path / "decks")
+    assert planned == []
+    tree.replace("workshops/en/01-basics/notes.md", "- Thank everyone", "- Thank everyone warmly")
+    downloads, _, _ = build(tree.root, tmp_path / "decks")
+    assert ("en", "01-basics") in planned and downloads
 
 
 def test_packed_pages_fit_their_box_and_keep_headings_with_their_text():

@@ -42,12 +42,12 @@ def test_changing_one_english_section_outdates_exactly_that_section(tree, capsys
     assert details["01-basics/notes.md"]["outdated_sections"] == ["wrap-up"]
     out = tmp_path / "site"
     assert build(tree.root, out, jobs=1, with_decks=False) == 0
-    page = (out / "fr" / "workshops" / "01-basics" / "notes" / "index.html").read_text(encoding="utf-8")
+    page = (out / "fr" / "workshops" / "01-basics" / "notes.html").read_text(encoding="utf-8")
     assert page.count("The English version of this section has changed since it was translated") == 1
-    assert 'href="../../../../en/workshops/01-basics/notes/#wrap-up"' in page
+    assert 'href="../../../en/workshops/01-basics/notes.html#wrap-up"' in page
     section = page[page.index('id="wrap-up"'):]
     assert "has changed since" in section
-    status_page = (out / "fr" / "translation-status" / "index.html").read_text(encoding="utf-8")
+    status_page = (out / "fr" / "translation-status.html").read_text(encoding="utf-8")
     assert "wrap-up" in status_page
 
 

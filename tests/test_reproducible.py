@@ -107,10 +107,10 @@ def previous_site(root: Path) -> dict[str, str]:
 
 
 def wait_until_building(root: Path, process: subprocess.Popen, timeout: float = 120) -> None:
-    """Until the build has passed the check and is writing its new site."""
+    """Until the build has passed the check and is writing decks, pages or its new site."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if (root / "build" / "site-new").is_dir() or process.poll() is not None:
+        if any((root / "build" / name).is_dir() for name in ("site-new", "decks", "en")) or process.poll() is not None:
             return
         time.sleep(0.02)
     raise AssertionError("the build never started writing")
@@ -124,7 +124,7 @@ def test_an_interrupted_build_leaves_the_previous_site(tree, how):
             shutil.rmtree(tree.root / "site")
         before_site = previous_site(tree.root)
         before_sources = sources_digest(tree.root)
-        shutil.rmtree(tree.root / "build" / "site-new", ignore_errors=True)    # left by the previous attempt
+        shutil.rmtree(tree.root / "build", ignore_errors=True)    # left by the previous attempt
         process = start_build(tree.root)
         wait_until_building(tree.root, process)
         time.sleep(0.2)

@@ -197,7 +197,7 @@ def test_site_pages_render_in_the_sandbox(tree, tmp_path, attack, expected):
     tree.replace("docs/en/index.md", "Welcome.", f"Welcome. {attack}")
     course, _ = load_and_check(tree.root)      # the check refuses it; build anyway, as an attacker would wish
     with pytest.raises(SiteBuildError) as error:
-        build_site(course, tmp_path / "work", tmp_path / "out", [], {}, jobs=1)
+        build_site(course, tmp_path / "work", tmp_path / "out", [], {})
     assert expected in str(error.value).lower()
     assert not (tmp_path / "out" / "en" / "index.html").exists() or "root:x:0:0" not in \
         (tmp_path / "out" / "en" / "index.html").read_text(encoding="utf-8")
@@ -309,14 +309,14 @@ def test_template_syntax_in_prose_and_translations_is_shown_as_text(tree, tmp_pa
     assert errors_of(tree) == []
     out = tmp_path / "site"
     assert build(tree.root, out, jobs=2) == 0
-    notes = html.unescape(re.sub(r"<[^>]+>", "", (out / "en/workshops/01-basics/notes/index.html").read_text(encoding="utf-8")))
+    notes = html.unescape(re.sub(r"<[^>]+>", "", (out / "en/workshops/01-basics/notes.html").read_text(encoding="utf-8")))
     for attack in PROSE_ATTACKS:
         assert attack.replace("__", "") in notes      # shown as written (Markdown makes __class__ bold)
     overview = html.unescape((out / "fr/workshops/01-basics/index.html").read_text(encoding="utf-8"))
     assert "{{ config }}" in overview and "{% include '/etc/passwd' %}" in overview
     home = html.unescape((out / "fr/index.html").read_text(encoding="utf-8"))      # the cards macro shows the summary
     assert f"Résumé {joined}" in home
-    glossary = html.unescape((out / "fr/glossary/index.html").read_text(encoding="utf-8"))
+    glossary = html.unescape((out / "fr/glossary.html").read_text(encoding="utf-8"))
     assert "Définition {{ config }} {% include '/etc/passwd' %}" in glossary
     for name, text in every_text(out):
         assert "root:x:0:0" not in text, name

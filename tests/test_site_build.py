@@ -9,7 +9,7 @@ import pytest
 
 from teachforward.build import build, load_and_check
 from teachforward.content.tracking import translation_status
-from teachforward.site.build import search_language
+from teachforward.site.sources import search_language
 from conftest import REPO, copy_valid_course
 
 pytestmark = pytest.mark.slow
@@ -40,31 +40,31 @@ def test_each_language_has_its_own_search_index(built):
 
 
 def test_fallback_page_has_notice_in_the_visitor_language(built):
-    page = (built / "fr" / "workshops" / "01-basics" / "notes" / "index.html").read_text(encoding="utf-8")
+    page = (built / "fr" / "workshops" / "01-basics" / "notes.html").read_text(encoding="utf-8")
     assert "Pas encore traduit" in page and "pas encore été traduite en Français" in page
-    assert 'href="../../../writing-and-translating/"' in page
+    assert 'href="../../writing-and-translating.html"' in page
     translated = (built / "fr" / "workshops" / "01-basics" / "index.html").read_text(encoding="utf-8")
     assert "Pas encore traduit" not in translated and "Les bases" in translated
 
 
 def test_language_selector_stays_on_the_page(built):
-    page = (built / "fr" / "workshops" / "01-basics" / "notes" / "index.html").read_text(encoding="utf-8")
+    page = (built / "fr" / "workshops" / "01-basics" / "notes.html").read_text(encoding="utf-8")
     links = {lang: href for href, lang in re.findall(r'<a href="([^"]+)" hreflang="([a-z-]+)"', page)}
-    assert links["en"] == "../../../../en/workshops/01-basics/notes/"
-    assert links["fr"] == "../../../../fr/workshops/01-basics/notes/"
-    assert (built / "fr" / "workshops" / "01-basics" / "notes" / links["en"] / "index.html").resolve().is_file()
+    assert links["en"] == "../../../en/workshops/01-basics/notes.html"
+    assert links["fr"] == "../../../fr/workshops/01-basics/notes.html"
+    assert (built / "fr" / "workshops" / "01-basics" / links["en"]).resolve().is_file()
     assert '<html lang="fr"' in page and 'rel="alternate"' not in page
 
 
 def test_workshop_prose_is_never_a_template(built):
-    page = (built / "en" / "workshops" / "01-basics" / "notes" / "index.html").read_text(encoding="utf-8")
+    page = (built / "en" / "workshops" / "01-basics" / "notes.html").read_text(encoding="utf-8")
     assert "{{ config.site_name }}" in page and "{% raw %}" in page
 
 
 def test_macros_fill_hand_written_pages(built):
     home = (built / "en" / "index.html").read_text(encoding="utf-8")
     assert "Basics: data at work" in home and "90 minutes" in home
-    glossary = (built / "fr" / "glossary" / "index.html").read_text(encoding="utf-8")
+    glossary = (built / "fr" / "glossary.html").read_text(encoding="utf-8")
     assert "Données" in glossary and "Atelier 1" in glossary
 
 
@@ -76,16 +76,16 @@ def test_agenda_is_a_table_with_running_clock(built):
 
 
 def test_responses_folded_on_exercises_and_absent_from_handout(built):
-    exercises = (built / "en" / "workshops" / "01-basics" / "exercises" / "index.html").read_text(encoding="utf-8")
+    exercises = (built / "en" / "workshops" / "01-basics" / "exercises.html").read_text(encoding="utf-8")
     assert re.search(r"<details class=\"tip\">\s*<summary>Possible responses</summary>", exercises)
     assert "secret-answer-text" in exercises
-    handout = (built / "en" / "workshops" / "01-basics" / "handout" / "index.html").read_text(encoding="utf-8")
+    handout = (built / "en" / "workshops" / "01-basics" / "handout.html").read_text(encoding="utf-8")
     assert "A council introduces a scheduling app" in handout and "secret-answer-text" not in handout
 
 
 def test_links_between_sources_point_at_generated_pages(built):
-    page = (built / "en" / "workshops" / "01-basics" / "notes" / "index.html").read_text(encoding="utf-8")
-    assert 'href="../exercises/#rota"' in page and 'href="#wrap-up"' in page
+    page = (built / "en" / "workshops" / "01-basics" / "notes.html").read_text(encoding="utf-8")
+    assert 'href="exercises.html#rota"' in page and 'href="#wrap-up"' in page
     assert (built / "en" / "workshops" / "01-basics" / "images" / "recipe.svg").is_file()
 
 
@@ -134,8 +134,7 @@ def test_real_course_marks_every_untranslated_page(real_site):
     checked = 0
     for language in course.languages[1:]:
         for item in translation_status(course, language).files:
-            url = item.site_page[:-len("index.md")] if item.site_page.endswith("index.md") else item.site_page[:-3] + "/"
-            page = (real_site / language.code / url / "index.html").read_text(encoding="utf-8")
+            page = (real_site / language.code / (item.site_page[:-3] + ".html")).read_text(encoding="utf-8")
             if item.state in notices:
                 assert notices[item.state] in page, (language.code, item.label)
             elif item.site_page.endswith(("notes.md", "guide.md", "index.md")) and "exercises" not in item.label:
@@ -147,10 +146,10 @@ def test_real_course_marks_every_untranslated_page(real_site):
 def test_downloads_page_links_every_deck_and_the_offline_pack(real_site):
     course, _ = load_and_check(REPO)
     for language in course.languages:
-        folder = real_site / language.code / "downloads"
-        page = (folder / "index.html").read_text(encoding="utf-8")
+        folder = real_site / language.code
+        page = (folder / "downloads.html").read_text(encoding="utf-8")
         targets = re.findall(r'href="([^"]+\.(?:pptx|zip))"', page)
-        assert f"teach-forward-{language.code}.zip" in targets
+        assert f"downloads/teach-forward-{language.code}.zip" in targets
         assert len([t for t in targets if t.endswith(".pptx")]) == len(language.workshops)
         for target in targets:
             assert (folder / target).resolve().is_file(), (language.code, target)

@@ -3,11 +3,13 @@ site/ only when everything succeeded, so a failed or interrupted build loses not
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 import signal
 import sys
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -15,6 +17,9 @@ from teachforward.content.loader import load_course
 from teachforward.content.model import Course
 from teachforward.content.validate import validate
 from teachforward.problems import Problems, report
+from teachforward.progress import Progress
+from teachforward.site.build import SiteBuildError
+from teachforward.stamp import source_stamp
 
 
 def load_and_check(root: Path) -> tuple[Course | None, Problems]:
@@ -25,51 +30,104 @@ def load_and_check(root: Path) -> tuple[Course | None, Problems]:
 
 
 def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_stream=None) -> int:
-    """Build decks and sites into out/. Returns the exit status."""
+    """Build decks and sites into out/, again only what changed. Returns the exit status."""
     out_stream = out_stream or sys.stdout     # looked up now, so that redirecting stdout works
-    from teachforward.site.build import SiteBuildError, build_site
-
+    started = time.monotonic()
     refusal = unsafe_output(root, out)
     if refusal:
         print(f"{out}: error: {refusal}\n    hint: build into site/ (the default) or into a new, empty folder",
               file=out_stream)
         return 1
     restore_interrupted_swap(out)
+    work = root / "build"
+    stamp = source_stamp(root, {"out": str(out), "decks": with_decks})
+    last = _read_json(work / LAST_BUILD)
+    if last.get("stamp") == stamp and last.get("site") == _site_identity(out):
+        print("\n".join(last.get("report", [])), file=out_stream) if last.get("report") else None
+        print(f"Nothing changed since the last build: {out} is up to date.", file=out_stream)
+        return 0
     course, problems = load_and_check(root)
     report(problems.sorted(), out_stream)
     if course is None or problems.errors:
         errors = sum(p.severity == "error" for p in problems.sorted())
         print(f"\n{errors} problem(s) to fix; {out} was left as it was.", file=out_stream)
         return 1
-    work = root / "build"
+    from teachforward import pipeline
+    from teachforward.site.publish import stage_site
+
     with _exclusive(work), _interruptible() as interrupted:   # one build of a repository at a time
-        staging = work / "site-new"
-        if staging.exists():
-            shutil.rmtree(staging)
-        staging.mkdir(parents=True)
-        downloads, deck_files = [], {}
-        if with_decks:
-            before = len(problems.items)
-            downloads, deck_files = _render_decks(course, work / "decks", problems)
-            if interrupted():
-                raise KeyboardInterrupt
-            report(problems.items[before:], out_stream)
-            if problems.errors:
-                print(f"\nThe slide decks could not all be made; {out} was left as it was.", file=out_stream)
-                return 1
-        try:
-            build_site(course, work, staging, downloads, deck_files, jobs=jobs)
-        except SiteBuildError as error:
-            if interrupted():
-                raise KeyboardInterrupt
-            print(f"\n{error}\n\n{out} was left as it was.", file=out_stream)
-            return 1
+        checked = len(problems.items)
+        progress = Progress(out_stream)
+        outcome = pipeline.run(course, work, problems, progress, jobs, with_decks)
+        progress.finish()
         if interrupted():       # Ctrl-C that a library swallowed still means "stop, keep the old site"
             raise KeyboardInterrupt
-        replace_directory(staging, out)
-    languages = ", ".join(l.code for l in course.languages)
-    print(f"Built {out} for {len(course.languages)} language(s): {languages}.", file=out_stream)
+        report(problems.items[checked:], out_stream)
+        if problems.errors:
+            print(f"\nThe slide decks could not all be made; {out} was left as it was.", file=out_stream)
+            return 1
+        failed = next((site for site in outcome.sites if not site.ok), None)
+        if failed:
+            print(f"\n{SiteBuildError(failed.lang, failed.log)}\n\n{out} was left as it was.", file=out_stream)
+            return 1
+        published = _read_json(work / PUBLISHED)
+        states = published.get("states", {}) if published.get("out") == str(out) else {}
+        if any(site.state != states.get(site.lang) for site in outcome.sites) or not out.is_dir() \
+                or set(states) != {site.lang for site in outcome.sites} or not _is_current_landing(course, out):
+            staging = work / "site-new"
+            if staging.exists():
+                shutil.rmtree(staging)
+            stage_site(course, outcome.sites, staging, out if out.is_dir() else None, states)
+            if interrupted():
+                raise KeyboardInterrupt
+            replace_directory(staging, out)
+            _write_json(work / PUBLISHED, {"out": str(out), "states": {s.lang: s.state for s in outcome.sites}})
+    warnings = len(problems.warnings)
+    _write_json(work / LAST_BUILD, {"stamp": stamp, "site": _site_identity(out),
+                                    "report": [p.format() for p in problems.sorted()]})
+    pages = sum(site.pages for site in outcome.sites)
+    rendered = sum(site.rendered for site in outcome.sites)
+    decks = f", {outcome.decks} decks ({outcome.decks_written} written)" if with_decks else ""
+    print(f"Built {out} in {time.monotonic() - started:.1f} s: {len(course.languages)} language(s) "
+          f"({', '.join(l.code for l in course.languages)}), {pages} pages ({rendered} rendered){decks}, "
+          f"{warnings} warning(s).", file=out_stream)
     return 0
+
+
+LAST_BUILD = "last-build.json"     # what the last successful build read (stamp.py) and reported
+PUBLISHED = "published.json"       # what each language of the published site was built from
+
+
+def _is_current_landing(course: Course, out: Path) -> bool:
+    from teachforward.site.landing import landing_page
+    try:
+        return (out / "index.html").read_text(encoding="utf-8") == landing_page(course)
+    except OSError:
+        return False
+
+
+def _site_identity(out: Path) -> list | None:
+    """Changes when the site folder is replaced or removed behind our back."""
+    try:
+        info = (out / "index.html").stat()
+        return [info.st_ino, info.st_mtime_ns]
+    except OSError:
+        return None
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_json(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    os.replace(temporary, path)
 
 
 @contextmanager
@@ -115,14 +173,6 @@ def _exclusive(work: Path):
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _render_decks(course: Course, deck_dir: Path, problems: Problems):
-    try:
-        from teachforward.decks import render_decks
-    except ImportError:
-        return [], {}
-    return render_decks(course, deck_dir, problems)
 
 
 def replace_directory(new: Path, target: Path) -> None:

@@ -23,7 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("check", help="check every source file and list all problems")
     build = commands.add_parser("build", help="build the site and decks of every language into site/")
     build.add_argument("--out", type=Path, default=Path("site"))
-    build.add_argument("--jobs", type=int, default=2, help="languages built at the same time")
+    build.add_argument("--jobs", type=int, default=os.cpu_count() or 2,
+                       help="languages and deck groups built at the same time (default: one per processor)")
     build.add_argument("--no-decks", action="store_true", help="build the site only")
     serve = commands.add_parser("serve", help="build, serve on http://127.0.0.1:8000/ and rebuild when sources change")
     serve.add_argument("--port", type=int, default=8000)

@@ -1,4 +1,9 @@
-"""Serve the built site on 127.0.0.1 and rebuild it whenever a source file changes."""
+"""Serve the built site on 127.0.0.1, rebuild what changed whenever a source file changes, and
+reload the pages open in the browser once the new site is in place.
+
+Pages are served with a small script added (never written into site/): it waits on
+/__teachforward/reload for the next successful build and then reloads the page.
+"""
 from __future__ import annotations
 
 import functools
@@ -10,6 +15,15 @@ from pathlib import Path
 from teachforward.build import build
 
 WATCHED = ("workshops", "docs", "slides_src", "mkdocs.yml", "scripts/teachforward")
+RELOAD_PATH = "/__teachforward/reload"
+RELOAD_SCRIPT = b"""<script>(function () {
+  function wait(seen) {
+    fetch("%s?seen=" + seen).then(function (r) { return r.text(); }).then(function (now) {
+      if (seen !== "" && now !== seen) { location.reload(); } else { wait(now); }
+    }, function () { setTimeout(function () { wait(seen); }, 2000); });
+  }
+  wait("");
+})();</script>""" % RELOAD_PATH.encode()
 
 
 def snapshot(root: Path) -> dict[str, float]:
@@ -23,25 +37,76 @@ def snapshot(root: Path) -> dict[str, float]:
     return stamps
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
+class Builds:
+    """How many builds have succeeded, for the pages waiting to reload."""
+
+    def __init__(self):
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def succeeded(self) -> None:
+        with self.changed:
+            self.count += 1
+            self.changed.notify_all()
+
+    def wait_for_change(self, seen: str, timeout: float = 25.0) -> int:
+        with self.changed:
+            if seen == str(self.count):
+                self.changed.wait(timeout)
+            return self.count
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    builds: Builds
+
     def log_message(self, format, *args):  # one line per page is noise while editing
         pass
 
+    def do_GET(self):
+        if self.path.startswith(RELOAD_PATH):
+            seen = self.path.partition("seen=")[2]
+            self._reply(str(self.builds.wait_for_change(seen)).encode(), "text/plain")
+            return
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?", 1)[0].endswith("/"):
+                return super().do_GET()       # the standard redirect to the folder's URL with a slash
+            path = path / "index.html"
+        if path.suffix == ".html" and path.is_file():
+            body = path.read_bytes()
+            at = body.rfind(b"</body>")
+            body = body[:at] + RELOAD_SCRIPT + body[at:] if at >= 0 else body + RELOAD_SCRIPT
+            self._reply(body, "text/html; charset=utf-8")
+            return
+        super().do_GET()
+
+    def _reply(self, body: bytes, kind: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
 
 def serve(root: Path, out: Path, port: int) -> int:
+    builds = Builds()
     build(root, out)
-    handler = functools.partial(_QuietHandler, directory=str(out))
+    handler = functools.partial(type("Handler", (_Handler,), {"builds": builds}), directory=str(out))
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop). Edits to the sources rebuild the site.")
+    print(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop). Edits to the sources rebuild what they "
+          "change, and open pages reload.")
     seen = snapshot(root)
     try:
         while True:
-            time.sleep(1)
+            time.sleep(0.5)
             now = snapshot(root)
             if now != seen:
                 seen = now
                 print("Sources changed: rebuilding...")
-                build(root, out)
+                if build(root, out) == 0:
+                    builds.succeeded()
     finally:
         server.shutdown()

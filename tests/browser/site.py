@@ -65,17 +65,17 @@ class BuiltSite:
         workshops = self.workshops(lang)
         if workshops:
             first = workshops[0]
-            types["workshop"] = f"workshops/{first}/"
+            types["workshop"] = f"workshops/{first}/index.html"
             for part in WORKSHOP_PARTS:
-                if (self.root / lang / "workshops" / first / part / "index.html").is_file():
-                    types[part] = f"workshops/{first}/{part}/"
-        for folder in sorted(self.root.joinpath(lang).iterdir()):
-            if folder.name not in ("assets", "search", "workshops") and (folder / "index.html").is_file():
-                types[folder.name] = f"{folder.name}/"
+                if (self.root / lang / "workshops" / first / f"{part}.html").is_file():
+                    types[part] = f"workshops/{first}/{part}.html"
+        for file in sorted(self.root.joinpath(lang).glob("*.html")):
+            if file.name not in ("index.html", "404.html"):
+                types[file.stem] = file.name
         return types
 
     def html(self, lang: str, path: str) -> str:
-        file = self.root / lang / path / "index.html" if not path.endswith(".html") else self.root / lang / path
+        file = self.root / lang / (path or "index.html")
         return file.read_text(encoding="utf-8")
 
     # --- search --------------------------------------------------------------------------
@@ -123,19 +123,19 @@ class BuiltSite:
         """Pages of the language that show the "not translated yet" notice (a warning that links
         to the translators' page), as paths under site/<lang>/."""
         found = []
-        for file in sorted((self.root / lang).rglob("index.html")):
+        for file in sorted((self.root / lang).rglob("*.html")):
             text = file.read_text(encoding="utf-8")
             for block in re.findall(r'<div class="admonition warning">(.*?)</div>', text, re.S):
-                if "writing-and-translating/" in block:
-                    found.append(file.parent.relative_to(self.root / lang).as_posix() + "/")
+                if "writing-and-translating.html" in block:
+                    found.append(file.relative_to(self.root / lang).as_posix())
                     break
-        return [p if p != "./" else "" for p in found]
+        return [p if p != "index.html" else "" for p in found]
 
     def deck_links(self, lang: str) -> dict[str, list[str]]:
         """Page path -> the .pptx links it has, for the downloads page and every workshop overview."""
-        pages = [f"workshops/{w}/" for w in self.workshops(lang)]
-        if (self.root / lang / "downloads" / "index.html").is_file():
-            pages.append("downloads/")
+        pages = [f"workshops/{w}/index.html" for w in self.workshops(lang)]
+        if (self.root / lang / "downloads.html").is_file():
+            pages.append("downloads.html")
         links = {}
         for page in pages:
             hrefs = re.findall(r'href="([^"]+\.pptx)"', self.html(lang, page))

@@ -73,7 +73,7 @@ def test_search_of_a_shared_word_stays_in_the_language(site, desktop, phone, axe
         pytest.skip("no word appears in every language's site")
     for context, is_phone in ((desktop, False), (phone, True)):
         page = context.new_page()
-        open_page(page, site.url(lang, "glossary/"))
+        open_page(page, site.url(lang, "glossary.html"))
         links = search(page, word, phone=is_phone)
         assert links, f"searching the {lang} site for {word!r} found nothing ({'phone' if is_phone else 'desktop'})"
         outside = [l for l in links if not l.startswith(site.url(lang))]
@@ -130,7 +130,7 @@ def test_fallback_page_shows_its_notice(site, desktop, lang):
         assert notice_top < first_section.bounding_box()["y"], "the notice is not at the top of the page"
     notice.locator('a[href*="writing-and-translating"]').click()
     page.wait_for_load_state("load")
-    assert page.url.startswith(site.url(lang, "writing-and-translating/")), page.url
+    assert page.url.startswith(site.url(lang, "writing-and-translating.html")), page.url
 
 
 def test_every_deck_link_downloads_a_valid_pptx(site, desktop, lang):
@@ -138,11 +138,11 @@ def test_every_deck_link_downloads_a_valid_pptx(site, desktop, lang):
     if not any(site.deck_links(l) for l in site.languages):
         pytest.skip("this build has no slide decks (the deck renderer made none)")
     assert links, f"the {lang} site links to no slide deck although other languages have decks"
-    assert "downloads/" in links, f"the {lang} downloads page links to no deck"
+    assert "downloads.html" in links, f"the {lang} downloads page links to no deck"
     workshops = site.workshops(lang)
     overviews = [p for p in links if p.startswith("workshops/")]
     assert len(overviews) == len(workshops), f"workshop overviews without a deck link: " \
-        f"{sorted(set(f'workshops/{w}/' for w in workshops) - set(overviews))}"
+        f"{sorted(set(f'workshops/{w}/index.html' for w in workshops) - set(overviews))}"
     checked = set()
     for page_path, hrefs in links.items():
         for href in hrefs:
@@ -155,7 +155,7 @@ def test_every_deck_link_downloads_a_valid_pptx(site, desktop, lang):
             assert_pptx(response.body(), url)
     # And through the browser, as a visitor clicks it.
     page = desktop.new_page()
-    open_page(page, site.url(lang, "downloads/"))
+    open_page(page, site.url(lang, "downloads.html"))
     with page.expect_download() as download:
         page.locator('.md-content a[href$=".pptx"]').first.click()
     assert_pptx(open(download.value.path(), "rb").read(), download.value.suggested_filename)

@@ -6,6 +6,7 @@ import os
 import re
 import time
 import zipfile
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -19,6 +20,45 @@ from .test_browser_navigation import assert_pptx, search
 
 def pack_path(site, lang: str) -> Path:
     return site.root / lang / "downloads" / f"{pack_name(lang)}.zip"
+
+
+def unzipped_pack(site, lang: str, folder: Path) -> Path:
+    """The language's pack unzipped into folder, as a facilitator does: the pack's own folder."""
+    with zipfile.ZipFile(pack_path(site, lang)) as pack:
+        pack.extractall(folder)
+    return folder / pack_name(lang)
+
+
+class _Links(HTMLParser):
+    """Every <a href> of a page: (href, classes, inside a .tf-online-only element)."""
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.open: list[tuple[str, bool]] = []       # (tag, online only) of the open elements
+        self.links: list[tuple[str, list[str], bool]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        online_only = "tf-online-only" in classes or any(hidden for _, hidden in self.open)
+        if tag == "a" and attrs.get("href") is not None:
+            self.links.append((attrs["href"], classes, online_only))
+        if tag not in self.VOID:
+            self.open.append((tag, online_only))
+
+    def handle_endtag(self, tag):
+        for depth in range(len(self.open) - 1, -1, -1):
+            if self.open[depth][0] == tag:
+                del self.open[depth:]
+                break
+
+
+def links_of(page: str) -> list[tuple[str, list[str], bool]]:
+    parser = _Links()
+    parser.feed(page)
+    parser.close()
+    return parser.links
 
 
 def test_zip_is_the_same_bytes_whatever_the_files_dates(tmp_path, monkeypatch):
@@ -63,7 +103,11 @@ def test_pack_holds_the_whole_language(site, lang):
             page = pack.read(name).decode("utf-8")
             assert "unpkg.com" not in page, f"{name} loads the shim from the network"
             assert not re.search(r'<(?:script|link|img)[^>]+(?:src|href)="(?:https?:)?//', page), f"{name} loads from outside"
-            assert "md-select__link" not in page, f"{name} links to languages the pack does not hold"
+            # The pack holds one language and not itself: the language selector and the link to
+            # the pack are online-only (hidden under file://, see test_online_only_parts_...).
+            leaving = [href for href, classes, online_only in links_of(page)
+                       if ("md-select__link" in classes or href.endswith(f"{pack_name(lang)}.zip")) and not online_only]
+            assert not leaving, f"{name} shows links to languages or to the pack, which the pack does not hold: {leaving}"
         home = pack.read(prefix + "index.html").decode("utf-8")
         assert f'src="{SHIM}"' in home, "the home page does not load the iframe-worker shim"
         assert re.search(r'href="workshops/[^"/]+/index\.html"', home), "links are not to .html files"
@@ -72,9 +116,7 @@ def test_pack_holds_the_whole_language(site, lang):
 @pytest.mark.slow
 @pytest.mark.browser
 def test_pack_works_from_file_with_search_and_decks(site, desktop, tmp_path, lang):
-    with zipfile.ZipFile(pack_path(site, lang)) as pack:
-        pack.extractall(tmp_path)
-    root = tmp_path / pack_name(lang)
+    root = unzipped_pack(site, lang, tmp_path)
     base = root.as_uri() + "/"
     requests: list[str] = []
     desktop.on("request", lambda request: requests.append(request.url))
@@ -84,7 +126,8 @@ def test_pack_works_from_file_with_search_and_decks(site, desktop, tmp_path, lan
     page.goto(base + "index.html")
     page.click("input.md-search__input")   # under file:// Material loads the index when search is opened
     page.wait_for_function(SEARCH_READY, polling=100)
-    assert page.locator(".md-select").count() == 0, "the pack shows a language selector"
+    assert page.locator(".md-select").count() == 1 and not page.locator(".md-select").is_visible(), \
+        "the pack shows a language selector"
     word = (site.own_word(lang) or (site.shared_word(), None))[0] or site.words(lang).most_common(1)[0][0]
     links = search(page, word)
     assert links, f"offline search for {word!r} found nothing"
@@ -108,3 +151,30 @@ def test_pack_works_from_file_with_search_and_decks(site, desktop, tmp_path, lan
     leaving = [url for url in requests if urlsplit(url).scheme not in ("file", "data", "blob", "about")]
     assert not leaving, f"the offline pack made requests: {leaving}"
     assert not errors, f"script errors in the offline pack: {errors}"
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_online_only_parts_are_hidden_in_the_pack_and_shown_online(site, desktop, tmp_path, lang):
+    """The pack holds one language and not itself: opened from the unzipped pack (file://), the
+    language selector and the downloads page's offline-pack section are not visible; on the
+    site (http) both are. The same pages, with the same markup: only the page's script differs."""
+    title = site.strings(lang)["offline_pack_title"].strip()
+    root = unzipped_pack(site, lang, tmp_path)
+    page = desktop.new_page()
+    for where, base in (("online", site.url(lang)), ("offline", root.as_uri() + "/")):
+        for path in ("index.html", "downloads.html"):
+            page.goto(base + path)
+            url, online = page.url, where == "online"
+            parts = {"the language selector": page.locator(".md-header__option .md-select > button")}
+            if path == "downloads.html":
+                section = page.locator(".md-content .tf-online-only")
+                parts["the offline-pack section's heading"] = section.locator("h2", has_text=title)
+                parts["the offline-pack link"] = section.locator(f'a[href$="{pack_name(lang)}.zip"]')
+            for name, part in parts.items():
+                # There either way: hidden offline, not missing.
+                assert part.count() == 1, f"{url}: {name} is in the page {part.count()} times, not once"
+                assert part.is_visible() == online, \
+                    f"{url}: {name} is {'not ' if online else ''}visible {'online' if online else 'from the pack (file://)'}"
+            offline_class = page.evaluate("document.documentElement.classList.contains('tf-offline')")
+            assert offline_class != online, f"{url}: <html> class tf-offline is {'set' if offline_class else 'missing'}"

@@ -21,7 +21,7 @@ from teachforward.content.textfile import outside_root, read_text
 from teachforward.content.yamlfile import LineMap, parse_yaml
 from teachforward.problems import Problems, did_you_mean
 
-WORKSHOP_FOLDER = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
+WORKSHOP_FOLDER = re.compile(r"^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
 EXERCISE_FILE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 IMAGE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"}
 EXERCISE_PARTS = ("scenario", "task", "questions", "responses")
@@ -50,6 +50,12 @@ def _load_settings(root: Path, problems: Problems) -> CourseFile | None:
     if data is None:
         return None
     return _validated(CourseFile, data[0], data[1], path, problems)
+
+
+def _numbered(path: Path) -> tuple[int, str]:
+    """Workshop 100 comes after workshop 99, not after 10."""
+    number = path.name.split("-", 1)[0]
+    return (int(number) if number.isdigit() else -1, path.name)
 
 
 def _read_yaml(path: Path, problems: Problems, text: str | None = None, first_line: int = 1):
@@ -134,12 +140,12 @@ class _Loader:
         base = self.root / "workshops" / code
         folders = {}
         if base.is_dir():
-            for entry in sorted(base.iterdir()):
+            for entry in sorted(base.iterdir(), key=_numbered):
                 if entry.name.startswith(".") or self._escapes(entry):
                     continue
                 if not entry.is_dir() or not WORKSHOP_FOLDER.match(entry.name):
                     self.problems.add(entry, None, f'"{entry.name}" is not a workshop folder',
-                                      'name workshop folders with two digits, a dash and a short name, e.g. "01-fundamentals"')
+                                      'name workshop folders with two (or three) digits, a dash and a short name, e.g. "01-fundamentals"')
                     continue
                 folders[entry.name] = entry
         if english is None:

@@ -132,11 +132,55 @@ _PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "
 
 
 def _compose(text: str):
+    """The document's node tree. libyaml (C) composes ordinary files fast; a file with anchors or
+    aliases, very deep nesting or a syntax error goes through the guarded Python composer, which
+    refuses what must be refused and words errors as PyYAML does, with their line."""
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None and not _needs_guard(text):
+        loader = fast(text)
+        try:
+            node = loader.get_single_node()
+        except yaml.YAMLError:
+            node = False
+        finally:
+            loader.dispose()
+        if node is not False:
+            _count_nodes(node)
+            return node
     loader = _GuardedLoader(text)
     try:
         return loader.get_single_node()
     finally:
         loader.dispose()
+
+
+def _needs_guard(text: str) -> bool:
+    if "&" in text or "*" in text:        # maybe an anchor or an alias
+        return True
+    depth = deepest = 0
+    for character in text:
+        if character in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif character in "]}":
+            depth -= 1
+    if deepest > MAX_DEPTH:
+        return True
+    return any(len(line) - len(line.lstrip(" -")) > 2 * MAX_DEPTH for line in text.split("\n"))
+
+
+def _count_nodes(root) -> None:
+    count, stack = 0, [root]
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise _RefusedYAML(f"the file has more than {MAX_NODES} values", "split it up or shorten it",
+                               node.start_mark.line)
+        if isinstance(node, MappingNode):
+            stack.extend(item for pair in node.value for item in pair)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
 
 
 class _ValueError(Exception):

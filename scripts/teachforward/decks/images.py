@@ -16,8 +16,8 @@ import struct
 from functools import lru_cache
 from pathlib import Path
 
-PNG_WIDTH = 1920             # pixels: sharp on a full-width 16:9 slide
-RENDERER_VERSION = "2"
+PNG_WIDTH = 1600             # pixels: the widest picture box (12.1 in) at 132 px/in, about what a 1920-pixel projector shows
+RENDERER_VERSION = "3"
 
 
 class PictureError(Exception):

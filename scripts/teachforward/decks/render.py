@@ -21,7 +21,7 @@ from teachforward.decks.images import Pictures
 from teachforward.decks.plan import Deck, Strings, plan_deck
 from teachforward.decks.template import Design, DesignError, default_directory, load_design
 from teachforward.decks.writer import write_deck
-from teachforward.problems import Problems
+from teachforward.problems import Problem, Problems
 
 GENERATOR_VERSION = "1"
 MANIFEST = "manifest.json"
@@ -33,13 +33,60 @@ def render_decks(course: Course, deck_dir: Path, problems: Problems,
                  design_dir: Path | None = None) -> tuple[list[Download], dict[str, Path]]:
     """Write the decks under deck_dir/<lang>/<NN-slug>.pptx. Returns a Download for every
     workshop of every language, and {"<site lang>/<file name>": the file to copy}."""
+    made: dict[tuple[str, str], DeckFile] = {}
+    for code in deck_groups(course):
+        made.update(render_deck_group(course, code, deck_dir, problems, design_dir))
+    downloads, files = [], {}
+    for language in course.languages:
+        mine, my_files = offered_decks(course, language, made)
+        downloads += mine
+        files.update(my_files)
+    return downloads, files
+
+
+def deck_groups(course: Course) -> list[str]:
+    """The languages decks are written in: English first (every other language may fall back on it)."""
+    source = course.source
+    return [source.code] + [l.code for l in course.languages
+                            if l.code != source.code and any(is_translated(w, l) for w in l.workshops)]
+
+
+def render_deck_group(course: Course, code: str, deck_dir: Path, problems: Problems,
+                      design_dir: Path | None = None) -> dict[tuple[str, str], "DeckFile"]:
+    """Write the decks written in one language (those of its translated workshops) under
+    deck_dir/<code>/; returns {(code, workshop folder): DeckFile}."""
     try:
         design = load_design(design_dir or design_directory(course))
     except DesignError as error:
         problems.add(error.path, None, f"no slide decks were made: {error.message}", error.hint)
-        return [], {}
-    renderer = _Renderer(course, deck_dir, problems, design)
-    return renderer.run()
+        return {}
+    return _Renderer(course, deck_dir, problems, design).group(code)
+
+
+def offered_decks(course: Course, language: Language, made: dict[tuple[str, str], "DeckFile"]
+                  ) -> tuple[list[Download], dict[str, Path]]:
+    """The deck offered with each workshop on a language's site: its own, or the English one."""
+    source = course.source
+    fallback_suffix = re.sub(r"[^a-z0-9]+", "-", source.english_name.lower()).strip("-") or source.code
+    downloads, files = [], {}
+    for workshop in language.workshops:
+        translated = language.code == source.code or is_translated(workshop, language)
+        deck = made.get((language.code if translated else source.code, workshop.folder))
+        if deck is None:
+            continue
+        name = f"{workshop.folder}.pptx" if translated else f"{workshop.folder}-{fallback_suffix}.pptx"
+        downloads.append(Download(workshop.folder, language.code, deck.lang, name, deck.slides, deck.size))
+        files[f"{language.code}/{name}"] = deck.path
+    return downloads, files
+
+
+@dataclasses.dataclass(frozen=True)
+class DeckFile:
+    lang: str
+    path: Path
+    slides: int
+    size: int
+    written: bool      # False when the deck made by an earlier build was still right
 
 
 def design_directory(course: Course) -> Path:
@@ -80,54 +127,51 @@ class _Renderer:
         self.design = design
         self.languages = {language.code: language for language in course.languages}
         self.pictures = Pictures(deck_dir / ".pictures")
-        self.manifest = self._read_manifest()
+        self.manifest: dict[str, dict] = {}
         self.written: dict[str, dict] = {}
         self.date_override = self._source_date_epoch()
 
-    def run(self) -> tuple[list[Download], dict[str, Path]]:
-        source = self.course.source
-        originals = {w.folder: w for w in source.workshops}
-        done: dict[tuple[str, str], tuple[Path, int, int] | None] = {}
-        downloads, files = [], {}
-        fallback_suffix = re.sub(r"[^a-z0-9]+", "-", source.english_name.lower()).strip("-") or source.code
-        for language in self.course.languages:
-            for workshop in language.workshops:
-                translated = language.code == source.code or is_translated(workshop, language)
-                deck_language = language if translated else source
-                deck_workshop = workshop if translated else originals.get(workshop.folder)
-                if deck_workshop is None:
-                    continue
-                key = (deck_language.code, deck_workshop.folder)
-                if key not in done:
-                    done[key] = self._deck(deck_workshop, deck_language)
-                if done[key] is None:
-                    continue
-                path, slides, size = done[key]
-                name = f"{workshop.folder}.pptx" if translated else f"{workshop.folder}-{fallback_suffix}.pptx"
-                downloads.append(Download(workshop.folder, language.code, deck_language.code, name, slides, size))
-                files[f"{language.code}/{name}"] = path
-        self._finish()
-        return downloads, files
+    def group(self, code: str) -> dict[tuple[str, str], DeckFile]:
+        language = self.languages[code]
+        made = {}
+        for workshop in language.workshops:
+            if code != self.course.source.code and not is_translated(workshop, language):
+                continue
+            deck = self._deck(workshop, language)
+            if deck is not None:
+                made[(code, workshop.folder)] = DeckFile(code, *deck)
+        self._finish(code)
+        return made
 
     # --- one deck -----------------------------------------------------------------------------
 
-    def _deck(self, workshop: Workshop, language: Language) -> tuple[Path, int, int] | None:
-        relative = f"{language.code}/{workshop.folder}.pptx"
-        target = self.deck_dir / language.code / f"{workshop.folder}.pptx"
+    def _deck(self, workshop: Workshop, language: Language) -> tuple[Path, int, int, bool] | None:
+        relative = f"{workshop.folder}.pptx"
+        target = self.deck_dir / language.code / relative
+        if not self.manifest:
+            self.manifest = self._read_manifest(language.code)
         try:
-            deck = self._plan(workshop, language)
-            key = self._key(deck)
             entry = self.manifest.get(relative)
-            if entry and entry.get("key") == key and target.is_file() and target.stat().st_size == entry.get("size"):
+            sources = self._sources_key(workshop, language)
+            if entry and entry.get("sources") == sources and target.is_file() and target.stat().st_size == entry.get("size"):
+                # Nothing the deck is made from changed: not even planned again. Its problems are told again.
+                self.problems.items.extend(Problem(**found) for found in entry.get("problems", []))
                 self.written[relative] = entry
-                return target, entry["slides"], entry["size"]
+                return target, entry["slides"], entry["size"], False
+            before = len(self.problems.items)
+            deck = self._plan(workshop, language)
+            found = [dataclasses.asdict(p) for p in self.problems.items[before:]]
+            key = self._key(deck)
+            if entry and entry.get("key") == key and target.is_file() and target.stat().st_size == entry.get("size"):
+                self.written[relative] = {**entry, "sources": sources, "problems": found}
+                return target, entry["slides"], entry["size"], False
             data, slides = write_deck(deck, self.design)
             target.parent.mkdir(parents=True, exist_ok=True)
             temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
             temporary.write_bytes(data)
             os.replace(temporary, target)
-            self.written[relative] = {"key": key, "slides": slides, "size": len(data)}
-            return target, slides, len(data)
+            self.written[relative] = {"key": key, "sources": sources, "problems": found, "slides": slides, "size": len(data)}
+            return target, slides, len(data), True
         except Exception as error:   # a bug here must not stop the site; say what happened
             self.problems.add(workshop.facts_origin.path, None,
                               f"the slide deck {relative} could not be made ({type(error).__name__}: {error})",
@@ -139,6 +183,34 @@ class _Renderer:
         font = self.design.fonts.get("cs") or "Arial"
         return plan_deck(workshop, language, self.languages, self.design, self.pictures, self.problems,
                          self._date(workshop), strings("course_name"), font, self.course.source_language)
+
+    def _sources_key(self, workshop: Workshop, language: Language) -> str:
+        """A digest of everything a deck's plan is made from: the workshop's files and pictures,
+        the interface strings, the languages' directions, the design, this generator and the date."""
+        digest = hashlib.sha256()
+        directions = sorted((code, lang.direction) for code, lang in self.languages.items())
+        for part in (generator_fingerprint(), self.design.fingerprint, str(self._date(workshop)), language.code,
+                     self.course.source_language, json.dumps(directions), json.dumps(language.strings, sort_keys=True),
+                     json.dumps(self.course.source.strings, sort_keys=True)):
+            digest.update(part.encode("utf-8") + b"\0")
+        for path in [origin.path for origin in workshop.origins()] + self._picture_paths(workshop) \
+                + [self.course.root / "workshops" / "course.yaml"]:
+            digest.update(str(path).encode("utf-8") + b"\0")
+            try:
+                digest.update(path.read_bytes())
+            except OSError:
+                digest.update(b"(missing)")
+        return digest.hexdigest()
+
+    @staticmethod
+    def _picture_paths(workshop: Workshop) -> list[Path]:
+        paths = []
+        for document in (workshop.notes, workshop.guide):
+            if document:
+                paths += [image.path for section in document.sections for image in section.images if image.path]
+        for exercise in workshop.exercises:
+            paths += [image.path for part in exercise.parts for image in part.images if image.path]
+        return paths
 
     def _key(self, deck: Deck) -> str:
         data = json.dumps(deck, sort_keys=True, ensure_ascii=False, default=_plain)
@@ -178,23 +250,23 @@ class _Renderer:
 
     # --- the cache ----------------------------------------------------------------------------
 
-    def _read_manifest(self) -> dict:
+    def _read_manifest(self, code: str) -> dict:
         try:
-            data = json.loads((self.deck_dir / MANIFEST).read_text(encoding="utf-8"))
+            data = json.loads((self.deck_dir / code / MANIFEST).read_text(encoding="utf-8"))
             return data if isinstance(data, dict) else {}
         except (OSError, ValueError):
             return {}
 
-    def _finish(self) -> None:
-        """Save the manifest and remove decks no longer made (a workshop renamed or removed)."""
-        if not self.deck_dir.is_dir():
+    def _finish(self, code: str) -> None:
+        """Save the group's manifest and remove its decks no longer made (a workshop renamed or removed)."""
+        folder = self.deck_dir / code
+        if not folder.is_dir():
             return
-        for path in self.deck_dir.glob("*/*.pptx"):
-            relative = path.relative_to(self.deck_dir).as_posix()
-            if relative not in self.written:
+        for path in folder.glob("*.pptx"):
+            if path.name not in self.written:
                 path.unlink(missing_ok=True)
         text = json.dumps(self.written, sort_keys=True, indent=1) + "\n"
-        manifest = self.deck_dir / MANIFEST
+        manifest = folder / MANIFEST
         if not manifest.is_file() or manifest.read_text(encoding="utf-8") != text:
             temporary = manifest.with_name(f".{MANIFEST}.{os.getpid()}.tmp")
             temporary.write_text(text, encoding="utf-8")

@@ -1,31 +1,34 @@
-"""Build one MkDocs site per language, so that each language has its own search index.
+"""Build one MkDocs site per language, so that each language has its own search index, and
+rebuild only what changed.
 
-For every language: write its pages into build/<lang>/docs/, write build/<lang>/mkdocs.yml
-(which inherits the project's mkdocs.yml), then run MkDocs. Languages build in a small
-process pool; the caller decides where the finished site goes.
+For one language (build_language): write its pages and configuration (site/sources.py), then
+compare them with what build/<lang>/site/ was last built from (build/<lang>/state.json):
+- nothing changed: MkDocs does not run;
+- only the text of some pages changed: MkDocs' dirty build renders just those pages (the
+  teachforward-incremental plugin keeps the search index whole);
+- anything else (the menu, the settings, the theme, a page added or removed, a new version of
+  MkDocs or of this package): a full build.
+Then the language's offline pack is zipped (site/offline.py). Where the finished site goes is
+decided by site/publish.py.
 """
 from __future__ import annotations
 
-import html
+import hashlib
 import io
+import json
 import logging
 import os
-import shutil
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
-
-import yaml
 
 from teachforward.artifacts import Download
 from teachforward.content.model import Course, Language
-from teachforward.content.tracking import translation_status
-from teachforward.site.landing import landing_page
-from teachforward.site.offline import write_offline_config, write_offline_pack
-from teachforward.site.pages import PageWriter, image_path_in_workshop, part_path, workshop_images
+from teachforward.site.offline import pack_name, write_offline_pack
+from teachforward.site.sources import write_language_sources
 
-THEME_DIR = Path(__file__).parent / "theme"
-MACROS_SANDBOX = Path(__file__).parent / "macros_sandbox.py"
+STATE = "state.json"
+_environment: str | None = None
 
 
 @dataclass
@@ -37,146 +40,92 @@ class SiteBuildError(Exception):
         return f"the {self.lang} site could not be built:\n{self.log}"
 
 
-def build_site(course: Course, work_dir: Path, out_dir: Path, downloads: list[Download],
-               deck_files: dict[str, Path] | None = None, jobs: int = 2) -> None:
-    """Write every language's site into out_dir/<lang>/ and the language chooser into out_dir."""
-    configs = []
-    for language in course.languages:
-        mine = {d.workshop: d for d in downloads if d.site_lang == language.code}
-        configs.append(write_language_sources(course, language, work_dir / language.code, out_dir / language.code,
-                                              mine, deck_files or {}))
-    offline = [write_offline_config(config) for config in configs]   # the offline packs: site/offline.py
-    if jobs > 1 and len(configs) > 1:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(configs))) as pool:
-            results = list(pool.map(run_mkdocs, configs + offline))
+@dataclass(frozen=True)
+class LanguageBuild:
+    lang: str
+    mode: str          # "unchanged", "incremental" or "full"
+    pages: int         # pages of the site
+    rendered: int      # pages MkDocs rendered this time
+    site_dir: Path     # build/<lang>/site
+    pack: Path         # build/<lang>/pack/teach-forward-<lang>.zip
+    state: str         # a digest of everything the site was built from
+    ok: bool = True
+    log: str = ""      # MkDocs' warnings and errors
+
+
+def build_language(course: Course, language: Language, lang_dir: Path, downloads: list[Download],
+                   deck_files: dict[str, Path], template_cache: Path | None = None) -> LanguageBuild:
+    site_dir = lang_dir / "site"
+    mine = {d.workshop: d for d in downloads if d.site_lang == language.code}
+    digests = write_language_sources(course, language, lang_dir, site_dir, mine, deck_files, template_cache)
+    current = {"environment": environment_fingerprint(), "files": digests}
+    state = hashlib.sha256(json.dumps(current, sort_keys=True).encode()).hexdigest()
+    previous = _read_state(lang_dir)
+    pages = sum(path.endswith(".md") for path in digests)
+    pack = lang_dir / "pack" / f"{pack_name(language.code)}.zip"
+    built = previous is not None and (site_dir / "index.html").is_file()
+    if built and previous == current and pack.is_file():
+        return LanguageBuild(language.code, "unchanged", pages, 0, site_dir, pack, state)
+    if built and _only_text_changed(previous, current):
+        mode = "incremental"
+        rendered = sum(path.endswith(".md") and previous["files"][path] != digest for path, digest in digests.items())
     else:
-        results = [run_mkdocs(config) for config in configs + offline]
-    for language, (ok, log) in zip(list(course.languages) * 2, results):
-        if not ok:
-            raise SiteBuildError(language.code, log)
-    for language, config in zip(course.languages, offline):
-        write_offline_pack(config, language.code, out_dir / language.code / "downloads")
-    (out_dir / "index.html").write_text(landing_page(course), encoding="utf-8")
+        mode, rendered = "full", pages
+    (lang_dir / STATE).unlink(missing_ok=True)    # an interrupted build leaves no claim behind
+    ok, log = run_mkdocs(lang_dir / "mkdocs.yml", dirty=mode == "incremental")
+    if not ok:
+        return LanguageBuild(language.code, mode, pages, rendered, site_dir, pack, state, ok=False, log=log)
+    write_offline_pack(site_dir, language.code, pack)
+    _write_state(lang_dir, current)
+    return LanguageBuild(language.code, mode, pages, rendered, site_dir, pack, state, log=log)
 
 
-def write_language_sources(course: Course, language: Language, lang_dir: Path, site_dir: Path,
-                           downloads: dict[str, Download], deck_files: dict[str, Path]) -> Path:
-    """Write the Markdown pages and the MkDocs configuration of one language; return the config path."""
-    docs = lang_dir / "docs"
-    if docs.exists():
-        shutil.rmtree(docs)
-    docs.mkdir(parents=True)
-    status = translation_status(course, language) if language.code != course.source_language else None
-    writer = PageWriter(course, language, downloads, status)
-    pages: dict[str, str] = {}
-    for page in language.pages:
-        pages[page.path] = writer.site_page(page)
-    for workshop in language.workshops:
-        pages.update(writer.workshop_pages(workshop))
-    pages["translation-status.md"] = writer.translation_status()
-    if downloads:
-        pages["downloads.md"] = writer.downloads_page()
-    for path, text in pages.items():
-        target = docs / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    _copy_images(language, docs)
-    for download in downloads.values():
-        source = deck_files.get(f"{download.site_lang}/{download.filename}")
-        if source:
-            (docs / "downloads").mkdir(exist_ok=True)
-            shutil.copyfile(source, docs / "downloads" / download.filename)
-    config = lang_dir / "mkdocs.yml"
-    config.write_text(yaml.safe_dump(_config(course, language, writer, docs, site_dir, bool(downloads)),
-                                     allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return config
+def _only_text_changed(previous: dict, current: dict) -> bool:
+    before, now = previous["files"], current["files"]
+    return (previous["environment"] == current["environment"] and before.keys() == now.keys()
+            and before["mkdocs.yml"] == now["mkdocs.yml"])
 
 
-def _copy_images(language: Language, docs: Path) -> None:
-    for workshop in language.workshops:
-        for image in workshop_images(workshop):
-            target = docs / "workshops" / workshop.folder / image_path_in_workshop(image.path, workshop.folder)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(image.path, target)
-    for page in language.pages:
-        for image in page.images:
-            if image.path is not None:
-                target = docs / Path(page.path).parent / image.raw
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(image.path, target)
+def _read_state(lang_dir: Path) -> dict | None:
+    try:
+        data = json.loads((lang_dir / STATE).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) and {"environment", "files"} <= data.keys() else None
+    except (OSError, ValueError):
+        return None
 
 
-def _config(course: Course, language: Language, writer: PageWriter, docs: Path, site_dir: Path,
-            with_downloads: bool) -> dict:
-    root = course.root
-    return {
-        "INHERIT": str(root / "mkdocs.yml"),
-        "hooks": [str(MACROS_SANDBOX)],     # docs pages' template code runs sandboxed: site/macros_sandbox.py
-        "site_name": writer.t("course_name"),
-        "site_description": writer.t("course_tagline"),
-        "docs_dir": str(docs),
-        "site_dir": str(site_dir),
-        "theme": {"language": material_language(language.code), "custom_dir": str(THEME_DIR)},
-        "nav": _nav(course, language, writer, with_downloads),
-        "plugins": {"search": {"lang": [search_language(language.code)]}},
-        "extra": {
-            "alternate": [{"name": l.name, "lang": l.code, "link": f"../{l.code}/"} for l in course.languages],
-            "site_language": {"code": language.code, "dir": language.direction},
-            **writer.macro_variables(),
-        },
-    }
+def _write_state(lang_dir: Path, state: dict) -> None:
+    temporary = lang_dir / f".{STATE}.tmp"
+    temporary.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
+    os.replace(temporary, lang_dir / STATE)
 
 
-def _nav(course: Course, language: Language, writer: PageWriter, with_downloads: bool) -> list:
-    # Material writes menu titles into the page as they are: escape them here.
-    pages = {p.path: p for p in language.pages}
-    nav: list = []
-    for entry in course.settings.pages:
-        if entry == "workshops":
-            nav.append({_text(writer.t("nav_workshops")): [_workshop_nav(w, writer) for w in language.workshops]})
-        elif entry == "translation-status":
-            nav.append({_text(writer.t("status_title")): "translation-status.md"})
-        elif entry == "downloads":
-            if with_downloads:
-                nav.append({_text(writer.t("downloads_title")): "downloads.md"})
-        elif entry in pages:
-            nav.append({_text(pages[entry].title): entry})
-    return nav
+def environment_fingerprint() -> str:
+    """Everything besides a language's own files that its site depends on: the project's
+    mkdocs.yml is part of each language's files (INHERIT), this is the software."""
+    global _environment
+    if _environment is None:
+        digest = hashlib.sha256(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+        for package in ("mkdocs", "mkdocs-material", "mkdocs-macros-plugin", "markdown", "pymdown-extensions", "jinja2"):
+            try:
+                digest.update(f"{package}={metadata.version(package)}\n".encode())
+            except metadata.PackageNotFoundError:
+                pass
+        here = Path(__file__).parent
+        for path in sorted(p for p in here.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes())
+        _environment = digest.hexdigest()
+    return _environment
 
 
-def _workshop_nav(workshop, writer: PageWriter) -> dict:
-    # U+2068/U+2069 isolate the title, so an English title in a right-to-left menu keeps its number in place.
-    title = _text(f"{workshop.number}. \u2068{workshop.title}\u2069")
-    items = [part_path(workshop.folder, "overview")]
-    for part in ("notes", "guide", "exercises", "handout"):
-        items.append({_text(writer.t(f"workshop_{part}")): part_path(workshop.folder, part)})
-    return {title: items}
+class _DirtyNotice(logging.Filter):
+    """MkDocs warns that a dirty build may be inaccurate; ours are made accurate (see the module
+    docstring) and, under `strict`, the warning would fail the build."""
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build")
 
 
-def _text(title: str) -> str:
-    return html.escape(title, quote=False)
-
-
-def material_language(code: str) -> str:
-    """The closest language Material's interface is translated into."""
-    import material
-    available = Path(material.__file__).parent / "templates" / "partials" / "languages"
-    for candidate in (code, code.split("-")[0]):
-        if (available / f"{candidate}.html").is_file():
-            return candidate
-    return "en"
-
-
-def search_language(code: str) -> str:
-    """The stemmer lunr has for the language. Material's own choice falls back to English
-    for some languages (Arabic among them) although lunr supports them."""
-    import material
-    lunr = Path(material.__file__).parent / "templates" / "assets" / "javascripts" / "lunr" / "min"
-    base = code.split("-")[0]
-    return base if base == "en" or (lunr / f"lunr.{base}.min.js").is_file() else "en"
-
-
-def run_mkdocs(config_path: Path) -> tuple[bool, str]:
+def run_mkdocs(config_path: Path, dirty: bool = False) -> tuple[bool, str]:
     """Build one language's site; returns (succeeded, what MkDocs reported)."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build
@@ -187,11 +136,12 @@ def run_mkdocs(config_path: Path) -> tuple[bool, str]:
     handler = logging.StreamHandler(stream)
     handler.setLevel(logging.WARNING)
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-    logger = logging.getLogger("mkdocs")
+    logger, notice, dirty_filter = logging.getLogger("mkdocs"), logging.getLogger("mkdocs.commands.build"), _DirtyNotice()
     logger.addHandler(handler)
+    notice.addFilter(dirty_filter)
     try:
         config = load_config(config_file=str(config_path))
-        build(config)
+        build(config, dirty=dirty)
         return True, stream.getvalue()
     except (Abort, MkDocsException, SystemExit) as error:
         return False, (stream.getvalue() + f"\n{error}").strip()
@@ -199,3 +149,20 @@ def run_mkdocs(config_path: Path) -> tuple[bool, str]:
         return False, (stream.getvalue() + f"\n{type(error).__name__}: {error}").strip()
     finally:
         logger.removeHandler(handler)
+        notice.removeFilter(dirty_filter)
+
+
+def build_site(course: Course, work_dir: Path, out_dir: Path, downloads: list[Download],
+               deck_files: dict[str, Path] | None = None) -> list[LanguageBuild]:
+    """Every language's site, one after another, put together in out_dir (for tests and tools;
+    `teachforward build` runs languages and decks side by side: teachforward/build.py)."""
+    from teachforward.site.publish import stage_site
+    results = []
+    for language in course.languages:
+        result = build_language(course, language, work_dir / language.code, downloads, deck_files or {},
+                                work_dir / "templates")
+        if not result.ok:
+            raise SiteBuildError(result.lang, result.log)
+        results.append(result)
+    stage_site(course, results, out_dir, published=None)
+    return results

@@ -2,61 +2,38 @@
 
 A facilitator without a connection unzips site/<lang>/downloads/teach-forward-<lang>.zip and
 opens teach-forward-<lang>/index.html: every page, handout and slide deck of the language, with
-search. It is a second MkDocs build of the same pages (build/<lang>/docs) with the settings a
-site needs under file://:
+search. The pack is the language's site itself, zipped: every site is built to work from
+file:// as well as from a web server (site/sources.py):
 
 - `use_directory_urls: false`, so links point at files (`notes.html`, not `notes/`);
-- Material's `offline` plugin, which inlines the search index into a script;
+- Material's `offline` plugin, which copies the search index into a script;
 - `extra.polyfills` pointing at the iframe-worker shim kept in the theme
   (theme/assets/javascripts/iframe-worker-shim.js): browsers refuse Web Workers under file://,
   and without our copy the plugin would load the shim from unpkg.com;
-- no language selector: the pack holds one language, so it links to no other.
+- under file:// the language selector and the link to the pack itself are hidden
+  (theme/assets/javascripts/teachforward.js): the pack holds one language and not itself.
 
 The zip is deterministic: entries sorted, every timestamp taken from SOURCE_DATE_EPOCH.
 """
 from __future__ import annotations
 
 import os
-import shutil
 import time
 import zipfile
 from pathlib import Path
 
-import yaml
-
 SHIM = "assets/javascripts/iframe-worker-shim.js"   # under the theme's custom_dir, copied into every site
-LEFT_OUT = (".map",)                                # source maps of Material's scripts: of no use offline
+LEFT_OUT = (".map",)      # source maps of Material's scripts: of no use offline (nor is 404.html, left out too)
+PACKED = (".pptx", ".zip", ".png", ".jpg", ".jpeg", ".gz", ".woff", ".woff2")   # compressed already: stored
 
 
 def pack_name(lang: str) -> str:
     return f"teach-forward-{lang}"
 
 
-def write_offline_config(config_path: Path) -> Path:
-    """Next to a language's mkdocs.yml, write the configuration of its offline build."""
-    lang_dir = config_path.parent
-    config = {
-        "INHERIT": str(config_path),
-        "site_dir": str(lang_dir / "offline-site"),
-        "use_directory_urls": False,
-        # Merged into the inherited plugins, after search and macros (offline must come last).
-        "plugins": {"offline": {}},
-        # Lists replace inherited lists: no other language to link to, and our own shim.
-        "extra": {"alternate": [], "polyfills": [SHIM]},
-    }
-    target = lang_dir / "mkdocs-offline.yml"
-    target.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    site_dir = Path(config["site_dir"])
-    if site_dir.exists():
-        shutil.rmtree(site_dir)
-    return target
-
-
-def write_offline_pack(offline_config: Path, lang: str, downloads_dir: Path) -> Path:
-    """Zip the offline build of one language into downloads_dir; returns the zip's path."""
-    site_dir = offline_config.parent / "offline-site"
-    downloads_dir.mkdir(parents=True, exist_ok=True)
-    target = downloads_dir / f"{pack_name(lang)}.zip"
+def write_offline_pack(site_dir: Path, lang: str, target: Path) -> Path:
+    """Zip one language's built site into target; returns target."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     zip_tree(site_dir, target, prefix=pack_name(lang))
     return target
 
@@ -64,16 +41,17 @@ def write_offline_pack(offline_config: Path, lang: str, downloads_dir: Path) -> 
 def zip_tree(folder: Path, target: Path, prefix: str) -> None:
     """Zip every file under folder as prefix/<relative path>, the same bytes on every build."""
     stamp = _zip_timestamp()
-    files = sorted((p for p in folder.rglob("*") if p.is_file() and not p.name.endswith(LEFT_OUT)),
+    files = sorted((p for p in folder.rglob("*") if p.is_file() and not p.name.endswith(LEFT_OUT)
+                    and p.relative_to(folder).as_posix() != "404.html"),
                    key=lambda p: p.relative_to(folder).as_posix())
     partial = target.with_name(target.name + ".part")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(partial, "w") as archive:
         for path in files:
             info = zipfile.ZipInfo(f"{prefix}/{path.relative_to(folder).as_posix()}", date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_STORED if path.suffix.lower() in PACKED else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 3   # Unix, whatever machine builds it
-            archive.writestr(info, path.read_bytes(), compresslevel=9)
+            archive.writestr(info, path.read_bytes(), compresslevel=6)
     os.replace(partial, target)
 
 

@@ -57,7 +57,7 @@ class PageWriter:
             return _span(_escape(value), lang)
 
         heading_lang = f" {{: lang={lang} dir=ltr }}" if lang else ""
-        out = [self._front(f"{self._titled(workshop, facts.title)}"),
+        out = [self._front(self.overview_title(workshop)),
                f"# {_escape(facts.title)}{heading_lang}", "", self._fallback(workshop.facts_origin, here),
                f"*{self.t('workshop_label', number=workshop.number)}*", "",
                text(facts.summary), "",
@@ -121,6 +121,9 @@ class PageWriter:
             if section.body:
                 out += [_in_language(self._prose(section.body, section, document.origin, here), lang), ""]
         return _join(out)
+
+    def overview_title(self, workshop: Workshop) -> str:
+        return self._titled(workshop, workshop.facts.title)
 
     def _titled(self, workshop: Workshop, text: str) -> str:
         """ "Workshop 1: Title", with the language's own punctuation ("Atelier 1 : ...")."""
@@ -206,10 +209,12 @@ class PageWriter:
                 out.append(f"- **{self._titled(workshop, _escape(workshop.title))}**: "
                            f"{self._download_link(download, 'downloads.md')}")
         # The offline pack is zipped after the site is built, so MkDocs cannot check this link:
-        # plain HTML keeps it out of its link validation. The page's URL is downloads/.
+        # plain HTML keeps it out of its link validation. Inside the pack the section is hidden.
         pack = f"teach-forward-{self.language.code}.zip"
-        out += ["", f"## {self.t('offline_pack_title')}", "", self.t("offline_pack_text"), "",
-                f'<p><a href="{pack}" download>{_attr(self.t("offline_pack_link", file=pack))}</a></p>']
+        out += ["", '<div class="tf-online-only" markdown>', "", f"## {self.t('offline_pack_title')}", "",
+                self.t("offline_pack_text"), "",
+                f'<p><a href="downloads/{pack}" download>{_attr(self.t("offline_pack_link", file=pack))}</a></p>',
+                "", "</div>"]
         return _join(out + [""])
 
     # --- what hand-written pages can show through macros --------------------------------
@@ -288,7 +293,7 @@ class PageWriter:
             text = self.t("fallback_text", language=self.language.name, link=_relative(here, TRANSLATORS_PAGE))
             return f'!!! warning "{_quote(self.t("fallback_title"))}"\n\n    {text}\n'
         if self._outdated_sections(origin):
-            text = self.t("outdated_text", link=self._english_url(here))
+            text = _unchecked_link(self.t("outdated_text", link=self._english_url(here)), self._english_url(here))
             return f'!!! info "{_quote(self.t("outdated_title"))}"\n\n    {text}\n'
         return ""
 
@@ -298,14 +303,13 @@ class PageWriter:
         return next((item.outdated for item in self.status.files if item.translation == origin.path), [])
 
     def _outdated_notice(self, here: str, anchor: str) -> str:
-        text = self.t("outdated_section", link=f"{self._english_url(here)}#{anchor}")
+        url = f"{self._english_url(here)}#{anchor}"
+        text = _unchecked_link(self.t("outdated_section", link=url), url)
         return f'!!! info ""\n\n    {text}\n'
 
     def _english_url(self, here: str) -> str:
         """The same page on the English site (a URL: it is outside this language's pages)."""
-        url = "" if here == "index.md" else here[:-len("index.md")] if here.endswith("/index.md") else here[:-3] + "/"
-        depth = url.count("/")
-        return "../" * depth + f"../{self.course.source_language}/{url}"
+        return "../" * here.count("/") + f"../{self.course.source_language}/{here[:-3]}.html"
 
     def _prose(self, text: str, section, origin: Origin, here: str) -> str:
         """Re-point the links and pictures written between source files at the generated pages."""
@@ -359,6 +363,13 @@ def _workshop_origins(workshop: Workshop):
         yield "guide", workshop.guide.origin
     for exercise in workshop.exercises:
         yield f"exercise:{exercise.id}", exercise.origin
+
+
+def _unchecked_link(markdown: str, url: str) -> str:
+    """[text](url) as an HTML link, for a URL on another language's site: MkDocs checks Markdown
+    links against this language's pages only, and would refuse it."""
+    pattern = re.compile(r"\[([^\[\]]*)\]\(" + re.escape(url) + r"\)")
+    return pattern.sub(lambda m: f'<a href="{_attr(url)}">{m.group(1)}</a>', markdown)
 
 
 def _relative(here: str, there: str) -> str:

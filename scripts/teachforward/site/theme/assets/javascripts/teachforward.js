@@ -1,5 +1,9 @@
 /* Teach Forward: small additions to Material's scripts. */
 (function () {
+  /* Opened from an unzipped offline pack: it holds one language and not the pack itself, so
+     the language selector and the link to the pack are hidden (.tf-online-only). */
+  if (location.protocol === "file:") document.documentElement.classList.add("tf-offline");
+
   /* A printed workshop page is the facilitator's whole script. Folded "possible responses"
      (<details>) open before printing and fold again afterwards. Material does the same for
      the details it has mounted; this also covers the rest. */

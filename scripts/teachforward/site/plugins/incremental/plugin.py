@@ -1,0 +1,45 @@
+"""Makes MkDocs' `dirty` build (only pages whose Markdown changed are rendered again) give the
+same site as a full build, so that teachforward can rebuild a language after a small edit.
+
+- The search index: a dirty build indexes only the pages it rendered. After the search plugin
+  has written its index, the entries of the pages not rendered this time are taken back from
+  the previous index, in the order a full build would write them.
+- Compiled templates: Material's templates are compiled once and kept on disk (Jinja's
+  bytecode cache), instead of once per language and build.
+
+The build decides when a dirty build is safe (the configuration and the set of pages are the
+same as last time): teachforward.site.build.
+"""
+from __future__ import annotations
+
+import os
+
+from jinja2 import FileSystemBytecodeCache
+from mkdocs.plugins import BasePlugin, event_priority
+
+from .config import IncrementalConfig
+from .search_index import merge_search_index, read_search_index
+
+
+class IncrementalPlugin(BasePlugin[IncrementalConfig]):
+    def on_pre_build(self, *, config):
+        # Read before MkDocs empties the site folder for a full build: in a full build every
+        # page is rendered again, so nothing read here is used.
+        self.previous = read_search_index(config.site_dir)
+        self.rendered: set[str] = set()
+        self.page_order: list[str] = []
+
+    def on_env(self, env, *, config, files):
+        if self.config.template_cache:
+            os.makedirs(self.config.template_cache, exist_ok=True)
+            env.bytecode_cache = FileSystemBytecodeCache(self.config.template_cache)
+        self.page_order = [file.url for file in files.documentation_pages()]
+        return env
+
+    def on_page_context(self, context, *, page, config, nav):
+        self.rendered.add(page.url)
+        return context
+
+    @event_priority(-50)    # after the search plugin writes its index, before `offline` copies it
+    def on_post_build(self, *, config):
+        merge_search_index(config.site_dir, self.previous, self.rendered, self.page_order)

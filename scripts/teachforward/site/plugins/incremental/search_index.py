@@ -1,0 +1,43 @@
+"""Reading and merging Material's search index (site/search/search_index.json)."""
+from __future__ import annotations
+
+import json
+import os
+
+from mkdocs import utils
+
+
+def _path(site_dir: str) -> str:
+    return os.path.join(site_dir, "search", "search_index.json")
+
+
+def read_search_index(site_dir: str) -> dict | None:
+    try:
+        with open(_path(site_dir), encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return None
+
+
+def _page_of(location: str) -> str:
+    return location.split("#", 1)[0]
+
+
+def merge_search_index(site_dir: str, previous: dict | None, rendered: set[str], page_order: list[str]) -> None:
+    """Complete the index just written with the previous entries of pages not rendered this time."""
+    current = read_search_index(site_dir)
+    if current is None or previous is None:
+        return
+    kept = [page for page in page_order if page not in rendered]
+    if not kept:
+        return
+    by_page: dict[str, list] = {}
+    for source in (previous["docs"], current["docs"]):
+        fresh: dict[str, list] = {}
+        for entry in source:
+            fresh.setdefault(_page_of(entry["location"]), []).append(entry)
+        by_page.update({page: entries for page, entries in fresh.items()
+                        if (source is current["docs"]) == (page in rendered)})
+    docs = [entry for page in page_order for entry in by_page.get(page, [])]
+    data = json.dumps({"config": current["config"], "docs": docs}, separators=(",", ":"), default=str)
+    utils.write_file(data.encode("utf-8"), _path(site_dir))

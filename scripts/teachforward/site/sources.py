@@ -1,0 +1,169 @@
+"""What MkDocs reads for one language: its Markdown pages, pictures and decks under
+build/<lang>/docs/, and build/<lang>/mkdocs.yml (which inherits the project's mkdocs.yml).
+
+Files are written only when their bytes change, so that their times tell MkDocs which pages to
+render again, and files that are no longer produced are removed.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+from pathlib import Path
+
+import yaml
+
+from teachforward.artifacts import Download
+from teachforward.content.model import Course, Language
+from teachforward.content.tracking import translation_status
+from teachforward.site.offline import SHIM
+from teachforward.site.pages import PageWriter, image_path_in_workshop, part_path, workshop_images
+
+THEME_DIR = Path(__file__).parent / "theme"
+MACROS_SANDBOX = Path(__file__).parent / "macros_sandbox.py"
+
+
+def write_language_sources(course: Course, language: Language, lang_dir: Path, site_dir: Path,
+                           downloads: dict[str, Download], deck_files: dict[str, Path],
+                           template_cache: Path | None = None) -> dict[str, str]:
+    """Write the pages and configuration of one language; return {path under lang_dir: digest}."""
+    status = translation_status(course, language) if language.code != course.source_language else None
+    writer = PageWriter(course, language, downloads, status)
+    wanted: dict[str, bytes | Path] = {}
+    for page in language.pages:
+        wanted[page.path] = writer.site_page(page).encode("utf-8")
+    for workshop in language.workshops:
+        wanted.update({path: text.encode("utf-8") for path, text in writer.workshop_pages(workshop).items()})
+    wanted["translation-status.md"] = writer.translation_status().encode("utf-8")
+    if downloads:
+        wanted["downloads.md"] = writer.downloads_page().encode("utf-8")
+    wanted.update(_pictures(language))
+    for download in downloads.values():
+        source = deck_files.get(f"{download.site_lang}/{download.filename}")
+        if source:
+            wanted[f"downloads/{download.filename}"] = source
+    config = _config(course, language, writer, lang_dir / "docs", site_dir, bool(downloads), template_cache)
+    digests = {f"docs/{path}": _sync(lang_dir / "docs" / path, content) for path, content in wanted.items()}
+    _remove_others(lang_dir / "docs", set(wanted))
+    text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False).encode("utf-8")
+    digests["mkdocs.yml"] = _sync(lang_dir / "mkdocs.yml", text)
+    return digests
+
+
+def _pictures(language: Language) -> dict[str, Path]:
+    found = {}
+    for workshop in language.workshops:
+        for image in workshop_images(workshop):
+            found[f"workshops/{workshop.folder}/{image_path_in_workshop(image.path, workshop.folder)}"] = image.path
+    for page in language.pages:
+        for image in page.images:
+            if image.path is not None:
+                found[(Path(page.path).parent / image.raw).as_posix()] = image.path
+    return found
+
+
+def _sync(target: Path, content: bytes | Path) -> str:
+    """Make target hold content (bytes, or a file's bytes) unless it already does; return the digest."""
+    data = content.read_bytes() if isinstance(content, Path) else content
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return digest
+    except OSError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
+    return digest
+
+
+def _remove_others(docs: Path, wanted: set[str]) -> None:
+    if not docs.is_dir():
+        return
+    for path in sorted(docs.rglob("*"), reverse=True):     # files before their folders
+        relative = path.relative_to(docs).as_posix()
+        if path.is_file() and relative not in wanted:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+
+def _config(course: Course, language: Language, writer: PageWriter, docs: Path, site_dir: Path,
+            with_downloads: bool, template_cache: Path | None) -> dict:
+    root = course.root
+    return {
+        "INHERIT": str(root / "mkdocs.yml"),
+        "hooks": [str(MACROS_SANDBOX)],     # docs pages' template code runs sandboxed: site/macros_sandbox.py
+        "site_name": writer.t("course_name"),
+        "site_description": writer.t("course_tagline"),
+        "docs_dir": str(docs),
+        "site_dir": str(site_dir),
+        # Links to files (notes.html, not notes/), so that the same site works from a web server
+        # and, unzipped from the offline pack, from file:// (site/offline.py).
+        "use_directory_urls": False,
+        "theme": {"language": material_language(language.code), "custom_dir": str(THEME_DIR)},
+        "nav": _nav(course, language, writer, with_downloads),
+        "plugins": {
+            "search": {"lang": [search_language(language.code)]},
+            "teachforward-incremental": {"template_cache": str(template_cache) if template_cache else None},
+            "offline": {},         # last: it copies the search index into a script for file://
+        },
+        "extra": {
+            "alternate": [{"name": l.name, "lang": l.code, "link": f"../{l.code}/"} for l in course.languages],
+            "site_language": {"code": language.code, "dir": language.direction},
+            # Our copy of the shim that lets search run from file://; the offline plugin would load it from unpkg.com.
+            "polyfills": [SHIM],
+            **writer.macro_variables(),
+        },
+    }
+
+
+def _nav(course: Course, language: Language, writer: PageWriter, with_downloads: bool) -> list:
+    # Material writes menu titles into the page as they are: escape them here. Every entry has a
+    # title, so that a page's menu does not depend on reading the other pages (incremental builds).
+    pages = {p.path: p for p in language.pages}
+    nav: list = []
+    for entry in course.settings.pages:
+        if entry == "workshops":
+            nav.append({_text(writer.t("nav_workshops")): [_workshop_nav(w, writer) for w in language.workshops]})
+        elif entry == "translation-status":
+            nav.append({_text(writer.t("status_title")): "translation-status.md"})
+        elif entry == "downloads":
+            if with_downloads:
+                nav.append({_text(writer.t("downloads_title")): "downloads.md"})
+        elif entry in pages:
+            nav.append({_text(pages[entry].title): entry})
+    return nav
+
+
+def _workshop_nav(workshop, writer: PageWriter) -> dict:
+    # U+2068/U+2069 isolate the title, so an English title in a right-to-left menu keeps its number in place.
+    title = _text(f"{workshop.number}. \u2068{workshop.title}\u2069")
+    items = [{_text(writer.overview_title(workshop)): part_path(workshop.folder, "overview")}]
+    for part in ("notes", "guide", "exercises", "handout"):
+        items.append({_text(writer.t(f"workshop_{part}")): part_path(workshop.folder, part)})
+    return {title: items}
+
+
+def _text(title: str) -> str:
+    return html.escape(title, quote=False)
+
+
+def material_language(code: str) -> str:
+    """The closest language Material's interface is translated into."""
+    import material
+    available = Path(material.__file__).parent / "templates" / "partials" / "languages"
+    for candidate in (code, code.split("-")[0]):
+        if (available / f"{candidate}.html").is_file():
+            return candidate
+    return "en"
+
+
+def search_language(code: str) -> str:
+    """The stemmer lunr has for the language. Material's own choice falls back to English
+    for some languages (Arabic among them) although lunr supports them."""
+    import material
+    lunr = Path(material.__file__).parent / "templates" / "assets" / "javascripts" / "lunr" / "min"
+    base = code.split("-")[0]
+    return base if base == "en" or (lunr / f"lunr.{base}.min.js").is_file() else "en"

@@ -1,0 +1,43 @@
+"""A quick fingerprint of everything a build reads, so that a rebuild with nothing changed can
+stop before loading anything: file names, sizes and modification times (as make does), the
+versions of the libraries, and the build's options."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from importlib import metadata
+from pathlib import Path
+
+INPUTS = ("workshops", "docs", "slides_src", "mkdocs.yml")
+LIBRARIES = ("mkdocs", "mkdocs-material", "mkdocs-macros-plugin", "markdown", "pymdown-extensions",
+             "jinja2", "python-pptx", "pydantic", "babel", "pyyaml")
+PACKAGE = Path(__file__).parent
+
+
+def source_stamp(root: Path, options: dict) -> str:
+    digest = hashlib.sha256(json.dumps(options, sort_keys=True, default=str).encode())
+    digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    for name in LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}\n".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=none\n".encode())
+    for top in [root / name for name in INPUTS] + [PACKAGE]:
+        for path in _files(top):
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _files(top: Path) -> list[Path]:
+    if top.is_file():
+        return [top]
+    found = []
+    for folder, folders, files in os.walk(top):
+        folders[:] = sorted(f for f in folders if f != "__pycache__")
+        found += [Path(folder, name) for name in sorted(files)]
+    return found

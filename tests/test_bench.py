@@ -1,0 +1,73 @@
+"""The build benchmark (scripts/bench.py) and the synthetic course it builds (scripts/synthetic_course.py)."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from teachforward.build import load_and_check
+from teachforward.content.tracking import translation_status
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "scripts"))
+
+import synthetic_course  # noqa: E402
+
+KEYS = ("workshops", "languages", "full_s", "noop_s", "edit_s", "plain_mkdocs_s", "full_over_plain",
+        "noop_over_full", "edit_over_full", "decks_over_pandoc", "peak_rss_mb", "per_page_ms",
+        "search_index_bytes")
+
+
+def test_synthetic_course_loads_without_errors(tmp_path):
+    root = synthetic_course.make_course(tmp_path / "course", workshops=1, languages=2)
+    course, problems = load_and_check(root)
+    assert course is not None
+    assert [p.format() for p in problems.errors] == []
+    assert [l.code for l in course.languages] == ["en", "fr"]
+    english, french = course.languages
+    assert [w.folder for w in english.workshops] == ["01-fundamentals-1"]
+    assert english.workshops[0].facts.title.endswith(" (part 1)")
+    assert all(t.id.endswith("-1") for t in english.workshops[0].facts.key_terms)
+    # A full, current translation: nothing missing, nothing outdated.
+    status = translation_status(course, french)
+    assert status.count("missing") == 0 and status.count("outdated") == 0
+    # Links to workshops that are not part of a one-workshop course became plain text.
+    notes = (root / "workshops" / "en" / "01-fundamentals-1" / "notes.md").read_text(encoding="utf-8")
+    assert "](../" not in notes
+
+
+def test_synthetic_course_names_and_languages(tmp_path):
+    assert synthetic_course.languages_for(4) == ["en", "fr", "es", "de"]
+    assert synthetic_course.languages_for(10)[-1] == "ar"
+    assert synthetic_course.folder_name(100, "05-bargaining") == "100-bargaining-100"
+    assert re.match(r"^\d{2,3}-[a-z0-9-]+$", synthetic_course.folder_name(7, "01-fundamentals"))
+
+
+@pytest.mark.slow
+def test_benchmark_writes_every_result(tmp_path):
+    output = tmp_path / "results.json"
+    done = subprocess.run([sys.executable, str(REPO / "scripts" / "bench.py"), "--workshops", "2",
+                           "--languages", "2", "--repeat", "1", "--output", str(output)],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = json.loads(output.read_text(encoding="utf-8"))
+    for key in KEYS:
+        assert key in results, key
+    assert results["workshops"] == 2 and results["languages"] == 2
+    for key in ("full_s", "noop_s", "edit_s", "plain_mkdocs_s", "full_over_plain", "noop_over_full",
+                "edit_over_full", "peak_rss_mb", "per_page_ms"):
+        assert results[key] > 0, key
+    assert 10 < results["peak_rss_mb"] < 4096
+    assert results["pages"] > 2 * 2 * 5          # at least five pages per workshop and language
+    assert results["decks"] >= 4                 # one per workshop and language
+    assert set(results["search_index_bytes"]) == {"en", "fr"}
+    assert all(size > 0 for size in results["search_index_bytes"].values())
+    if results["decks_vs_pandoc"]["pandoc"] is None:
+        assert results["decks_over_pandoc"] is None
+    else:
+        assert results["decks_over_pandoc"] > 0
+    assert "target <= 1" in done.stdout and "full build (site + decks)" in done.stdout
