@@ -144,8 +144,7 @@ def _compose(text: str):
             node = False
         finally:
             loader.dispose()
-        if node is not False:
-            _count_nodes(node)
+        if node is not False and _is_tree(node):
             return node
     loader = _GuardedLoader(text)
     try:
@@ -155,8 +154,7 @@ def _compose(text: str):
 
 
 def _needs_guard(text: str) -> bool:
-    if "&" in text or "*" in text:        # maybe an anchor or an alias
-        return True
+    """Nesting so deep that composing it might exhaust the C stack."""
     depth = deepest = 0
     for character in text:
         if character in "[{":
@@ -169,10 +167,15 @@ def _needs_guard(text: str) -> bool:
     return any(len(line) - len(line.lstrip(" -")) > 2 * MAX_DEPTH for line in text.split("\n"))
 
 
-def _count_nodes(root) -> None:
-    count, stack = 0, [root]
+def _is_tree(root) -> bool:
+    """False when a node appears twice (an alias: the guarded composer then refuses it with its
+    line); raises when there are too many nodes."""
+    count, stack, seen = 0, [root], set()
     while stack:
         node = stack.pop()
+        if id(node) in seen:
+            return False
+        seen.add(id(node))
         count += 1
         if count > MAX_NODES:
             raise _RefusedYAML(f"the file has more than {MAX_NODES} values", "split it up or shorten it",
@@ -181,6 +184,7 @@ def _count_nodes(root) -> None:
             stack.extend(item for pair in node.value for item in pair)
         elif isinstance(node, SequenceNode):
             stack.extend(node.value)
+    return True
 
 
 class _ValueError(Exception):

@@ -45,7 +45,8 @@ def write_language_sources(course: Course, language: Language, lang_dir: Path, s
     config = _config(course, language, writer, lang_dir / "docs", site_dir, bool(downloads), template_cache)
     digests = {f"docs/{path}": _sync(lang_dir / "docs" / path, content) for path, content in wanted.items()}
     _remove_others(lang_dir / "docs", set(wanted))
-    text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False).encode("utf-8")
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    text = yaml.dump(config, Dumper=dumper, allow_unicode=True, sort_keys=False).encode("utf-8")
     digests["mkdocs.yml"] = _sync(lang_dir / "mkdocs.yml", text)
     return digests
 

@@ -4,24 +4,27 @@ same site as a full build, so that teachforward can rebuild a language after a s
 - The search index: a dirty build indexes only the pages it rendered. After the search plugin
   has written its index, the entries of the pages not rendered this time are taken back from
   the previous index, in the order a full build would write them.
-- Compiled templates: Material's templates are compiled once and kept on disk (Jinja's
-  bytecode cache), instead of once per language and build.
+- The theme's templates are compiled once and kept on disk, and its file list (Material's
+  holds thousands of icons) is read once per process: theme_files.py.
 
 The build decides when a dirty build is safe (the configuration and the set of pages are the
 same as last time): teachforward.site.build.
 """
 from __future__ import annotations
 
-import os
-
-from jinja2 import FileSystemBytecodeCache
 from mkdocs.plugins import BasePlugin, event_priority
 
 from .config import IncrementalConfig
 from .search_index import merge_search_index, read_search_index
+from .theme_files import cache_theme_environments
 
 
 class IncrementalPlugin(BasePlugin[IncrementalConfig]):
+    @event_priority(100)    # before the search plugin asks the theme for an environment
+    def on_config(self, config):
+        cache_theme_environments(config.theme, self.config.template_cache)
+        return config
+
     def on_pre_build(self, *, config):
         # Read before MkDocs empties the site folder for a full build: in a full build every
         # page is rendered again, so nothing read here is used.
@@ -30,9 +33,6 @@ class IncrementalPlugin(BasePlugin[IncrementalConfig]):
         self.page_order: list[str] = []
 
     def on_env(self, env, *, config, files):
-        if self.config.template_cache:
-            os.makedirs(self.config.template_cache, exist_ok=True)
-            env.bytecode_cache = FileSystemBytecodeCache(self.config.template_cache)
         self.page_order = [file.url for file in files.documentation_pages()]
         return env
 
