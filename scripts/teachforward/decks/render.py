@@ -106,7 +106,8 @@ def generator_fingerprint() -> str:
     global _fingerprint
     if _fingerprint is None:
         digest = hashlib.sha256(f"{GENERATOR_VERSION}|{pptx.__version__}".encode())
-        for path in sorted(Path(__file__).parent.glob("*.py")):
+        package = Path(__file__).parent
+        for path in sorted(package.glob("*.py")) + [package.parent / "zipfiles.py"]:
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
         _fingerprint = digest.hexdigest()
     return _fingerprint

@@ -4,13 +4,13 @@ document properties and zip entries."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import posixpath
-import zipfile
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from pptx.oxml.ns import qn
+
+from teachforward.zipfiles import Entry, compress, zip_bytes
 
 FIXED_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -103,29 +103,25 @@ def package_bytes(package, cache: dict | None = None) -> bytes:
     from pptx.opc.serialized import _ContentTypesItem
 
     parts = list(package.iter_parts())
-    entries = [(CONTENT_TYPES_URI.membername, serialize_part_xml(_ContentTypesItem.xml_for(parts))),
-               (PACKAGE_URI.rels_uri.membername, _rels_xml(package._rels))]
+    entries = [_entry(CONTENT_TYPES_URI.membername, serialize_part_xml(_ContentTypesItem.xml_for(parts))),
+               _entry(PACKAGE_URI.rels_uri.membername, _rels_xml(package._rels))]
     for part in parts:
         name = str(part.partname)
         if cache is not None and name.startswith(UNCHANGED):
-            if name not in cache:
-                cache[name] = [(part.partname.membername, part.blob)]
+            if name not in cache:      # serialised and compressed once
+                cache[name] = [_entry(part.partname.membername, part.blob)]
                 if part._rels:
-                    cache[name].append((part.partname.rels_uri.membername, _rels_xml(part.rels)))
+                    cache[name].append(_entry(part.partname.rels_uri.membername, _rels_xml(part.rels)))
             entries.extend(cache[name])
             continue
-        entries.append((part.partname.membername, part.blob))
+        entries.append(_entry(part.partname.membername, part.blob))
         if part._rels:
-            entries.append((part.partname.rels_uri.membername, _rels_xml(part.rels)))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for name, blob in entries:
-            entry = zipfile.ZipInfo(name, date_time=FIXED_ZIP_DATE)
-            entry.compress_type = zipfile.ZIP_STORED if name.lower().endswith(STORED) else zipfile.ZIP_DEFLATED
-            entry.create_system = 0
-            entry.external_attr = 0
-            target.writestr(entry, blob, compresslevel=6)
-    return out.getvalue()
+            entries.append(_entry(part.partname.rels_uri.membername, _rels_xml(part.rels)))
+    return zip_bytes(entries, FIXED_ZIP_DATE)
+
+
+def _entry(name: str, blob: bytes) -> Entry:
+    return compress(name, blob, store=name.lower().endswith(STORED))
 
 
 @lru_cache(maxsize=4096)

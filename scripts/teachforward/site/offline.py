@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import os
 import time
-import zipfile
 from pathlib import Path
+
+from teachforward.zipfiles import read_entries, reuse_or_compress, write_zip
 
 SHIM = "assets/javascripts/iframe-worker-shim.js"   # under the theme's custom_dir, copied into every site
 LEFT_OUT = (".map",)      # source maps of Material's scripts: of no use offline (nor is 404.html, left out too)
@@ -39,19 +40,17 @@ def write_offline_pack(site_dir: Path, lang: str, target: Path) -> Path:
 
 
 def zip_tree(folder: Path, target: Path, prefix: str) -> None:
-    """Zip every file under folder as prefix/<relative path>, the same bytes on every build."""
-    stamp = _zip_timestamp()
+    """Zip every file under folder as prefix/<relative path>, the same bytes on every build.
+    Files unchanged since the zip already at target keep their compressed bytes from it."""
     files = sorted((p for p in folder.rglob("*") if p.is_file() and not p.name.endswith(LEFT_OUT)
                     and p.relative_to(folder).as_posix() != "404.html"),
                    key=lambda p: p.relative_to(folder).as_posix())
+    earlier = read_entries(target)
+    entries = (reuse_or_compress(f"{prefix}/{path.relative_to(folder).as_posix()}", path.read_bytes(), earlier,
+                                 store=path.suffix.lower() in PACKED) for path in files)
     partial = target.with_name(target.name + ".part")
-    with zipfile.ZipFile(partial, "w") as archive:
-        for path in files:
-            info = zipfile.ZipInfo(f"{prefix}/{path.relative_to(folder).as_posix()}", date_time=stamp)
-            info.compress_type = zipfile.ZIP_STORED if path.suffix.lower() in PACKED else zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3   # Unix, whatever machine builds it
-            archive.writestr(info, path.read_bytes(), compresslevel=6)
+    with open(partial, "wb") as handle:
+        write_zip(handle, entries, _zip_timestamp(), unix=True)
     os.replace(partial, target)
 
 

@@ -1,0 +1,91 @@
+"""Zip files with the same bytes on every build, whose entries can be compressed once and reused.
+
+Python's zipfile compresses every entry it writes. Our zips are mostly made of parts that did
+not change since the last build (a language's unchanged pages in its offline pack, a slide
+template's layouts in every deck), so entries are kept compressed and written as they are.
+"""
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Iterable
+
+STORED, DEFLATED = zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    crc: int
+    size: int          # uncompressed
+    method: int
+    data: bytes        # as stored in the zip
+
+
+def compress(name: str, blob: bytes, store: bool = False, level: int = 6) -> Entry:
+    crc = zlib.crc32(blob)
+    if store:
+        return Entry(name, crc, len(blob), STORED, blob)
+    packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return Entry(name, crc, len(blob), DEFLATED, packer.compress(blob) + packer.flush())
+
+
+def reuse_or_compress(name: str, blob: bytes, earlier: dict[str, Entry], store: bool = False) -> Entry:
+    """The entry from an earlier zip when it holds the same bytes, else a newly compressed one."""
+    old = earlier.get(name)
+    if old is not None and old.size == len(blob) and old.crc == zlib.crc32(blob) \
+            and old.method == (STORED if store else DEFLATED):
+        return old
+    return compress(name, blob, store)
+
+
+def read_entries(path: Path) -> dict[str, Entry]:
+    """The entries of an existing zip, still compressed; {} when there is none or it is unreadable."""
+    try:
+        with zipfile.ZipFile(path) as archive, open(path, "rb") as raw:
+            entries = {}
+            for info in archive.infolist():
+                raw.seek(info.header_offset)
+                header = raw.read(30)
+                name_length, extra_length = struct.unpack("<HH", header[26:30])
+                raw.seek(info.header_offset + 30 + name_length + extra_length)
+                entries[info.filename] = Entry(info.filename, info.CRC, info.file_size, info.compress_type,
+                                               raw.read(info.compress_size))
+            return entries
+    except (OSError, zipfile.BadZipFile, struct.error):
+        return {}
+
+
+def zip_bytes(entries: list[Entry], date_time: tuple[int, ...], unix: bool = False) -> bytes:
+    out = io.BytesIO()
+    write_zip(out, entries, date_time, unix)
+    return out.getvalue()
+
+
+def write_zip(handle: BinaryIO, entries: Iterable[Entry], date_time: tuple[int, ...], unix: bool = False) -> None:
+    """Write the zip of these entries, in this order, to a binary file. `unix`: made on Unix with
+    -rw-r--r-- files (what unzip restores); else no system-specific attributes at all."""
+    dos_time = (date_time[3] << 11) | (date_time[4] << 5) | (date_time[5] // 2)
+    dos_date = ((date_time[0] - 1980) << 9) | (date_time[1] << 5) | date_time[2]
+    made_by, attributes = ((3 << 8) | 20, 0o100644 << 16) if unix else (20, 0)   # a regular file, rw-r--r--
+    directory, offset, count = bytearray(), 0, 0
+    for entry in entries:
+        name = entry.name.encode("utf-8")
+        flags = 0x800 if not entry.name.isascii() else 0
+        header = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, entry.method, dos_time, dos_date,
+                             entry.crc, len(entry.data), entry.size, len(name), 0) + name
+        handle.write(header)
+        handle.write(entry.data)
+        directory += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, made_by, 20, flags, entry.method, dos_time,
+                                 dos_date, entry.crc, len(entry.data), entry.size, len(name), 0, 0, 0, 0,
+                                 attributes, offset) + name
+        offset += len(header) + len(entry.data)
+        count += 1
+        if offset >= 0xFFFFFFFF or count >= 0xFFFF:
+            raise ValueError("the zip would need the ZIP64 format, which this writer does not make")
+    handle.write(directory)
+    handle.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(directory), offset, 0))
