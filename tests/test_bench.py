@@ -18,8 +18,8 @@ sys.path.insert(0, str(REPO / "scripts"))
 import synthetic_course  # noqa: E402
 
 KEYS = ("workshops", "languages", "full_s", "noop_s", "edit_s", "plain_mkdocs_s", "full_over_plain",
-        "noop_over_full", "edit_over_full", "decks_over_pandoc", "peak_rss_mb", "per_page_ms",
-        "search_index_bytes")
+        "noop_over_full", "edit_over_full", "decks_over_pandoc", "peak_rss_mb", "peak_pss_mb",
+        "per_page_ms", "search_index_bytes")
 
 
 def test_synthetic_course_loads_without_errors(tmp_path):
@@ -62,6 +62,7 @@ def test_benchmark_writes_every_result(tmp_path):
                 "edit_over_full", "peak_rss_mb", "per_page_ms"):
         assert results[key] > 0, key
     assert 10 < results["peak_rss_mb"] < 4096
+    assert 10 < results["peak_pss_mb"] <= results["peak_rss_mb"]     # shared memory counted once
     assert results["pages"] > 2 * 2 * 5          # at least five pages per workshop and language
     assert results["decks"] >= 4                 # one per workshop and language
     assert set(results["search_index_bytes"]) == {"en", "fr"}

@@ -43,26 +43,34 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
     stamp = source_stamp(root, {"out": str(out), "decks": with_decks})
     last = _read_json(work / LAST_BUILD)
     if last.get("stamp") == stamp and last.get("site") == _site_identity(out):
-        print("\n".join(last.get("report", [])), file=out_stream) if last.get("report") else None
+        if last.get("report"):
+            print("\n".join(last["report"]), file=out_stream)
         print(f"Nothing changed since the last build: {out} is up to date.", file=out_stream)
         return 0
-    course, problems = load_and_check(root)
-    report(problems.sorted(), out_stream)
-    if course is None or problems.errors:
-        errors = sum(p.severity == "error" for p in problems.sorted())
-        print(f"\n{errors} problem(s) to fix; {out} was left as it was.", file=out_stream)
-        return 1
+    course, problems = load_course(root)
+    if course is None or problems.errors:     # no build: check what can be checked and say it all
+        if course is not None:
+            validate(course, problems)
+        return _refuse(problems, out, out_stream)
     from teachforward import pipeline
-    from teachforward.site.publish import stage_site
 
     with _exclusive(work), _interruptible() as interrupted:   # one build of a repository at a time
-        checked = len(problems.items)
+        checked = []
+
+        def check() -> bool:      # while the workers start on the decks
+            validate(course, problems)
+            report(problems.sorted(), out_stream)
+            checked.append(len(problems.items))
+            return not problems.errors
+
         progress = Progress(out_stream)
-        outcome = pipeline.run(course, work, problems, progress, jobs, with_decks)
+        outcome = pipeline.run(course, work, problems, progress, jobs, with_decks, meanwhile=check)
         progress.finish()
         if interrupted():       # Ctrl-C that a library swallowed still means "stop, keep the old site"
             raise KeyboardInterrupt
-        report(problems.items[checked:], out_stream)
+        if outcome is None:
+            return _refuse(problems, out, out_stream, reported=True)
+        report(problems.items[checked[0]:], out_stream)
         if problems.errors:
             print(f"\nThe slide decks could not all be made; {out} was left as it was.", file=out_stream)
             return 1
@@ -70,28 +78,47 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
         if failed:
             print(f"\n{SiteBuildError(failed.lang, failed.log)}\n\n{out} was left as it was.", file=out_stream)
             return 1
-        published = _read_json(work / PUBLISHED)
-        states = published.get("states", {}) if published.get("out") == str(out) else {}
-        if any(site.state != states.get(site.lang) for site in outcome.sites) or not out.is_dir() \
-                or set(states) != {site.lang for site in outcome.sites} or not _is_current_landing(course, out):
-            staging = work / "site-new"
-            if staging.exists():
-                shutil.rmtree(staging)
-            stage_site(course, outcome.sites, staging, out if out.is_dir() else None, states)
-            if interrupted():
-                raise KeyboardInterrupt
-            replace_directory(staging, out)
-            _write_json(work / PUBLISHED, {"out": str(out), "states": {s.lang: s.state for s in outcome.sites}})
-    warnings = len(problems.warnings)
+        _publish(course, outcome.sites, work, out, interrupted)
     _write_json(work / LAST_BUILD, {"stamp": stamp, "site": _site_identity(out),
                                     "report": [p.format() for p in problems.sorted()]})
+    print(_summary(course, outcome, len(problems.warnings), with_decks, out, time.monotonic() - started),
+          file=out_stream)
+    return 0
+
+
+def _refuse(problems: Problems, out: Path, out_stream, reported: bool = False) -> int:
+    if not reported:
+        report(problems.sorted(), out_stream)
+    errors = len({p for p in problems.items if p.severity == "error"})
+    print(f"\n{errors} problem(s) to fix; {out} was left as it was.", file=out_stream)
+    return 1
+
+
+def _publish(course: Course, sites: list, work: Path, out: Path, interrupted) -> None:
+    """Put the new site in place of out/, unless it is the site already there."""
+    from teachforward.site.publish import stage_site
+    published = _read_json(work / PUBLISHED)
+    states = published.get("states", {}) if published.get("out") == str(out) else {}
+    if all(site.state == states.get(site.lang) for site in sites) and set(states) == {site.lang for site in sites} \
+            and out.is_dir() and _is_current_landing(course, out):
+        return
+    staging = work / "site-new"
+    if staging.exists():
+        shutil.rmtree(staging)
+    stage_site(course, sites, staging, out if out.is_dir() else None, states)
+    if interrupted():
+        raise KeyboardInterrupt
+    replace_directory(staging, out)
+    _write_json(work / PUBLISHED, {"out": str(out), "states": {site.lang: site.state for site in sites}})
+
+
+def _summary(course: Course, outcome, warnings: int, with_decks: bool, out: Path, seconds: float) -> str:
     pages = sum(site.pages for site in outcome.sites)
     rendered = sum(site.rendered for site in outcome.sites)
     decks = f", {outcome.decks} decks ({outcome.decks_written} written)" if with_decks else ""
-    print(f"Built {out} in {time.monotonic() - started:.1f} s: {len(course.languages)} language(s) "
-          f"({', '.join(l.code for l in course.languages)}), {pages} pages ({rendered} rendered){decks}, "
-          f"{warnings} warning(s).", file=out_stream)
-    return 0
+    return (f"Built {out} in {seconds:.1f} s: {len(course.languages)} language(s) "
+            f"({', '.join(l.code for l in course.languages)}), {pages} pages ({rendered} rendered){decks}, "
+            f"{warnings} warning(s).")
 
 
 LAST_BUILD = "last-build.json"     # what the last successful build read (stamp.py) and reported

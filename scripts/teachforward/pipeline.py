@@ -7,11 +7,13 @@ from the process that loaded the course, so the course is not copied to them.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import signal
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from teachforward.content.model import Course
 from teachforward.problems import Problem, Problems
@@ -27,7 +29,11 @@ class Outcome:
     decks_written: int = 0
 
 
-def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs: int, with_decks: bool) -> Outcome:
+def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs: int, with_decks: bool,
+        meanwhile: Callable[[], bool] = lambda: True) -> Outcome | None:
+    """Make every deck and site. `meanwhile` runs in this process once the workers have started
+    (the validation: this process would only wait); when it returns False the work is stopped
+    and None returned."""
     global _course
     _course = course
     from teachforward.decks import deck_groups, offered_decks
@@ -41,15 +47,21 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
     outcome = Outcome()
     progress.total = len(groups) + len(waiting)
     runner = _Runner(jobs)
+
+    def start_ready_sites():
+        for code in [c for c in waiting if needs[c] <= done_groups]:
+            waiting.remove(code)
+            language = course.language(code)
+            downloads, files = offered_decks(course, language, made) if with_decks else ([], {})
+            runner.submit(("site", code), _site, code, work, downloads, files)
+
     try:
         for code in groups:
             runner.submit(("decks", code), _deck_group, code, work / "decks")
+        start_ready_sites()
+        if not meanwhile():        # without workers nothing has run yet: submitting only queues
+            return None
         while True:
-            for code in [c for c in waiting if needs[c] <= done_groups]:
-                waiting.remove(code)
-                language = course.language(code)
-                downloads, files = offered_decks(course, language, made) if with_decks else ([], {})
-                runner.submit(("site", code), _site, code, work, downloads, files)
             finished = runner.next()
             if finished is None:
                 break
@@ -63,6 +75,7 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
                 outcome.decks += len(group)
                 outcome.decks_written += written
                 progress.step(f"decks in {code}: {len(group)} ({written} written)")
+                start_ready_sites()
             else:
                 sites[code] = value
                 what = {"unchanged": "unchanged", "incremental": f"{value.rendered} of {value.pages} pages rendered",
@@ -99,6 +112,9 @@ class _Runner:
         self.futures: dict[Future, tuple] = {}
         self.queue: list = []
         if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+            # The loaded course is shared with the workers until written to: keep the garbage
+            # collector from writing to (and so copying) its pages in every worker.
+            gc.freeze()
             self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
                                             initializer=_quiet_worker)
 
@@ -128,3 +144,4 @@ class _Runner:
             for process in list(getattr(self.pool, "_processes", {}).values()):
                 process.terminate()
         self.pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()

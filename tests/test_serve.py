@@ -1,0 +1,74 @@
+"""`teachforward serve`: the site is served, an edit rebuilds only what it changes, and the pages
+open in a browser reload when the new site is in place (they wait on /__teachforward/reload)."""
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str, timeout: float = 60) -> str:
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return response.read().decode("utf-8")
+
+
+@pytest.fixture
+def served(tree):
+    port = free_port()
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "NO_MKDOCS_2_WARNING": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "teachforward", "--root", str(tree.root), "serve",
+                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, env=env, start_new_session=True)
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")), daemon=True).start()
+    deadline = time.monotonic() + 180
+    while not any("Serving on" in line for line in lines):
+        assert process.poll() is None and time.monotonic() < deadline, "".join(lines)
+        time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}", lines
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def test_an_edit_rebuilds_what_it_changes_and_open_pages_reload(tree, served):
+    base, lines = served
+    page = get(f"{base}/en/workshops/01-basics/notes.html")
+    assert "zebrafish" in page and "/__teachforward/reload" in page
+    assert "__teachforward" not in (tree.root / "site" / "en" / "workshops" / "01-basics" / "notes.html").read_text(
+        encoding="utf-8"), "the reload script is added when serving, never written into the site"
+    seen = get(f"{base}/__teachforward/reload?seen=")          # answers at once: the current build
+    answer: list[str] = []
+    waiting = threading.Thread(target=lambda: answer.append(get(f"{base}/__teachforward/reload?seen={seen}", 120)))
+    waiting.start()
+    time.sleep(1)
+    assert waiting.is_alive(), "the page is told to reload although nothing changed"
+    tree.replace("workshops/en/01-basics/notes.md", "unique word zebrafish", "unique word seahorse")
+    waiting.join(timeout=120)
+    assert answer and answer[0] != seen, "the page was not told to reload after the rebuild"
+    assert "seahorse" in get(f"{base}/en/workshops/01-basics/notes.html")
+    rebuilt = [line for line in lines if line.startswith("Built ")][-1]
+    rendered = int(re.search(r"\((\d+) rendered\)", rebuilt).group(1))
+    assert 0 < rendered <= 4, rebuilt
+
+
+def test_folders_and_other_files_are_served_as_they_are(served):
+    base, _ = served
+    assert "__teachforward" not in get(f"{base}/en/search/search_index.json")
+    assert "/__teachforward/reload" in get(f"{base}/en/")
+    with urllib.request.urlopen(f"{base}/en", timeout=30) as response:      # redirected to en/
+        assert response.url.endswith("/en/")
