@@ -28,7 +28,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow and not browser"
 
 # Build benchmark on a synthetic course (scripts/bench.py --help): writes bench-results.json
-bench: $(STAMP)
+bench: $(STAMP) system-deps
 	$(BIN)/python scripts/bench.py
 
 system-deps:

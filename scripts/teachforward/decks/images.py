@@ -10,14 +10,20 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import io
+import math
 import os
 import struct
 from functools import lru_cache
 from pathlib import Path
 
-PNG_WIDTH = 1600             # pixels: the widest picture box (12.1 in) at 132 px/in, about what a 1920-pixel projector shows
-RENDERER_VERSION = "3"
+# A drawing becomes a PNG as wide as the widest it can be shown on a slide (in the largest
+# picture box of the design, at its proportions), at 132 pixels per inch: about what a
+# 1920-pixel projector shows of a 13.3-inch slide. Smaller is blurred, larger only slower.
+PIXELS_PER_INCH = 132
+WIDEST, NARROWEST = 1600, 480
+RENDERER_VERSION = "4"
 
 
 class PictureError(Exception):
@@ -33,8 +39,17 @@ def png_size(data: bytes) -> tuple[int, int]:
 class Pictures:
     """PNG files for slide pictures, kept in `cache_dir` under the hash of their source."""
 
-    def __init__(self, cache_dir: Path):
+    def __init__(self, cache_dir: Path, boxes: tuple[tuple[float, float], ...] = ()):
+        """boxes: (width, height) in inches of the design's picture placeholders."""
         self.cache_dir = cache_dir
+        self.boxes = tuple(sorted(boxes))
+
+    def width_for(self, width: float, height: float) -> int:
+        """The PNG width, in pixels, for a drawing of these proportions."""
+        if not self.boxes:
+            return WIDEST
+        inches = max(min(box_width, box_height * width / height) for box_width, box_height in self.boxes)
+        return max(NARROWEST, min(WIDEST, math.ceil(inches * PIXELS_PER_INCH)))
 
     def png(self, source: Path, digest: str) -> tuple[Path, int, int]:
         """(PNG file, width, height) for the picture file `source` whose sha256 is `digest`."""
@@ -46,7 +61,8 @@ class Pictures:
                     return source, image.width, image.height
             except OSError as error:
                 raise PictureError(f"the file cannot be read as a picture ({error})") from None
-        target = self.cache_dir / f"{digest[:32]}-{RENDERER_VERSION}.png"
+        sizes = hashlib.sha256(repr(self.boxes).encode()).hexdigest()[:8]
+        target = self.cache_dir / f"{digest[:32]}-{RENDERER_VERSION}-{sizes}.png"
         if not target.is_file():
             data = self._convert(source, suffix)
             self.cache_dir.mkdir(parents=True, exist_ok=True)
@@ -62,7 +78,7 @@ class Pictures:
             if _librsvg() is None:
                 raise PictureError("SVG pictures need the librsvg library (Debian: apt-get install librsvg2-2; "
                                    "macOS: brew install librsvg)")
-            return _render_librsvg(source, PNG_WIDTH)
+            return _render_librsvg(source, self.width_for)
         if suffix == ".webp":
             from PIL import Image as PILImage
             buffer = io.BytesIO()
@@ -117,7 +133,7 @@ def _librsvg():
 _WRITE = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(ctypes.c_ubyte), ctypes.c_uint)
 
 
-def _render_librsvg(source: Path, width: int) -> bytes:
+def _render_librsvg(source: Path, width_for) -> bytes:
     rsvg, cairo, gobject = _librsvg()
     error = ctypes.POINTER(_GError)()
     handle = rsvg.rsvg_handle_new_from_file(os.fsencode(source.resolve()), ctypes.byref(error))
@@ -130,6 +146,7 @@ def _render_librsvg(source: Path, width: int) -> bytes:
         if not rsvg.rsvg_handle_get_intrinsic_size_in_pixels(handle, ctypes.byref(w), ctypes.byref(h)) \
                 or w.value <= 0 or h.value <= 0:
             raise PictureError("the drawing has no width and height (add width and height to its <svg> element)")
+        width = width_for(w.value, h.value)
         height = max(1, round(h.value * width / w.value))
         surface = cairo.cairo_image_surface_create(0, width, height)      # 0: ARGB32
         context = cairo.cairo_create(surface)

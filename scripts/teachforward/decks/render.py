@@ -127,7 +127,10 @@ class _Renderer:
         self.problems = problems
         self.design = design
         self.languages = {language.code: language for language in course.languages}
-        self.pictures = Pictures(deck_dir / ".pictures")
+        emu_per_inch = 914400
+        boxes = tuple((w / emu_per_inch, h / emu_per_inch) for (kind, role), (_, _, w, h) in design.geometry.items()
+                      if role == "picture")
+        self.pictures = Pictures(deck_dir / ".pictures", boxes)
         self.manifest: dict[str, dict] = {}
         self.written: dict[str, dict] = {}
         self.date_override = self._source_date_epoch()
