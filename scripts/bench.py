@@ -115,10 +115,11 @@ def _children_by_scan(pid: int) -> list[int]:
 HAS_CHILDREN_FILE = os.path.exists(f"/proc/{os.getpid()}/task/{os.getpid()}/children")
 
 
-def tree_memory(pid: int) -> tuple[int, int]:
-    """(sum of RSS, sum of PSS), in bytes, of pid and all its descendants. RSS counts the memory
-    that forked workers share with their parent once in every process; PSS divides each shared
-    page among the processes sharing it, so its sum is the memory the build really holds."""
+def tree_memory(pid: int, with_pss: bool = True) -> tuple[int, int]:
+    """(sum of RSS, sum of PSS or 0), in bytes, of pid and all its descendants. RSS counts the
+    memory that forked workers share with their parent once in every process; PSS divides each
+    shared page among the processes sharing it, so its sum is the memory the build really holds.
+    PSS costs the kernel a walk of the page tables: `with_pss` asks for it."""
     rss = pss = 0
     todo, seen = [pid], set()
     list_children = _children if HAS_CHILDREN_FILE else _children_by_scan
@@ -127,26 +128,22 @@ def tree_memory(pid: int) -> tuple[int, int]:
         if current in seen:
             continue
         seen.add(current)
-        mine_rss = mine_pss = None
         try:
-            with open(f"/proc/{current}/smaps_rollup") as handle:
-                for line in handle:
-                    if line.startswith("Rss:"):
-                        mine_rss = int(line.split()[1]) * 1024
-                    elif line.startswith("Pss:"):
-                        mine_pss = int(line.split()[1]) * 1024
+            with open(f"/proc/{current}/status") as handle:
+                rss += next((int(l.split()[1]) * 1024 for l in handle if l.startswith("VmRSS:")), 0)
         except OSError:
-            pass
-        if mine_rss is None:
+            continue
+        if with_pss:
             try:
-                with open(f"/proc/{current}/status") as handle:
-                    mine_rss = next((int(l.split()[1]) * 1024 for l in handle if l.startswith("VmRSS:")), 0)
+                with open(f"/proc/{current}/smaps_rollup") as handle:
+                    pss += next((int(l.split()[1]) * 1024 for l in handle if l.startswith("Pss:")), 0)
             except OSError:
-                continue
-        rss += mine_rss
-        pss += mine_pss if mine_pss is not None else mine_rss
+                pass
         todo += list_children(current)
     return rss, pss
+
+
+PSS_EVERY = 10      # samples: PSS every 200 ms, RSS every 20 ms
 
 
 class PeakSampler(threading.Thread):
@@ -157,7 +154,7 @@ class PeakSampler(threading.Thread):
 
     def run(self) -> None:
         while not self.done.is_set():
-            rss, pss = tree_memory(self.pid)
+            rss, pss = tree_memory(self.pid, with_pss=self.samples % PSS_EVERY == 0)
             self.peak, self.peak_pss = max(self.peak, rss), max(self.peak_pss, pss)
             self.samples += 1
             self.done.wait(SAMPLE_SECONDS)
@@ -451,7 +448,8 @@ def print_report(r: dict) -> None:
         print(f"{'per page (full build)':<30}{r['per_page_ms']:8.1f} ms")
     print(f"{'peak memory (full build)':<30}{r['peak_rss_mb']:8.0f} MB  (sum of the RSS of the process tree, sampled "
           f"every {SAMPLE_SECONDS * 1000:.0f} ms; memory shared by forked workers counts once per process)")
-    print(f"{'':<30}{r['peak_pss_mb']:8.0f} MB  (sum of the PSS: shared memory counted once)")
+    print(f"{'':<30}{r['peak_pss_mb']:8.0f} MB  (sum of the PSS, sampled every {SAMPLE_SECONDS * PSS_EVERY * 1000:.0f} ms: "
+          "shared memory counted once)")
     d = r["decks_vs_pandoc"]
     if d["pandoc"] is None:
         print(f"{'decks vs pandoc':<30}     n/a   pandoc is not installed (apt-get install pandoc): "

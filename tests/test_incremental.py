@@ -179,3 +179,40 @@ def test_progress_on_a_terminal_is_one_line_redrawn(monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "\n" not in out and out.count("\r") >= 3
     assert "[##########..........] 1/2" in out and "[####################] 2/2" in out
+
+
+# --- the worker processes ------------------------------------------------------------------
+
+def _square(n):
+    return n * n
+
+
+def _fail(message):
+    raise ValueError(message)
+
+
+def test_work_runs_in_forked_processes_and_comes_back():
+    from teachforward.pipeline import _Runner
+    runner = _Runner(jobs=2)
+    try:
+        for n in range(5):
+            runner.submit(("square", str(n)), _square, n)
+        results = {}
+        while (finished := runner.next()) is not None:
+            key, value = finished
+            results[key[1]] = value
+    finally:
+        runner.close()
+    assert results == {str(n): n * n for n in range(5)}
+
+
+def test_a_failure_in_a_worker_is_reported_with_its_traceback():
+    from teachforward.pipeline import WorkerError, _Runner
+    runner = _Runner(jobs=2)
+    runner.submit(("site", "fr"), _fail, "the French site broke")
+    try:
+        with pytest.raises(WorkerError) as error:
+            runner.next()
+    finally:
+        runner.close()
+    assert "site fr failed" in str(error.value) and "ValueError: the French site broke" in str(error.value)

@@ -2,15 +2,17 @@
 
 Each language's site needs the decks it offers (for their file sizes), so the decks are made
 in groups, one per language they are written in (English first: every language may fall back
-on it), and a language's site is started as soon as its groups are done. Workers are forked
-from the process that loaded the course, so the course is not copied to them.
+on it), and a language's site is started as soon as its groups are done. Each piece of work
+runs in a process forked from the one that loaded the course, so the course is not copied.
 """
 from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import signal
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+import traceback
+from multiprocessing.connection import wait as wait_for
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -18,6 +20,7 @@ from typing import Callable
 from teachforward.content.model import Course
 from teachforward.problems import Problem, Problems
 from teachforward.progress import Progress
+from teachforward.site.build import prepare_site_builds
 
 _course: Course | None = None        # the loaded course, inherited by forked workers
 
@@ -56,11 +59,19 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
             runner.submit(("site", code), _site, code, work, downloads, files)
 
     try:
+        # What the work needs is imported here, once, before the processes that do it are forked.
+        if with_decks:
+            import teachforward.decks  # noqa: F401
+        else:
+            prepare_site_builds(course.root)
         for code in groups:
             runner.submit(("decks", code), _deck_group, code, work / "decks")
         start_ready_sites()
-        if not meanwhile():        # without workers nothing has run yet: submitting only queues
+        runner.start()
+        if not meanwhile():        # without forks nothing has run yet: submitting only queues
             return None
+        if with_decks:
+            prepare_site_builds(course.root)
         while True:
             finished = runner.next()
             if finished is None:
@@ -99,49 +110,88 @@ def _site(code: str, work: Path, downloads: list, files: dict):
     return build_language(_course, _course.language(code), work / code, downloads, files, work / "templates")
 
 
-def _quiet_worker() -> None:
-    # Ctrl-C goes to the whole process group: the main process decides what to do about it.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+class WorkerError(RuntimeError):
+    """A piece of work failed in its worker process: the worker's traceback, as text."""
+
+
+def _work(connection, function, args) -> None:
+    """Run in a forked process: one piece of work, its result (or failure) sent back."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C is for the main process to handle
+    try:
+        result = (True, function(*args))
+    except BaseException:                              # noqa: BLE001 - reported in the main process
+        result = (False, traceback.format_exc())
+    try:
+        connection.send(result)
+    finally:
+        connection.close()
+        os._exit(0)        # no clean-up of the parent's state inherited by the fork
 
 
 class _Runner:
-    """A process pool when jobs > 1 and fork is available, else everything in this process."""
+    """Runs each piece of work in a process of its own, forked from this one, at most `jobs` at a
+    time (or everything in this process when jobs is 1 or fork is not available).
+
+    A fresh fork per piece of work shares the loaded course and the imported libraries with this
+    process, and gives back all its memory when it ends: a long-lived worker would end up with a
+    private copy of every part of the course it ever touched."""
 
     def __init__(self, jobs: int):
-        self.pool = None
-        self.futures: dict[Future, tuple] = {}
+        self.jobs = jobs if "fork" in multiprocessing.get_all_start_methods() else 1
         self.queue: list = []
-        if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
-            # The loaded course is shared with the workers until written to: keep the garbage
-            # collector from writing to (and so copying) its pages in every worker.
+        self.running: dict = {}          # connection -> (key, process)
+        if self.jobs > 1:
+            # The loaded course is shared with the forks until written to: keep the garbage
+            # collector from writing to (and so copying) its pages in every fork.
             gc.freeze()
-            self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
-                                            initializer=_quiet_worker)
+            self.context = multiprocessing.get_context("fork")
+
+    @property
+    def forks(self) -> bool:
+        return self.jobs > 1
 
     def submit(self, key: tuple, function, *args) -> None:
-        if self.pool is None:
-            self.queue.append((key, function, args))
-        else:
-            self.futures[self.pool.submit(function, *args)] = key
+        self.queue.append((key, function, args))
+
+    def start(self) -> None:
+        """Start queued work in forked processes while there are free places."""
+        while self.forks and self.queue and len(self.running) < self.jobs:
+            key, function, args = self.queue.pop(0)
+            receiving, sending = self.context.Pipe(duplex=False)
+            process = self.context.Process(target=_work, args=(sending, function, args), daemon=True)
+            process.start()
+            sending.close()
+            self.running[receiving] = (key, process)
 
     def next(self):
         """The next finished piece of work as (key, result), or None when there is none left."""
-        if self.pool is None:
+        if not self.forks:
             if not self.queue:
                 return None
             key, function, args = self.queue.pop(0)
             return key, function(*args)
-        if not self.futures:
+        self.start()
+        if not self.running:
             return None
-        done, _ = wait(self.futures, return_when=FIRST_COMPLETED)
-        future = next(iter(done))
-        return self.futures.pop(future), future.result()
+        ready = wait_for(list(self.running))[0]
+        key, process = self.running.pop(ready)
+        try:
+            ok, value = ready.recv()
+        except EOFError:
+            process.join()
+            raise WorkerError(f"the worker for {' '.join(key)} stopped (exit status {process.exitcode})") from None
+        finally:
+            ready.close()
+        process.join()
+        if not ok:
+            raise WorkerError(f"{' '.join(key)} failed:\n{value}")
+        return key, value
 
     def close(self) -> None:
-        if self.pool is None:
-            return
-        if self.futures:          # stopped early (Ctrl-C, an error): don't wait for the rest
-            for process in list(getattr(self.pool, "_processes", {}).values()):
-                process.terminate()
-        self.pool.shutdown(wait=True, cancel_futures=True)
-        gc.unfreeze()
+        for connection, (_, process) in self.running.items():   # stopped early: Ctrl-C, an error
+            process.terminate()
+            process.join()
+            connection.close()
+        self.running.clear()
+        if self.forks:
+            gc.unfreeze()

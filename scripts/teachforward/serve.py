@@ -90,9 +90,6 @@ class _Handler(SimpleHTTPRequestHandler):
 
 
 def serve(root: Path, out: Path, port: int) -> int:
-    # Every rebuild forks its worker processes from this one: import their libraries once, here.
-    import mkdocs.commands.build  # noqa: F401
-    import teachforward.decks  # noqa: F401
     builds = Builds()
     build(root, out)
     handler = functools.partial(type("Handler", (_Handler,), {"builds": builds}), directory=str(out))

@@ -25,7 +25,7 @@ from pathlib import Path
 from teachforward.artifacts import Download
 from teachforward.content.model import Course, Language
 from teachforward.site.offline import pack_name, write_offline_pack
-from teachforward.site.sources import write_language_sources
+from teachforward.site.sources import THEME_DIR, write_language_sources
 
 STATE = "state.json"
 _environment: str | None = None
@@ -123,6 +123,28 @@ class _DirtyNotice(logging.Filter):
     docstring) and, under `strict`, the warning would fail the build."""
     def filter(self, record: logging.LogRecord) -> bool:
         return not record.getMessage().startswith("A 'dirty' build")
+
+
+def prepare_site_builds(root: Path) -> None:
+    """Import what a language's MkDocs build uses (the plugins and Markdown extensions the
+    project's mkdocs.yml names) and list the theme's files, in the process that the builds are
+    forked from, so that each build does not do it again."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.config import load_config
+    from teachforward.site.plugins.incremental.theme_files import list_theme_files
+    logger = logging.getLogger("mkdocs")
+    propagate, logger.propagate = logger.propagate, False       # its notices belong to the real builds
+    silent = logging.NullHandler()
+    logger.addHandler(silent)
+    try:
+        config = load_config(config_file=str(root / "mkdocs.yml"),
+                             theme={"name": "material", "custom_dir": str(THEME_DIR)})   # as sources.py sets it
+        list_theme_files(config.theme.dirs)
+    except Exception:         # the real builds will say what is wrong
+        pass
+    finally:
+        logger.removeHandler(silent)
+        logger.propagate = propagate
 
 
 def run_mkdocs(config_path: Path, dirty: bool = False) -> tuple[bool, str]:

@@ -29,6 +29,11 @@ class _ListedOnce(FileSystemLoader):
         return list(_listings[key])
 
 
+def list_theme_files(dirs: list[str]) -> list[str]:
+    """The theme's files, listed now (and kept for the processes forked from this one)."""
+    return _ListedOnce(dirs).list_templates()
+
+
 def cache_theme_environments(theme, template_cache: str | None) -> None:
     make_env = theme.get_env
     bytecode = None
