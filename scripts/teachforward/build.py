@@ -13,16 +13,22 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from teachforward.content.loader import load_course
-from teachforward.content.model import Course
-from teachforward.content.validate import validate
+from typing import TYPE_CHECKING
+
 from teachforward.problems import Problems, report
 from teachforward.progress import Progress
-from teachforward.site.build import SiteBuildError
 from teachforward.stamp import source_stamp
+
+if TYPE_CHECKING:
+    from teachforward.content.model import Course
+
+# The content model, the renderers and their libraries are imported only when there is work to
+# do: a rebuild with nothing to do stops after the stamp, in a fraction of a second.
 
 
 def load_and_check(root: Path) -> tuple[Course | None, Problems]:
+    from teachforward.content.loader import load_course
+    from teachforward.content.validate import validate
     course, problems = load_course(root)
     if course is not None:
         validate(course, problems)
@@ -47,6 +53,8 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
             print("\n".join(last["report"]), file=out_stream)
         print(f"Nothing changed since the last build: {out} is up to date.", file=out_stream)
         return 0
+    from teachforward.content.loader import load_course
+    from teachforward.content.validate import validate
     course, problems = load_course(root)
     if course is None or problems.errors:     # no build: check what can be checked and say it all
         if course is not None:
@@ -76,6 +84,7 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
             return 1
         failed = next((site for site in outcome.sites if not site.ok), None)
         if failed:
+            from teachforward.site.build import SiteBuildError
             print(f"\n{SiteBuildError(failed.lang, failed.log)}\n\n{out} was left as it was.", file=out_stream)
             return 1
         _publish(course, outcome.sites, work, out, interrupted)
