@@ -65,14 +65,13 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
     with _exclusive(work), _interruptible() as interrupted:   # one build of a repository at a time
         checked = []
 
-        def check() -> bool:      # while the workers start on the decks
-            validate(course, problems)
+        def check() -> bool:      # the check has run (beside the first decks): say what it found
             report(problems.sorted(), out_stream)
             checked.append(len(problems.items))
             return not problems.errors
 
         progress = Progress(out_stream)
-        outcome = pipeline.run(course, work, problems, progress, jobs, with_decks, meanwhile=check)
+        outcome = pipeline.run(course, work, problems, progress, jobs, with_decks, checked=check)
         progress.finish()
         if interrupted():       # Ctrl-C that a library swallowed still means "stop, keep the old site"
             raise KeyboardInterrupt

@@ -33,10 +33,10 @@ class Outcome:
 
 
 def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs: int, with_decks: bool,
-        meanwhile: Callable[[], bool] = lambda: True) -> Outcome | None:
-    """Make every deck and site. `meanwhile` runs in this process once the workers have started
-    (the validation: this process would only wait); when it returns False the work is stopped
-    and None returned."""
+        checked: Callable[[], bool] = lambda: True) -> Outcome | None:
+    """Check the course and make every deck and site. The check is the first piece of work, done
+    while the decks are made; its problems are added to `problems` and then `checked` is called
+    (to report them): when it returns False the work is stopped and None returned."""
     global _course
     _course = course
     from teachforward.decks import deck_groups, offered_decks
@@ -64,12 +64,11 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
             import teachforward.decks  # noqa: F401
         else:
             prepare_site_builds(course.root)
+        runner.submit(("check", "sources"), _check)      # first: without forks it runs before the rest
         for code in groups:
             runner.submit(("decks", code), _deck_group, code, work / "decks")
         start_ready_sites()
         runner.start()
-        if not meanwhile():        # without forks nothing has run yet: submitting only queues
-            return None
         if with_decks:
             prepare_site_builds(course.root)
         while True:
@@ -77,7 +76,11 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
             if finished is None:
                 break
             (kind, code), value = finished
-            if kind == "decks":
+            if kind == "check":
+                problems.items.extend(value)
+                if not checked():
+                    return None
+            elif kind == "decks":
                 group, found = value
                 made.update(group)
                 problems.items.extend(found)
@@ -96,6 +99,13 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
         runner.close()
     outcome.sites = [sites[l.code] for l in course.languages if l.code in sites]
     return outcome
+
+
+def _check() -> list[Problem]:
+    from teachforward.content.validate import validate
+    problems = Problems(_course.root)
+    validate(_course, problems)
+    return problems.items
 
 
 def _deck_group(code: str, deck_dir: Path) -> tuple[dict, list[Problem]]:
