@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from teachforward.build import build
-from teachforward.progress import Progress
 from conftest import copy_valid_course
 
 pytestmark = pytest.mark.slow
@@ -130,89 +129,3 @@ def test_one_process_and_several_give_the_same_site(tree, tmp_path, capsys):
     other = copy_valid_course(tmp_path / "other")
     run_build(other.root, capsys, jobs=3)
     assert digest(tree.root / "site") == digest(other.root / "site")
-
-
-# --- progress ------------------------------------------------------------------------------
-
-class Clock:
-    def __init__(self):
-        self.now = 0.0
-
-    def __call__(self):
-        return self.now
-
-
-def test_progress_is_quiet_for_a_short_build(monkeypatch, capsys):
-    import sys
-    clock = Clock()
-    monkeypatch.setattr("teachforward.progress.time.monotonic", clock)
-    progress = Progress(sys.stdout, total=3, interactive=False)
-    progress.step("decks in en: 2 (2 written)")
-    clock.now = 1.0
-    progress.step("site en: 10 pages")
-    progress.finish()
-    assert capsys.readouterr().out == ""
-
-
-def test_progress_shows_every_step_of_a_long_build(monkeypatch, capsys):
-    import sys
-    clock = Clock()
-    monkeypatch.setattr("teachforward.progress.time.monotonic", clock)
-    progress = Progress(sys.stdout, total=3, interactive=False)
-    progress.step("decks in en: 2 (2 written)")
-    clock.now = 3.0
-    progress.step("site en: 10 pages")
-    progress.step("site fr: 10 pages")
-    assert capsys.readouterr().out.splitlines() == [
-        "[1/3] decks in en: 2 (2 written)", "[2/3] site en: 10 pages", "[3/3] site fr: 10 pages"]
-
-
-def test_progress_on_a_terminal_is_one_line_redrawn(monkeypatch, capsys):
-    import sys
-    clock = Clock()
-    monkeypatch.setattr("teachforward.progress.time.monotonic", clock)
-    progress = Progress(sys.stdout, total=2, interactive=True)
-    clock.now = 5.0
-    progress.step("site en: 10 pages")
-    progress.step("site fr: 10 pages")
-    progress.finish()
-    out = capsys.readouterr().out
-    assert "\n" not in out and out.count("\r") >= 3
-    assert "[##########..........] 1/2" in out and "[####################] 2/2" in out
-
-
-# --- the worker processes ------------------------------------------------------------------
-
-def _square(n):
-    return n * n
-
-
-def _fail(message):
-    raise ValueError(message)
-
-
-def test_work_runs_in_forked_processes_and_comes_back():
-    from teachforward.pipeline import _Runner
-    runner = _Runner(jobs=2)
-    try:
-        for n in range(5):
-            runner.submit(("square", str(n)), _square, n)
-        results = {}
-        while (finished := runner.next()) is not None:
-            key, value = finished
-            results[key[1]] = value
-    finally:
-        runner.close()
-    assert results == {str(n): n * n for n in range(5)}
-
-
-def test_a_failure_in_a_worker_is_reported_with_its_traceback():
-    from teachforward.pipeline import WorkerError, _Runner
-    runner = _Runner(jobs=2)
-    runner.submit(("site", "fr"), _fail, "the French site broke")
-    try:
-        with pytest.raises(WorkerError) as error:
-            runner.next()
-    finally:
-        runner.close()
-    assert "site fr failed" in str(error.value) and "ValueError: the French site broke" in str(error.value)

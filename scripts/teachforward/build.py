@@ -63,11 +63,12 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
     from teachforward import pipeline
 
     with _exclusive(work), _interruptible() as interrupted:   # one build of a repository at a time
-        checked = []
+        reported = 0
 
         def check() -> bool:      # the check has run (beside the first decks): say what it found
+            nonlocal reported
             report(problems.sorted(), out_stream)
-            checked.append(len(problems.items))
+            reported = len(problems.items)
             return not problems.errors
 
         progress = Progress(out_stream)
@@ -77,7 +78,7 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
             raise KeyboardInterrupt
         if outcome is None:
             return _refuse(problems, out, out_stream, reported=True)
-        report(problems.items[checked[0]:], out_stream)
+        report(problems.items[reported:], out_stream)
         if problems.errors:
             print(f"\nThe slide decks could not all be made; {out} was left as it was.", file=out_stream)
             return 1

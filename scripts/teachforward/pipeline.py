@@ -59,10 +59,9 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
             runner.submit(("site", code), _site, code, work, downloads, files)
 
     try:
-        # What the work needs is imported here, once, before the processes that do it are forked.
-        if with_decks:
-            import teachforward.decks  # noqa: F401
-        else:
+        # What the work needs is imported here, once, before the processes that do it are forked
+        # (the decks' libraries came with deck_groups above).
+        if not with_decks:
             prepare_site_builds(course.root)
         runner.submit(("check", "sources"), _check)      # first: without forks it runs before the rest
         for code in groups:

@@ -18,11 +18,7 @@ PACKAGE = Path(__file__).parent
 def source_stamp(root: Path, options: dict) -> str:
     digest = hashlib.sha256(json.dumps(options, sort_keys=True, default=str).encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
-    for name in LIBRARIES:
-        try:
-            digest.update(f"{name}={metadata.version(name)}\n".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{name}=none\n".encode())
+    digest.update(library_versions(LIBRARIES).encode())
     for top in [root / name for name in INPUTS] + [PACKAGE]:
         for path in _files(top):
             try:
@@ -31,6 +27,17 @@ def source_stamp(root: Path, options: dict) -> str:
                 continue
             digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
     return digest.hexdigest()
+
+
+def library_versions(names) -> str:
+    """One "name=version" line per installed library ("none" when it is not installed)."""
+    lines = []
+    for name in names:
+        try:
+            lines.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            lines.append(f"{name}=none")
+    return "\n".join(lines) + "\n"
 
 
 def _files(top: Path) -> list[Path]:

@@ -137,6 +137,7 @@ class _Renderer:
 
     def group(self, code: str) -> dict[tuple[str, str], DeckFile]:
         language = self.languages[code]
+        self.manifest = self._read_manifest(code)
         made = {}
         for workshop in language.workshops:
             if code != self.course.source.code and not is_translated(workshop, language):
@@ -152,8 +153,6 @@ class _Renderer:
     def _deck(self, workshop: Workshop, language: Language) -> tuple[Path, int, int, bool] | None:
         relative = f"{workshop.folder}.pptx"
         target = self.deck_dir / language.code / relative
-        if not self.manifest:
-            self.manifest = self._read_manifest(language.code)
         try:
             entry = self.manifest.get(relative)
             sources = self._sources_key(workshop, language)

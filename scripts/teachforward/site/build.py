@@ -19,15 +19,16 @@ import json
 import logging
 import os
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 from teachforward.artifacts import Download
 from teachforward.content.model import Course, Language
 from teachforward.site.offline import pack_name, write_offline_pack
 from teachforward.site.sources import THEME_DIR, write_language_sources
+from teachforward.stamp import library_versions
 
 STATE = "state.json"
+SITE_LIBRARIES = ("mkdocs", "mkdocs-material", "mkdocs-macros-plugin", "markdown", "pymdown-extensions", "jinja2")
 _environment: str | None = None
 
 
@@ -106,11 +107,7 @@ def environment_fingerprint() -> str:
     global _environment
     if _environment is None:
         digest = hashlib.sha256(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
-        for package in ("mkdocs", "mkdocs-material", "mkdocs-macros-plugin", "markdown", "pymdown-extensions", "jinja2"):
-            try:
-                digest.update(f"{package}={metadata.version(package)}\n".encode())
-            except metadata.PackageNotFoundError:
-                pass
+        digest.update(library_versions(SITE_LIBRARIES).encode())
         here = Path(__file__).parent
         for path in sorted(p for p in here.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
             digest.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes())

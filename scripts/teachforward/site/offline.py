@@ -24,7 +24,9 @@ from pathlib import Path
 from teachforward.zipfiles import read_entries, reuse_or_compress, write_zip
 
 SHIM = "assets/javascripts/iframe-worker-shim.js"   # under the theme's custom_dir, copied into every site
-LEFT_OUT = (".map",)      # source maps of Material's scripts: of no use offline (nor is 404.html, left out too)
+# Of no use offline: the source maps of Material's scripts, and the page a web server shows for
+# an address it does not have.
+LEFT_OUT = (".map", "/404.html")
 PACKED = (".pptx", ".zip", ".png", ".jpg", ".jpeg", ".gz", ".woff", ".woff2")   # compressed already: stored
 
 
@@ -42,8 +44,8 @@ def write_offline_pack(site_dir: Path, lang: str, target: Path) -> Path:
 def zip_tree(folder: Path, target: Path, prefix: str) -> None:
     """Zip every file under folder as prefix/<relative path>, the same bytes on every build.
     Files unchanged since the zip already at target keep their compressed bytes from it."""
-    files = sorted((p for p in folder.rglob("*") if p.is_file() and not p.name.endswith(LEFT_OUT)
-                    and p.relative_to(folder).as_posix() != "404.html"),
+    files = sorted((p for p in folder.rglob("*")
+                    if p.is_file() and not ("/" + p.relative_to(folder).as_posix()).endswith(LEFT_OUT)),
                    key=lambda p: p.relative_to(folder).as_posix())
     earlier = read_entries(target)
     entries = (reuse_or_compress(f"{prefix}/{path.relative_to(folder).as_posix()}", path.read_bytes(), earlier,

@@ -1,0 +1,44 @@
+"""The pipeline's worker processes: work forked from the main process comes back, and a failure
+comes back with its traceback."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from teachforward.pipeline import WorkerError, _Runner
+
+
+def _square(n):
+    return n * n, os.getpid()
+
+
+def _fail(message):
+    raise ValueError(message)
+
+
+def test_work_runs_in_forked_processes_and_comes_back():
+    runner = _Runner(jobs=2)
+    try:
+        for n in range(5):
+            runner.submit(("square", str(n)), _square, n)
+        results = {}
+        while (finished := runner.next()) is not None:
+            key, value = finished
+            results[key[1]] = value
+    finally:
+        runner.close()
+    assert {n: square for n, (square, _) in results.items()} == {str(n): n * n for n in range(5)}
+    processes = {pid for _, pid in results.values()}
+    assert os.getpid() not in processes and len(processes) == 5, "one forked process per piece of work"
+
+
+def test_a_failure_in_a_worker_is_reported_with_its_traceback():
+    runner = _Runner(jobs=2)
+    runner.submit(("site", "fr"), _fail, "the French site broke")
+    try:
+        with pytest.raises(WorkerError) as error:
+            runner.next()
+    finally:
+        runner.close()
+    assert "site fr failed" in str(error.value) and "ValueError: the French site broke" in str(error.value)
