@@ -10,7 +10,8 @@ from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel, ValidationError
 
-from teachforward.content import markdown
+from teachforward.content import markdown, prose
+from teachforward.content.parts import BY_PAGE, BY_SOURCE, SOURCE_FOLDERS
 from teachforward.content.languages import describe
 from teachforward.content.model import (
     ID_PATTERN, CourseFile, Course, Document, Exercise, ExerciseFrontMatter, GROUP_SIZE, Image,
@@ -23,9 +24,8 @@ from teachforward.problems import Problems, did_you_mean
 
 WORKSHOP_FOLDER = re.compile(r"^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
 EXERCISE_FILE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
-IMAGE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"}
 EXERCISE_PARTS = ("scenario", "task", "questions", "responses")
-PART_FILES = {"notes.md": "notes", "guide.md": "guide", "workshop.yaml": "overview"}
+PART_FILES = {name: part.name for name, part in BY_SOURCE.items() if name not in SOURCE_FOLDERS}
 EXTERNAL = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 STRINGS_FILE = "strings.yaml"
 
@@ -191,7 +191,7 @@ class _Loader:
 
     def _unexpected_files(self, folder: Path) -> None:
         for entry in sorted(folder.iterdir()):
-            if entry.name.startswith(".") or entry.name in PART_FILES or entry.name in ("exercises", "images"):
+            if entry.name.startswith(".") or entry.name in PART_FILES or entry.name in SOURCE_FOLDERS:
                 continue
             suggestion = did_you_mean(entry.name, PART_FILES)
             self.problems.add(entry, None, f'unexpected file "{entry.name}" in a workshop folder',
@@ -234,26 +234,23 @@ class _Loader:
             return None
         loaded = _read_yaml(path, self.problems, front or " ", front_line)
         settings = _validated(ExerciseFrontMatter, loaded[0], loaded[1], path, self.problems) if loaded else None
-        intro, raw_sections = markdown.split_sections(body, body_line, level=2, exact=True)
-        title = None
-        for index, level, heading, _, line in markdown.headings(intro, body_line):
-            if level == 1:
-                title = heading
-                break
+        parsed = self._parse(body, body_line, path, folder)
+        intro, cuts = prose.cut_at_headings(parsed, level=2, exact=True)
+        title = next((b.source for b in intro.blocks if isinstance(b, prose.Heading) and b.level == 1), None)
         if title is None:
             self.problems.add(path, body_line, "the exercise has no title", 'write the title on its own line as "# Title"')
         parts: dict[str, Section] = {}
-        for raw in raw_sections:
-            section = self._section(raw, path, folder, key_points=False)
+        for cut in cuts:
+            section = self._section(cut, path, key_points=False)
             if section is None:
                 continue
             if section.id not in EXERCISE_PARTS:
-                self.problems.add(path, raw.line, f'unknown exercise section id "{section.id}"',
+                self.problems.add(path, cut.heading.line, f'unknown exercise section id "{section.id}"',
                                   did_you_mean(section.id, EXERCISE_PARTS)
                                   or "an exercise has the sections {#scenario}, {#task}, {#questions} and {#responses}")
                 continue
             if section.id in parts:
-                self.problems.add(path, raw.line, f'the section "{section.id}" appears twice', "keep one of them")
+                self.problems.add(path, cut.heading.line, f'the section "{section.id}" appears twice', "keep one of them")
             parts[section.id] = section
         for required in ("scenario", "task", "responses"):
             if required not in parts:
@@ -283,51 +280,57 @@ class _Loader:
             return None
         front, front_line, body, body_line = markdown.split_front_matter(text)
         recorded = self._translated_from(path, front, front_line)
-        intro, raw_sections = markdown.split_sections(body, body_line, level=2)
-        for _, level, heading, _, line in markdown.headings(intro, body_line):
-            if level == 1:
-                self.problems.add(path, line, "a title (#) is not needed here: the page's title is added for you",
+        parsed = self._parse(body, body_line, path, folder)
+        intro, cuts = prose.cut_at_headings(parsed, level=2)
+        for block in intro.blocks:
+            if isinstance(block, prose.Heading) and block.level == 1:
+                self.problems.add(path, block.line, "a title (#) is not needed here: the page's title is added for you",
                                   "remove this line, or make it a section with ## and an id")
-        sections = [s for raw in raw_sections if (s := self._section(raw, path, folder, key_points))]
+        sections = [s for cut in cuts if (s := self._section(cut, path, key_points))]
         if not sections:
             self.problems.add(path, None, "the file has no sections",
                               'start each section with a heading such as "## What counts as data? {#what-is-data}"')
-        intro_text = markdown.strip_blank_edges(intro)
-        intro_line = body_line + _leading_blank_lines(intro)
-        links, images = self._links(intro_text, intro_line, path, folder)
-        return Document(Origin(path, code), intro_text, tuple(sections), links, images, recorded,
-                        intro_line=intro_line)
+        return Document(Origin(path, code), intro.source, tuple(sections), tuple(intro.links()), tuple(intro.images()),
+                        recorded, intro_line=intro.line or body_line, intro_prose=intro)
 
-    def _section(self, raw: markdown.RawSection, path: Path, folder: str, key_points: bool) -> Section | None:
-        if raw.level != 2:
-            self.problems.add(path, raw.line, "sections start with ## (two hashes)",
+    def _section(self, cut: prose.Cut, path: Path, key_points: bool) -> Section | None:
+        heading = cut.heading
+        if heading.level != 2:
+            self.problems.add(path, heading.line, "sections start with ## (two hashes)",
                               "use ## for a section and ### for a heading inside it")
             return None
-        if not raw.id:
-            self.problems.add(path, raw.line, f'the section "{raw.title}" has no id',
-                              f"end the heading with an id in curly brackets, e.g. {{#{_suggest_id(raw.title)}}}")
+        if not heading.id:
+            self.problems.add(path, heading.line, f'the section "{heading.source}" has no id',
+                              f"end the heading with an id in curly brackets, e.g. {{#{_suggest_id(heading.source)}}}")
             return None
-        if not re.match(ID_PATTERN, raw.id):
-            self.problems.add(path, raw.line, f'"{raw.id}" is not a valid id',
-                              f"use lower-case letters, digits and dashes, e.g. {{#{_suggest_id(raw.id)}}}")
+        if not re.match(ID_PATTERN, heading.id):
+            self.problems.add(path, heading.line, f'"{heading.id}" is not a valid id',
+                              f"use lower-case letters, digits and dashes, e.g. {{#{_suggest_id(heading.id)}}}")
             return None
-        points: list[str] = []
+        body = cut.body
+        points: list[tuple[prose.Inline, ...]] = []
+        written: list[str] = []
         point_lines: list[int] = []
-        lines, offset = raw.lines, 0
+        first = body.blocks[0] if body.blocks else None
         if key_points:
-            found, lines, offset = markdown.take_key_points(raw.lines)
-            points = [p for _, p in found]
-            point_lines = [raw.first_body_line + index for index, _ in found]
+            if isinstance(first, prose.ListBlock) and not first.ordered:
+                for item in first.items:
+                    lead = item.blocks[0] if item.blocks else None
+                    points.append(lead.inlines if isinstance(lead, prose.Paragraph) else ())
+                    # A point wrapped over two lines is one line of Markdown.
+                    written.append(" ".join(l.strip() for l in lead.source.split("\n")) if isinstance(lead, prose.Paragraph) else "")
+                    point_lines.append(item.line)
+                body = prose.excerpt(body, 1, len(body.blocks))
             low, high = self.settings.key_points.min, self.settings.key_points.max
             if not low <= len(points) <= high:
-                self.problems.add(path, raw.line, f'the section "{raw.title}" has {len(points)} key points; it needs {low} to {high}',
+                self.problems.add(path, heading.line, f'the section "{heading.source}" has {len(points)} key points; it needs {low} to {high}',
                                   "put the key points as a bullet list (lines starting with '- ') directly under the heading")
-        body = markdown.strip_blank_edges(lines)
-        first = raw.first_body_line + offset + _leading_blank_lines(lines)
-        links, images = self._links(body, first, path, folder)
-        point_links, point_images = self._links("\n".join(points), raw.first_body_line, path, folder)
-        return Section(raw.id, raw.title, raw.line, tuple(points), body, links + point_links, images + point_images,
-                       body_line=first, point_lines=tuple(point_lines))
+        point_links = tuple(i for p in points for i in prose.inlines_in(p) if isinstance(i, Link))
+        point_images = tuple(i for p in points for i in prose.inlines_in(p) if isinstance(i, Image))
+        return Section(heading.id, heading.source, heading.line, tuple(written), body.source,
+                       tuple(body.links()) + point_links, tuple(body.images()) + point_images,
+                       body_line=body.line or heading.line + 1, point_lines=tuple(point_lines),
+                       prose=body, points=tuple(points))
 
     def _translated_from(self, path: Path, front: str | None, front_line: int) -> dict:
         """The record of which English a translated Markdown file matches (its only setting)."""
@@ -350,15 +353,10 @@ class _Loader:
 
     # --- links and pictures ---------------------------------------------------------
 
-    def _links(self, text: str, first_line: int, path: Path, folder: str | None):
-        links, images = [], []
-        for line, is_image, label, raw in markdown.find_links(text, first_line):
-            if is_image:
-                images.append(Image(line, label, raw, self._image(raw, path)))
-            else:
-                target = self._target(raw, path, folder)
-                links.append(Link(line, label, raw, target))
-        return tuple(links), tuple(images)
+    def _parse(self, text: str, first_line: int, path: Path, folder: str | None) -> prose.Prose:
+        """The body parsed, each link and picture resolved from this file's place."""
+        return prose.parse(text, first_line, lambda raw: self._target(raw, path, folder),
+                           lambda raw: self._image(raw, path))
 
     def _target(self, raw: str, path: Path, folder: str | None) -> Target | None:
         if EXTERNAL.match(raw):
@@ -463,12 +461,13 @@ class _Loader:
         if front is not None and front.strip():
             loaded = _read_yaml(path, self.problems, front, front_line)
             meta = loaded[0] if loaded else {}
-        title = next((t for _, level, t, _, _ in markdown.headings(body.split("\n"), body_line) if level == 1), None)
+        parsed = self._parse(body, body_line, path, None)
+        title = next((b.source for b in parsed.blocks if isinstance(b, prose.Heading) and b.level == 1), None)
         if title is None:
             self.problems.add(path, body_line, "the page has no title", 'start the page with its title as "# Title"')
             return None
-        links, images = self._links(body, body_line, path, None)
-        return Page(path.relative_to(base).as_posix(), Origin(path, code), title, body, meta, body_line, links, images)
+        return Page(path.relative_to(base).as_posix(), Origin(path, code), title, body, meta, body_line,
+                    tuple(parsed.links()), tuple(parsed.images()), parsed)
 
     def _strings(self, code: str, english: Language | None) -> tuple[dict[str, str], set[str]]:
         path = self.root / "docs" / code / STRINGS_FILE
@@ -522,10 +521,8 @@ def _workshop_target(parts: tuple[str, ...], anchor: str | None) -> Target | Non
         name = parts[1]
         if name in PART_FILES:
             return Target(parts[0], PART_FILES[name], anchor)
-        if name == "index.md":
-            return Target(parts[0], "overview", anchor)
-        if name in ("exercises.md", "handout.md"):
-            return Target(parts[0], name[:-3], anchor)
+        if name in BY_PAGE:         # a link written to the generated page
+            return Target(parts[0], BY_PAGE[name].name, anchor)
     if len(parts) == 3 and WORKSHOP_FOLDER.match(parts[0]) and parts[1] == "exercises":
         match = EXERCISE_FILE.match(parts[2])
         if match:

@@ -7,13 +7,18 @@ part that a language has not translated yet.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from teachforward.content.prose import EMPTY, Image, Inline, Link, Prose, inlines_in
+from teachforward.content.target import Target
 from teachforward.content.yamlfile import LineMap
+
+__all__ = ["Image", "Link", "Target"]   # re-exported: the model's vocabulary for what prose points at
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
@@ -92,32 +97,6 @@ class Origin:
 
 
 @dataclass(frozen=True)
-class Target:
-    """What a link in the prose points at, independent of any renderer's URLs."""
-    workshop: str | None = None          # folder name, e.g. "02-data-lifecycle"
-    part: str | None = None              # "overview", "notes", "guide", "exercises" or a page path
-    anchor: str | None = None
-    url: str | None = None               # an external address
-
-
-@dataclass(frozen=True)
-class Link:
-    line: int
-    text: str
-    raw: str                  # the target exactly as written
-    target: Target | None     # None when it cannot be resolved (the validator reports it)
-    is_image: bool = False
-
-
-@dataclass(frozen=True)
-class Image:
-    line: int
-    alt: str
-    raw: str
-    path: Path | None         # resolved file, possibly the English one
-
-
-@dataclass(frozen=True)
 class Section:
     id: str
     title: str
@@ -128,6 +107,13 @@ class Section:
     images: tuple[Image, ...] = ()
     body_line: int = 0        # line of the body's first line in the file (0 when unknown)
     point_lines: tuple[int, ...] = ()   # line of each key point
+    prose: Prose = EMPTY      # the body, parsed
+    points: tuple[tuple[Inline, ...], ...] = ()   # the key points, parsed
+
+    @property
+    def speaking_text(self) -> Prose:
+        """What the presenter says (the notes' body under the key points)."""
+        return self.prose
 
 
 @dataclass(frozen=True)
@@ -140,6 +126,12 @@ class Document:
     images: tuple[Image, ...] = ()
     translated_from: dict = field(default_factory=dict, compare=False)
     intro_line: int = 0       # line of the intro's first line in the file (0 when unknown)
+    intro_prose: Prose = EMPTY
+
+    def proses(self) -> Iterator[Prose]:
+        yield self.intro_prose
+        for section in self.sections:
+            yield section.prose
 
 
 @dataclass(frozen=True)
@@ -192,6 +184,44 @@ class Workshop:
         ids = {s.id for d in (self.notes, self.guide) if d for s in d.sections}
         return ids | {e.id for e in self.exercises}
 
+    def documents(self) -> tuple[Document, ...]:
+        """The workshop's Markdown documents (speaking notes, facilitator's guide)."""
+        return tuple(d for d in (self.notes, self.guide) if d)
+
+    def proses(self) -> Iterator[tuple[Origin, Prose]]:
+        """Every parsed body of the workshop with the file it is written in, in reading order:
+        notes (intro, sections, key points excluded), guide, then each exercise's parts."""
+        for document in self.documents():
+            for prose in document.proses():
+                yield document.origin, prose
+        for exercise in self.exercises:
+            for part in exercise.parts:
+                yield exercise.origin, part.prose
+
+    def links(self) -> Iterator[tuple[Origin, Link]]:
+        """Every link of the workshop's prose, key points included."""
+        for origin, prose in self.proses():
+            for link in prose.links():
+                yield origin, link
+        for document in self.documents():
+            for section in document.sections:
+                for point in section.points:
+                    for inline in inlines_in(point):
+                        if isinstance(inline, Link):
+                            yield document.origin, inline
+
+    def pictures(self) -> Iterator[tuple[Origin, Image]]:
+        """Every picture of the workshop's prose, key points included."""
+        for origin, prose in self.proses():
+            for image in prose.images():
+                yield origin, image
+        for document in self.documents():
+            for section in document.sections:
+                for point in section.points:
+                    for inline in inlines_in(point):
+                        if isinstance(inline, Image):
+                            yield document.origin, inline
+
 
 @dataclass(frozen=True)
 class Page:
@@ -204,6 +234,7 @@ class Page:
     body_line: int            # line of the text's first line in the file
     links: tuple[Link, ...] = ()
     images: tuple[Image, ...] = ()
+    prose: Prose = EMPTY
 
 
 @dataclass(frozen=True)
