@@ -18,7 +18,9 @@ from teachforward.content.loader import load_course
 from teachforward.content.validate import validate
 from teachforward.decks import render_decks
 from teachforward.decks import fit
-from teachforward.decks.text import Para, Run, notes_text
+from teachforward.content.prose import parse
+from teachforward.decks.blocks import notes_text
+from teachforward.decks.text import Para, Run
 
 REPO = Path(__file__).resolve().parent.parent
 DESIGN = REPO / "slides_src"
@@ -306,8 +308,9 @@ def test_packed_pages_fit_their_box_and_keep_headings_with_their_text():
 
 
 def test_notes_text_is_plain():
-    text = notes_text("**Bold** and _stressed_ [a link](https://example.org/x) `code`\n\n"
-                      "- one\n- two\n\n1. first\n\n### Heading {#h}\n\n![A picture](images/a.svg)")
+    source = ("**Bold** and _stressed_ [a link](https://example.org/x) `code`\n\n"
+              "- one\n- two\n\n1. first\n\n### Heading {#h}\n\n![A picture](images/a.svg)")
+    text = notes_text(parse(source, 1, lambda raw: None, lambda raw: None).blocks)
     assert text == "Bold and stressed a link code\n\n• one\n• two\n1. first\n\nHeading\n\n(A picture)"
 
 

@@ -236,7 +236,8 @@ class _Loader:
         settings = _validated(ExerciseFrontMatter, loaded[0], loaded[1], path, self.problems) if loaded else None
         parsed = self._parse(body, body_line, path, folder)
         intro, cuts = prose.cut_at_headings(parsed, level=2, exact=True)
-        title = next((b.source for b in intro.blocks if isinstance(b, prose.Heading) and b.level == 1), None)
+        top = next((b for b in intro.blocks if isinstance(b, prose.Heading) and b.level == 1), None)
+        title = top.source if top else None
         if title is None:
             self.problems.add(path, body_line, "the exercise has no title", 'write the title on its own line as "# Title"')
         parts: dict[str, Section] = {}
@@ -268,7 +269,7 @@ class _Loader:
         size = f"{low}–{high}" if high else low
         return Exercise(id_, number, Origin(path, code), title, size, settings.minutes,
                         parts["scenario"], parts["task"], parts.get("questions"), parts["responses"],
-                        dict(settings.translated_from))
+                        dict(settings.translated_from), heading=top.inlines if top else ())
 
     # --- Markdown documents ---------------------------------------------------------
 
@@ -330,7 +331,7 @@ class _Loader:
         return Section(heading.id, heading.source, heading.line, tuple(written), body.source,
                        tuple(body.links()) + point_links, tuple(body.images()) + point_images,
                        body_line=body.line or heading.line + 1, point_lines=tuple(point_lines),
-                       prose=body, points=tuple(points))
+                       prose=body, heading=heading.inlines, points=tuple(points))
 
     def _translated_from(self, path: Path, front: str | None, front_line: int) -> dict:
         """The record of which English a translated Markdown file matches (its only setting)."""

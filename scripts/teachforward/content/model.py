@@ -108,6 +108,7 @@ class Section:
     body_line: int = 0        # line of the body's first line in the file (0 when unknown)
     point_lines: tuple[int, ...] = ()   # line of each key point
     prose: Prose = EMPTY      # the body, parsed
+    heading: tuple[Inline, ...] = ()     # the title, parsed
     points: tuple[tuple[Inline, ...], ...] = ()   # the key points, parsed
 
     @property
@@ -147,6 +148,7 @@ class Exercise:
     questions: Section | None
     responses: Section
     translated_from: dict = field(default_factory=dict, compare=False)
+    heading: tuple[Inline, ...] = ()     # the title, parsed
 
     @property
     def parts(self) -> tuple[Section, ...]:

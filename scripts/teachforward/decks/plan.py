@@ -14,38 +14,12 @@ from babel.core import get_global
 from teachforward.content.model import Exercise, Image, Language, Section, Workshop
 from teachforward.decks import fit
 from teachforward.decks.images import Pictures, PictureError
-from teachforward.decks.template import Design
-from teachforward.decks.text import Para, Run, clean, notes_text, plain, runs, slide_paras
+from teachforward.decks.template import EMU_PER_PT, Design
+from teachforward.content.formatting import agenda_times, clock, reading_names, total_minutes
+from teachforward.decks.blocks import SlideTable, notes_text, plain, runs, slide_paras, tables
+from teachforward.decks.text import Para, Run, clean, plain_text, text_run
 from teachforward.problems import Problems
 
-# English defaults for every string a deck uses, so that a course whose strings.yaml lacks
-# one (an older copy, a test fixture) still gets a readable deck.
-DEFAULTS = {
-    "course_name": "Teach Forward",
-    "workshop_label": "Workshop {number}",
-    "duration_minutes": "{minutes} minutes",
-    "label_audience": "Who it is for",
-    "agenda_title": "Agenda",
-    "agenda_start": "Start",
-    "agenda_minutes": "Minutes",
-    "agenda_activity": "Activity",
-    "agenda_total": "Total",
-    "objectives_intro": "By the end of the workshop, participants will be able to:",
-    "key_terms_title": "Key terms",
-    "reading_title": "Further reading",
-    "exercise_group_size": "Group size",
-    "exercise_people": "{size} people",
-    "exercise_time": "Time",
-    "exercise_responses": "Possible responses",
-    "deck_objectives": "Learning objectives",
-    "deck_exercise": "Exercise: {title}",
-    "deck_part": "{title} ({part}/{parts})",
-    "deck_key_term": "{term}: {definition}",
-    "deck_closing": "Closing",
-    "deck_closing_text": "Thank you. Questions, comments, next steps?",
-    "deck_notes_continued": "The speaking notes for this part are on slide {slide}.",
-    "deck_responses_note": "Only in these notes, never on the slide:",
-}
 PICTURE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"}
 SMALLEST_TITLE = 24.0
 SMALLEST_CAPTION = 12.0
@@ -77,6 +51,7 @@ class Slide:
     table_bold_last: bool = False
     table_widths: tuple[float, ...] = ()     # points
     table_size: float = 18.0
+    table_align: tuple[str, ...] = ()        # "l" | "ctr" | "r" per column; () for the agenda's own
     picture: Picture | None = None
     caption: str = ""
     caption_size: float | None = None        # set when smaller than the layout's
@@ -106,8 +81,11 @@ STAND_INS = {"deck_objectives": "objectives_title", "deck_exercise": None}
 
 
 class Strings:
-    def __init__(self, language: Language, is_source: bool = True):
+    """The deck's interface strings, from strings.yaml (English where a language lacks one)."""
+
+    def __init__(self, language: Language, source: Language, is_source: bool = True):
         self.strings = language.strings
+        self.source = source.strings
         self.translated = language.translated_strings
         self.is_source = is_source
 
@@ -118,11 +96,11 @@ class Strings:
                 return values.get("title", "")
             if stand_in in self.translated:
                 key = stand_in
-        text = self.strings.get(key) or DEFAULTS.get(key, key)
+        text = self.strings.get(key) or self.source.get(key, key)
         try:
             return text.format(**values) if values else text
         except (KeyError, IndexError, ValueError):
-            return DEFAULTS.get(key, key).format(**values)
+            return self.source.get(key, key).format(**values)
 
 
 def language_tag(code: str) -> str:
@@ -150,7 +128,8 @@ class _Planner:
     slides: list[Slide] = field(default_factory=list)
 
     def __post_init__(self):
-        self.t = Strings(self.language, is_source=self.language.code == self.source_code)
+        source = self.languages.get(self.source_code, self.language)
+        self.t = Strings(self.language, source, is_source=self.language.code == self.source_code)
         self.code = self.language.code
 
     # --- helpers ---------------------------------------------------------------------------
@@ -188,7 +167,7 @@ class _Planner:
                 self.problems.warn(origin, image.line, f'the picture "{image.raw}" cannot be put on a slide: {error}',
                                    "check that the file opens in a browser")
                 continue
-            found.append(Picture(str(image.path), digest, clean(plain(image.alt)), str(png), width, height))
+            found.append(Picture(str(image.path), digest, plain_text(image.alt), str(png), width, height))
         return found
 
     def caption_size(self, kind: str, text: str) -> float | None:
@@ -217,13 +196,8 @@ class _Planner:
         return slide
 
     def all_images(self):
-        for document in (self.workshop.notes,):
-            if document:
-                for section in document.sections:
-                    yield from section.images
-        for exercise in self.workshop.exercises:
-            for part in exercise.parts:
-                yield from part.images
+        for _, image in self.workshop.pictures():
+            yield image
 
     def paginate(self, kind: str, paras: list[Para]) -> tuple[list[list[Para]], float | None, list[Para]]:
         """Pages of text for slides of `kind`: as few as the allowed sizes give, at the largest
@@ -265,10 +239,10 @@ class _Planner:
         w, t = self.workshop, self.t
         facts = w.facts
         line = f"{t('workshop_label', number=w.number)}  ·  {t('duration_minutes', minutes=facts.duration)}"
-        notes = [plain(facts.summary), f"{t('label_audience')}: {plain(facts.audience)}"]
+        notes = [plain_text(facts.summary), f"{t('label_audience')}: {plain_text(facts.audience)}"]
         if w.notes and w.notes.intro.strip():
-            notes.append(notes_text(w.notes.intro))
-        self.add(Slide("title", clean(plain(facts.title)), subtitle=clean(t("course_name")),
+            notes.append(notes_text(w.notes.intro_prose.blocks))
+        self.add(Slide("title", plain_text(facts.title), subtitle=clean(t("course_name")),
                        body=(Para((Run(line),), "plain"),), notes="\n\n".join(notes), lang=self.lang_of(w.facts_origin.lang)),
                  w.facts_origin.path, w.line_of("title"))
 
@@ -277,16 +251,14 @@ class _Planner:
         kind = self.design.kinds["agenda"]
         size = float(kind.options.get("font_size", 18))
         _, _, width, height = self.design.geometry[("agenda", "table")]
-        width_pt, height_pt = width / 12700, height / 12700
+        width_pt, height_pt = width / EMU_PER_PT, height / EMU_PER_PT
         first = max(size * 4.2, 80.0)
         second = max(size * 4.8, 90.0)
         widths = (first, second, width_pt - first - second)
         header = (t("agenda_start"), t("agenda_minutes"), t("agenda_activity"))
-        rows, clock = [], 0
-        for item in facts.agenda:
-            rows.append((f"{clock // 60}:{clock % 60:02d}", str(item.minutes), clean(plain(item.activity))))
-            clock += item.minutes
-        total = (f"{clock // 60}:{clock % 60:02d}", str(clock), t("agenda_total"))
+        rows = [(start, str(item.minutes), plain_text(item.activity)) for start, item in agenda_times(facts.agenda)]
+        minutes = total_minutes(facts.agenda)
+        total = (clock(minutes), str(minutes), t("agenda_total"))
         header_height = fit.table_row_height(list(header), list(widths), size, True)
         capacity = height_pt * fit.FILL
         pages, page, used = [], [], header_height
@@ -303,10 +275,34 @@ class _Planner:
                            table_bold_last=number == len(pages), table_widths=widths, table_size=size,
                            lang=self.lang_of(self.workshop.facts_origin.lang)))
 
+    def table_pages(self, rows: tuple[tuple[str, ...], ...]) -> list[tuple[tuple[tuple[str, ...], ...], tuple[float, ...], float]]:
+        """A table of the prose as the slides it needs: (rows with the header first, column
+        widths, text size) per slide, the header repeated on each."""
+        size = float(self.design.kinds["table"].options.get("font_size", 18))
+        _, _, width, height = self.design.geometry[("table", "table")]
+        columns = max(len(row) for row in rows)
+        rows = tuple(row + ("",) * (columns - len(row)) for row in rows)
+        widths = tuple(width / EMU_PER_PT / columns for _ in range(columns))
+        header, body = rows[0], rows[1:]
+        capacity = height / EMU_PER_PT * fit.FILL
+        header_height = fit.table_row_height(list(header), list(widths), size, True)
+        pages: list[list[tuple[str, ...]]] = []
+        page: list[tuple[str, ...]] = []
+        used = header_height
+        for row in body:
+            row_height = fit.table_row_height(list(row), list(widths), size)
+            if page and used + row_height > capacity:
+                pages.append(page)
+                page, used = [], header_height
+            page.append(row)
+            used += row_height
+        pages.append(page)
+        return [((header, *page), widths, size) for page in pages]
+
     def objectives(self) -> None:
         t, facts = self.t, self.workshop.facts
-        paras = [Para(runs(t("objectives_intro")), "plain", keep_with_next=True)]
-        paras += [Para(runs(o), "bullet") for o in facts.objectives]
+        paras = [Para(text_run(t("objectives_intro")), "plain", keep_with_next=True)]
+        paras += [Para(text_run(o), "bullet") for o in facts.objectives]
         pages, size, _ = self.paginate("objectives", paras)
         for number, page in enumerate(pages, 1):
             self.add(Slide("objectives", self.titled(t("deck_objectives"), number, len(pages)), body=tuple(page),
@@ -339,7 +335,7 @@ class _Planner:
         notes_doc = self.workshop.notes
         origin = notes_doc.origin.path
         lang = self.lang_of(notes_doc.origin.lang)
-        paras = [Para(runs(point), "bullet") for point in section.key_points]
+        paras = [Para(runs(point), "bullet") for point in section.points]
         plain_box = self.design.box("section", "body")
         for para in paras:
             if fit.paragraph_height(para, plain_box) > plain_box.height * fit.FILL:
@@ -347,7 +343,7 @@ class _Planner:
                                    f'a key point of "{section.title}" is too long for any slide: "{para.text[:60]}…"',
                                    "shorten it to one line; say the rest in the speaking notes")
         pictures = self.pictures(section.images, origin)
-        title = clean(plain(section.title))
+        title = clean(plain(section.heading))
         parts: list[tuple[str, tuple[Para, ...], Picture | None]] = []
         size = None
         if pictures and fit.fits(paras, self.design.box("section_picture", "body")) \
@@ -360,7 +356,7 @@ class _Planner:
             rest = pictures
         parts += [("picture", (), picture) for picture in rest]
         first = None
-        notes = notes_text(section.body)
+        notes = notes_text(section.prose.blocks)
         for number, (kind, body, picture) in enumerate(parts, 1):
             slide = Slide(kind, self.titled(title, number, len(parts)), body=body, picture=picture,
                           body_size=size if kind == "section" else None,
@@ -377,12 +373,14 @@ class _Planner:
         lang = self.lang_of(exercise.origin.lang)
         paras: list[Para] = []
         images: list[Image] = []
+        found_tables: list[SlideTable] = []
         for part in (exercise.scenario, exercise.task, exercise.questions):
             if part is None:
                 continue
-            paras.append(Para(runs(part.title, bold=True), "heading", keep_with_next=True))
-            paras.extend(slide_paras(part.body))
+            paras.append(Para(runs(part.heading, bold=True), "heading", keep_with_next=True))
+            paras.extend(slide_paras(part.prose.blocks))
             images.extend(part.images)
+            found_tables.extend(tables(part.prose.blocks))
         pages, size, too_tall = self.paginate("exercise", paras)
         for para in too_tall:
             self.problems.warn(origin, exercise.scenario.line, f'a paragraph is too long for any slide: "{para.text[:60]}…"',
@@ -390,9 +388,10 @@ class _Planner:
         pictures = self.pictures(tuple(images), origin)
         meta = (f"{t('exercise_group_size')}: {t('exercise_people', size=exercise.group_size)}     "
                 f"{t('exercise_time')}: {t('duration_minutes', minutes=exercise.minutes)}")
-        notes = f"{t('exercise_responses')}\n{t('deck_responses_note')}\n\n{notes_text(exercise.responses.body)}"
-        title = t("deck_exercise", title=clean(plain(exercise.title)))
-        total = len(pages) + len(pictures)
+        notes = f"{t('exercise_responses')}\n{t('deck_responses_note')}\n\n{notes_text(exercise.responses.prose.blocks)}"
+        title = t("deck_exercise", title=clean(plain(exercise.heading)))
+        table_pages = [(*page, table.align) for table in found_tables for page in self.table_pages(table.rows)]
+        total = len(pages) + len(pictures) + len(table_pages)
         for number, page in enumerate(pages, 1):
             self.add(Slide("exercise", self.titled(title, number, total), body=tuple(page), body_size=size,
                            meta=meta, notes=notes,
@@ -401,6 +400,9 @@ class _Planner:
             slide = Slide("picture", self.titled(title, number, total), picture=picture, caption=picture.alt,
                           notes=notes, lang=lang)
             self.add(self.with_caption(slide, origin, picture), origin, exercise.scenario.line)
+        for number, (rows, widths, size, align) in enumerate(table_pages, len(pages) + len(pictures) + 1):
+            self.add(Slide("table", self.titled(title, number, total), table=rows, table_widths=widths,
+                           table_size=size, table_align=align, notes=notes, lang=lang), origin, exercise.scenario.line)
 
     def key_terms(self) -> None:
         facts = self.workshop.facts
@@ -408,7 +410,7 @@ class _Planner:
             return
         paras = []
         for term in facts.key_terms:
-            name, definition = clean(plain(term.term)), clean(plain(term.definition))
+            name, definition = plain_text(term.term), plain_text(term.definition)
             text = self.t("deck_key_term", term=name, definition=definition)
             at = text.find(name)
             if at >= 0:
@@ -424,10 +426,10 @@ class _Planner:
 
     def closing(self) -> None:
         t, facts = self.t, self.workshop.facts
-        paras = [Para(runs(t("deck_closing_text")), "plain")]
+        paras = [Para(text_run(t("deck_closing_text")), "plain")]
         notes = []
         if facts.further_reading:
-            paras.append(Para(runs(t("reading_title"), bold=True), "heading", keep_with_next=True))
+            paras.append(Para(text_run(t("reading_title"), bold=True), "heading", keep_with_next=True))
             for reading in facts.further_reading:
                 text = _reading(reading)
                 paras.append(Para((Run(text),), "plain"))
@@ -458,8 +460,8 @@ class _Planner:
 
 
 def _reading(reading) -> str:
-    parts = [clean(plain(reading.title))]
-    detail = ", ".join(clean(plain(x)) for x in (reading.author, reading.publisher) if x)
+    parts = [plain_text(reading.title)]
+    detail = ", ".join(plain_text(x) for x in reading_names(reading))
     if reading.year:
         detail = f"{detail} ({reading.year})" if detail else str(reading.year)
     if detail:
@@ -475,5 +477,5 @@ def plan_deck(workshop: Workshop, language: Language, languages: dict[str, Langu
     t = planner.t
     rtl = tuple(sorted(code for code, lang in languages.items() if lang.direction == "rtl"))
     footer = f"{t('course_name')}  ·  {t('workshop_label', number=workshop.number)}"
-    return Deck(workshop.folder, language.code, language_tag(language.code), rtl, clean(plain(workshop.title)),
-                clean(plain(workshop.facts.summary)), author, clean(footer), date, slides, complex_script_font)
+    return Deck(workshop.folder, language.code, language_tag(language.code), rtl, plain_text(workshop.title),
+                plain_text(workshop.facts.summary), author, clean(footer), date, slides, complex_script_font)

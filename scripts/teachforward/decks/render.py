@@ -182,7 +182,7 @@ class _Renderer:
             return None
 
     def _plan(self, workshop: Workshop, language: Language) -> Deck:
-        strings = Strings(language)
+        strings = Strings(language, self.course.source)
         font = self.design.fonts.get("cs") or "Arial"
         return plan_deck(workshop, language, self.languages, self.design, self.pictures, self.problems,
                          self._date(workshop), strings("course_name"), font, self.course.source_language)
@@ -207,13 +207,7 @@ class _Renderer:
 
     @staticmethod
     def _picture_paths(workshop: Workshop) -> list[Path]:
-        paths = []
-        for document in (workshop.notes, workshop.guide):
-            if document:
-                paths += [image.path for section in document.sections for image in section.images if image.path]
-        for exercise in workshop.exercises:
-            paths += [image.path for part in exercise.parts for image in part.images if image.path]
-        return paths
+        return sorted({image.path for _, image in workshop.pictures() if image.path})
 
     def _key(self, deck: Deck) -> str:
         data = json.dumps(deck, sort_keys=True, ensure_ascii=False, default=_plain)
@@ -239,10 +233,7 @@ class _Renderer:
         """SOURCE_DATE_EPOCH when set; otherwise the time the workshop's newest file was changed."""
         if self.date_override is not None:
             return self.date_override
-        paths = [origin.path for origin in workshop.origins()]
-        for document in (workshop.notes, workshop.guide):
-            if document:
-                paths += [image.path for section in document.sections for image in section.images if image.path]
+        paths = [origin.path for origin in workshop.origins()] + self._picture_paths(workshop)
         times = []
         for path in paths:
             try:

@@ -15,7 +15,7 @@ from pptx.enum.shapes import PP_PLACEHOLDER
 from teachforward.decks.fit import Box, Level
 
 EMU_PER_PT = 12700
-KINDS = ("title", "agenda", "objectives", "section", "section_picture", "picture", "exercise", "key_terms", "closing")
+KINDS = ("title", "agenda", "objectives", "section", "section_picture", "picture", "exercise", "table", "key_terms", "closing")
 ROLES = {
     "title": ("title", "subtitle", "body"),
     "agenda": ("title", "table"),
@@ -24,6 +24,7 @@ ROLES = {
     "section_picture": ("title", "body", "picture", "caption"),
     "picture": ("title", "picture", "caption"),
     "exercise": ("title", "meta", "body"),
+    "table": ("title", "table"),
     "key_terms": ("title", "body"),
     "closing": ("title", "body"),
 }

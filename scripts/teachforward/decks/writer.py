@@ -226,7 +226,7 @@ class _SlideWriter:
             colour = "bg1" if header else "tx1"
             cells = []
             for c, text in enumerate(row):
-                align = "ctr" if c < len(row) - 1 else "l"
+                align = spec.table_align[c] if c < len(spec.table_align) else "ctr" if c < len(row) - 1 else "l"
                 run = self.run(text, bold=True if bold else None, size=spec.table_size, colour=colour)
                 cells.append(f'<a:tc><a:txBody><a:bodyPr/><a:lstStyle/>{self.paragraph(run, align)}</a:txBody>'
                              f'<a:tcPr marT="{margin_y}" marB="{margin_y}" anchor="ctr"><a:solidFill><a:schemeClr val="{fill}"/></a:solidFill></a:tcPr></a:tc>')

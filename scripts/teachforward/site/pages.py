@@ -10,20 +10,19 @@ import re
 from dataclasses import dataclass
 
 from teachforward.artifacts import Download
+from teachforward.content import prose
+from teachforward.content.formatting import agenda_times, clock, reading_names, total_minutes
 from teachforward.content.model import Course, Document, Exercise, Language, Origin, Page, Workshop
+from teachforward.content.parts import PARTS as WORKSHOP_PARTS, page_of
 from teachforward.content.tracking import TranslationStatus
+from teachforward.site.markdown_out import inline_markdown
 
-PARTS = ("overview", "notes", "guide", "exercises", "handout")
+PARTS = tuple(part.name for part in WORKSHOP_PARTS)
 TRANSLATORS_PAGE = "writing-and-translating.md"
 
 
-def workshop_dir(workshop: Workshop) -> str:
-    return f"workshops/{workshop.folder}"
-
-
 def part_path(workshop_folder: str, part: str) -> str:
-    name = "index" if part == "overview" else part
-    return f"workshops/{workshop_folder}/{name}.md"
+    return page_of(workshop_folder, part)
 
 
 @dataclass
@@ -79,18 +78,18 @@ class PageWriter:
     def agenda_table(self, workshop: Workshop, here: str) -> str:
         rows = [f"| {self.t('agenda_start')} | {self.t('agenda_minutes')} | {self.t('agenda_activity')} |",
                 "|---:|---:|:---|"]
-        clock, ids = 0, workshop.ids()
+        ids = workshop.ids()
         exercise_ids = {e.id for e in workshop.exercises}
         guide_ids = {s.id for s in workshop.guide.sections} if workshop.guide else set()
         lang = self._foreign(workshop.facts_origin)
-        for item in workshop.facts.agenda:
+        for start, item in agenda_times(workshop.facts.agenda):
             activity = _span(_escape(item.activity).replace("|", "\\|"), lang)
             if item.ref in ids:
                 part = "exercises" if item.ref in exercise_ids else "guide" if item.ref in guide_ids else "notes"
                 activity = f"[{activity}]({_relative(here, part_path(workshop.folder, part))}#{item.ref})"
-            rows.append(f"| {clock // 60}:{clock % 60:02d} | {item.minutes} | {activity} |")
-            clock += item.minutes
-        rows.append(f"| {clock // 60}:{clock % 60:02d} | **{clock}** | **{self.t('agenda_total')}** |")
+            rows.append(f"| {start} | {item.minutes} | {activity} |")
+        minutes = total_minutes(workshop.facts.agenda)
+        rows.append(f"| {clock(minutes)} | **{minutes}** | **{self.t('agenda_total')}** |")
         return "\n".join(rows)
 
     def notes(self, workshop: Workshop) -> str:
@@ -108,7 +107,7 @@ class PageWriter:
             return _join(out + [self._part_links(workshop, part)])
         out += [self._fallback(document.origin, here), self._part_links(workshop, part)]
         if document.intro:
-            out += [_in_language(self._prose(document.intro, document, document.origin, here), self._foreign(document.origin)), ""]
+            out += [_in_language(self._prose(document.intro_prose, here), self._foreign(document.origin)), ""]
         stale = self._outdated_sections(document.origin)
         lang = self._foreign(document.origin)
         for section in document.sections:
@@ -117,9 +116,9 @@ class PageWriter:
                 out += [self._outdated_notice(here, section.id), ""]
             if with_key_points and section.key_points:
                 out += [f'!!! abstract "{self.t("on_the_slide")}"', ""]
-                out += [f"    - {self._prose(p, section, document.origin, here)}" for p in section.key_points] + [""]
+                out += [f"    - {self._point(p, here)}" for p in section.points] + [""]
             if section.body:
-                out += [_in_language(self._prose(section.body, section, document.origin, here), lang), ""]
+                out += [_in_language(self._prose(section.prose, here), lang), ""]
         return _join(out)
 
     def overview_title(self, workshop: Workshop) -> str:
@@ -161,10 +160,10 @@ class PageWriter:
         for section in (exercise.scenario, exercise.task, exercise.questions):
             if section:
                 out += [f"### {_escape(section.title)} {{#{exercise.id}-{section.id}}}", "",
-                        self._prose(section.body, section, exercise.origin, here), ""]
+                        self._prose(section.prose, here), ""]
         if with_responses:
             out += [f'??? tip "{_quote(exercise.responses.title)}"', ""]
-            body = self._prose(exercise.responses.body, exercise.responses, exercise.origin, here)
+            body = self._prose(exercise.responses.prose, here)
             out += [_indent(body), ""]
         return out
 
@@ -311,40 +310,39 @@ class PageWriter:
         """The same page on the English site (a URL: it is outside this language's pages)."""
         return "../" * here.count("/") + f"../{self.course.source_language}/{here[:-3]}.html"
 
-    def _prose(self, text: str, section, origin: Origin, here: str) -> str:
-        """Re-point the links and pictures written between source files at the generated pages."""
-        links, images = (section.links, section.images) if section is not None else ((), ())
-        targets = {link.raw: link.target for link in links if link.target and not link.target.url}
+    def _prose(self, body: prose.Prose, here: str) -> str:
+        """The body as written, with the links and pictures written between source files
+        re-pointed at the generated pages (at the places the parser found them)."""
+        edits = {}
+        for item in (*body.links(), *body.images()):
+            if item.destination is not None:
+                url = self._address(item, here)
+                if url is not None:
+                    edits[item.destination] = url
+        return body.rewritten(edits)
+
+    def _point(self, point: tuple[prose.Inline, ...], here: str) -> str:
+        return inline_markdown(point, lambda item: self._address(item, here) or item.raw)
+
+    def _address(self, item: prose.Link | prose.Image, here: str) -> str | None:
+        """Where a link or picture of the prose points on the site; None to keep it as written."""
         folder = here.split("/")[1] if here.startswith("workshops/") else None
-        pictures = {i.raw: i.path for i in images if i.path is not None}
-
-        def repoint(match: re.Match) -> str:
-            if match.group(1).startswith("!"):
-                path = pictures.get(match.group(2))
-                if path is None or folder is None:
-                    return match.group(0)
-                url = _relative(here, f"workshops/{folder}/{image_path_in_workshop(path, folder)}")
-                return f"{match.group(1)}({url})"
-            target = targets.get(match.group(2))
-            if target is None or target.workshop is None:
-                return match.group(0)
-            url = _relative(here, part_path(target.workshop, target.part))
-            if url == posixpath.basename(here) and target.anchor:
-                url = ""
-            return f"{match.group(1)}({url}{'#' + target.anchor if target.anchor else ''})"
-
-        return _LINK_TARGET.sub(repoint, text)
-
-
-_LINK_TARGET = re.compile(r"(!?\[(?:[^\[\]]|\[[^\]]*\])*\])\(\s*<?([^)\s>]*)>?\s*\)")
+        if isinstance(item, prose.Image):
+            if item.path is None or folder is None:
+                return None
+            return _relative(here, f"workshops/{folder}/{image_path_in_workshop(item.path, folder)}")
+        target = item.target
+        if target is None or target.url or target.workshop is None:
+            return None
+        url = _relative(here, part_path(target.workshop, target.part))
+        if url == posixpath.basename(here) and target.anchor:
+            url = ""
+        return f"{url}{'#' + target.anchor if target.anchor else ''}"
 
 
 def workshop_images(workshop: Workshop):
-    """Every picture a workshop's prose shows, once each."""
-    documents = [d for d in (workshop.notes, workshop.guide) if d]
-    items = [i for d in documents for i in d.images] + [i for d in documents for s in d.sections for i in s.images]
-    items += [i for e in workshop.exercises for p in e.parts for i in p.images]
-    return [i for i in items if i.path is not None]
+    """Every picture a workshop's prose shows."""
+    return [image for _, image in workshop.pictures() if image.path is not None]
 
 
 def image_path_in_workshop(path, folder: str) -> str:
@@ -353,16 +351,6 @@ def image_path_in_workshop(path, folder: str) -> str:
         if parent.name == folder:
             return path.relative_to(parent).as_posix()
     return path.name
-
-
-def _workshop_origins(workshop: Workshop):
-    yield "overview", workshop.facts_origin
-    if workshop.notes:
-        yield "notes", workshop.notes.origin
-    if workshop.guide:
-        yield "guide", workshop.guide.origin
-    for exercise in workshop.exercises:
-        yield f"exercise:{exercise.id}", exercise.origin
 
 
 def _unchecked_link(markdown: str, url: str) -> str:
@@ -379,7 +367,7 @@ def _relative(here: str, there: str) -> str:
 
 def _reading(reading) -> str:
     title = f"[{_escape(reading.title)}]({reading.url})" if reading.url else f"*{_escape(reading.title)}*"
-    bits = [b for b in (reading.author, reading.publisher, str(reading.year) if reading.year else None) if b]
+    bits = reading_names(reading) + ([str(reading.year)] if reading.year else [])
     text = title + (f", {_escape(', '.join(bits))}" if bits else "")
     return text + (f". {_escape(reading.note)}" if reading.note else "")
 
