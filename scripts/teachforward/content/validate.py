@@ -9,9 +9,11 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from teachforward.content.design import check_design
 from teachforward.content.html_policy import check_html, svg_findings
 from teachforward.content.model import Course, Image, Language, Link, Workshop
 from teachforward.content.parity import check_parity
+from teachforward.content.pictures import damage
 from teachforward.content.template_policy import check_templates
 from teachforward.content.textfile import outside_root
 from teachforward.problems import Problems, did_you_mean
@@ -31,6 +33,7 @@ def validate(course: Course, problems: Problems) -> None:
     check_parity(course, problems)
     check_html(course, problems)
     check_templates(course, problems)
+    check_design(course.root, problems)
 
 
 def _check_workshop(course: Course, workshop: Workshop, problems: Problems) -> None:
@@ -131,6 +134,10 @@ def _check_items(course: Course, language: Language, path: Path, links: tuple[Li
         if kind == "svg":
             for line, message, hint in _svg_problems(image.path):
                 problems.add(image.path, line, message, hint)
+        broken = _picture_damage(image.path, kind) if kind else None
+        if broken:
+            problems.add(path, image.line, f'the picture "{image.raw}" ({problems.show(image.path)}) is damaged: {broken}',
+                         "open it in a drawing or photo program and save it again")
         if kind is None:
             problems.add(path, image.line, f'"{image.raw}" is not a picture this site can show',
                          "use an SVG, PNG, JPEG, GIF or WebP file")
@@ -223,6 +230,16 @@ def _svg_problems(path: Path) -> list[tuple[int, str, str]]:
 @lru_cache(maxsize=512)
 def _svg_problems_of(path: Path, mtime_ns: int, size: int) -> list[tuple[int, str, str]]:
     return svg_findings(path.read_bytes().decode("utf-8", "replace"))
+
+
+def _picture_damage(path: Path, kind: str) -> str | None:
+    stat = path.stat()
+    return _damage_of(path, kind, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=512)
+def _damage_of(path: Path, kind: str, mtime_ns: int, size: int) -> str | None:
+    return damage(path.read_bytes(), kind)
 
 
 def _image_kind(path: Path) -> str | None:

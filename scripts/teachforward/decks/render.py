@@ -19,7 +19,8 @@ from teachforward.artifacts import Download
 from teachforward.content.model import Course, Language, Workshop
 from teachforward.decks.images import Pictures
 from teachforward.decks.plan import Deck, Strings, plan_deck
-from teachforward.decks.template import Design, DesignError, default_directory, load_design
+from teachforward.content.design import design_directory as _design_directory
+from teachforward.decks.template import Design, DesignError, load_design
 from teachforward.decks.writer import write_deck
 from teachforward.problems import Problem, Problems
 
@@ -90,8 +91,7 @@ class DeckFile:
 
 
 def design_directory(course: Course) -> Path:
-    own = course.root / "slides_src"
-    return own if (own / "layouts.yaml").is_file() else default_directory()
+    return _design_directory(course.root)
 
 
 def is_translated(workshop: Workshop, language: Language) -> bool:

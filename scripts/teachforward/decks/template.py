@@ -8,26 +8,16 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 
+from teachforward.content.design import KINDS, ROLES, default_directory, read_layouts
 from teachforward.decks.fit import Box, Level
+from teachforward.problems import Problems
+
+__all__ = ["KINDS", "ROLES", "default_directory"]
 
 EMU_PER_PT = 12700
-KINDS = ("title", "agenda", "objectives", "section", "section_picture", "picture", "exercise", "table", "key_terms", "closing")
-ROLES = {
-    "title": ("title", "subtitle", "body"),
-    "agenda": ("title", "table"),
-    "objectives": ("title", "body"),
-    "section": ("title", "body"),
-    "section_picture": ("title", "body", "picture", "caption"),
-    "picture": ("title", "picture", "caption"),
-    "exercise": ("title", "meta", "body"),
-    "table": ("title", "table"),
-    "key_terms": ("title", "body"),
-    "closing": ("title", "body"),
-}
 TEXT_TYPES = {PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.SUBTITLE, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.TITLE,
               PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_BODY}
 ROLE_TYPES = {
@@ -71,44 +61,19 @@ class Design:
         return self.boxes[(kind, role)]
 
 
-def default_directory() -> Path:
-    return Path(__file__).resolve().parents[3] / "slides_src"
-
-
 def load_design(directory: Path) -> Design:
     """Read and check the design; raise DesignError with a message for people."""
     layouts_path = directory / "layouts.yaml"
-    if not layouts_path.is_file():
-        raise DesignError(layouts_path, "the slide design file layouts.yaml is missing",
-                          "restore slides_src/layouts.yaml from the repository")
-    try:
-        settings = yaml.safe_load(layouts_path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as error:
-        raise DesignError(layouts_path, f"layouts.yaml cannot be read: {error}".splitlines()[0],
-                          "check the indentation and the quotes")
-    kinds_data = settings.get("kinds") if isinstance(settings, dict) else None
-    if not isinstance(kinds_data, dict):
-        raise DesignError(layouts_path, 'layouts.yaml has no "kinds:" list', "see the comments at the top of the file")
-    missing_kinds = [k for k in KINDS if k not in kinds_data]
-    if missing_kinds:
-        raise DesignError(layouts_path, "layouts.yaml does not say which layout to use for: " + ", ".join(missing_kinds),
-                          "add an entry for each under kinds:")
-    kinds: dict[str, Kind] = {}
-    for name in KINDS:
-        entry = kinds_data[name]
-        if not isinstance(entry, dict) or not isinstance(entry.get("layout"), str):
-            raise DesignError(layouts_path, f'the slide kind "{name}" needs a layout name', 'write layout: "Layout name"')
-        roles = {role: entry[role] for role in ROLES[name] if role in entry}
-        absent = [role for role in ROLES[name] if role not in roles or not isinstance(roles[role], int)]
-        if absent:
-            raise DesignError(layouts_path, f'the slide kind "{name}" does not give the placeholder idx of: ' + ", ".join(absent),
-                              "write role: idx, e.g. body: 10")
-        options = {k: v for k, v in entry.items() if k not in ROLES[name] and k != "layout"}
-        kinds[name] = Kind(name, entry["layout"], roles, options)
-    template_path = directory / str(settings.get("template", "template.pptx"))
-    if not template_path.is_file():
-        raise DesignError(template_path, "the slide template is missing",
-                          "make it with: .venv/bin/python scripts/make_template.py")
+    found = Problems(directory)
+    settings = read_layouts(directory, found)
+    if settings is None:
+        first = found.items[0] if found.items else None
+        where = f" (line {first.line})" if first and first.line else ""
+        raise DesignError(layouts_path, (first.message if first else "layouts.yaml cannot be used") + where,
+                          first.hint if first else "")
+    kinds = {name: Kind(name, entry.layout, entry.placeholders(name), entry.options())
+             for name, entry in settings.kinds.items()}
+    template_path = directory / settings.template
     template_bytes = template_path.read_bytes()
     try:
         prs = Presentation(io.BytesIO(template_bytes))
