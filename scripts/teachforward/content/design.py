@@ -8,7 +8,6 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from teachforward.content.schema import schema_problems
-from teachforward.content.textfile import read_text
 from teachforward.content.yamlfile import LineMap, parse_yaml
 from teachforward.problems import Problems
 
@@ -74,8 +73,10 @@ def read_layouts(directory: Path, problems: Problems) -> LayoutsFile | None:
         problems.add(path, None, "the slide design file layouts.yaml is missing",
                      "restore slides_src/layouts.yaml from the repository")
         return None
-    text = read_text(path, problems)
-    if text is None:
+    try:      # the default design is Teach Forward's own, outside a course's folder: read it directly
+        text = path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        problems.add(path, None, f"layouts.yaml cannot be read ({error})", "save it again as UTF-8 text")
         return None
     parsed = parse_yaml(text, path, problems)
     if parsed is None:

@@ -73,10 +73,21 @@ def _cell(inlines: tuple[prose.Inline, ...]) -> str:
 def slide_paras(blocks: tuple[prose.Block, ...]) -> list[Para]:
     """The blocks as paragraphs of a slide's text box. Pictures and tables are left out: they
     get slides of their own (`tables`, and the deck's pictures)."""
-    out: list[Para] = []
+    return [item for item in slide_content(blocks) if isinstance(item, Para)]
+
+
+def slide_content(blocks: tuple[prose.Block, ...]) -> list[Para | SlideTable]:
+    """The blocks as paragraphs of a slide's text box, with each top-level table in its place."""
+    out: list[Para | SlideTable] = []
     for block in blocks:
-        _slide_block(block, 0, out)
-    return [p for p in out if p.runs]
+        if isinstance(block, prose.Table):
+            out += tables((block,))
+            continue
+        paras: list[Para] = []
+        _slide_block(block, 0, paras)
+        out += [p for p in paras if p.runs]
+        out += tables((block,))            # a table inside a quote, list or admonition: after it
+    return out
 
 
 def _slide_block(block: prose.Block, level: int, out: list[Para]) -> None:

@@ -16,7 +16,7 @@ from teachforward.decks import fit
 from teachforward.decks.images import Pictures, PictureError
 from teachforward.decks.template import EMU_PER_PT, Design
 from teachforward.content.formatting import agenda_times, clock, reading_names, total_minutes
-from teachforward.decks.blocks import SlideTable, notes_text, plain, runs, slide_paras, tables
+from teachforward.decks.blocks import SlideTable, notes_text, plain, runs, slide_content, tables
 from teachforward.decks.text import Para, Run, clean, plain_text, text_run
 from teachforward.problems import Problems
 
@@ -355,10 +355,14 @@ class _Planner:
             parts += [("section", tuple(page), None) for page in pages]
             rest = pictures
         parts += [("picture", (), picture) for picture in rest]
+        # A table in the speaking notes is shown too: notes cannot hold one.
+        table_slides = [Slide("table", "", table=rows, table_widths=widths, table_size=size, table_align=table.align,
+                              lang=lang)
+                        for table in tables(section.prose.blocks) for rows, widths, size in self.table_pages(table.rows)]
         first = None
         notes = notes_text(section.prose.blocks)
         for number, (kind, body, picture) in enumerate(parts, 1):
-            slide = Slide(kind, self.titled(title, number, len(parts)), body=body, picture=picture,
+            slide = Slide(kind, self.titled(title, number, len(parts) + len(table_slides)), body=body, picture=picture,
                           body_size=size if kind == "section" else None,
                           caption=picture.alt if picture else "", lang=lang,
                           notes=notes if first is None else "", continues=first)
@@ -366,43 +370,59 @@ class _Planner:
                 slide = self.with_caption(slide, origin, picture)
             index = self.add(slide, origin, section.line)
             first = index if first is None else first
+        for number, slide in enumerate(table_slides, len(parts) + 1):
+            self.add(replace(slide, title=self.titled(title, number, len(parts) + len(table_slides)), continues=first),
+                     origin, section.line)
 
     def exercise(self, exercise: Exercise) -> None:
         t = self.t
         origin = exercise.origin.path
         lang = self.lang_of(exercise.origin.lang)
-        paras: list[Para] = []
+        # The exercise's text in order, cut where a table comes: a table gets slides of its own, in its place.
+        segments: list[list[Para] | SlideTable] = [[]]
         images: list[Image] = []
-        found_tables: list[SlideTable] = []
         for part in (exercise.scenario, exercise.task, exercise.questions):
             if part is None:
                 continue
-            paras.append(Para(runs(part.heading, bold=True), "heading", keep_with_next=True))
-            paras.extend(slide_paras(part.prose.blocks))
+            if not isinstance(segments[-1], list):
+                segments.append([])
+            text = segments[-1]
+            assert isinstance(text, list)
+            text.append(Para(runs(part.heading, bold=True), "heading", keep_with_next=True))
+            for item in slide_content(part.prose.blocks):
+                if isinstance(item, SlideTable):
+                    segments.append(item)
+                elif isinstance(segments[-1], list):
+                    segments[-1].append(item)
+                else:
+                    segments.append([item])
             images.extend(part.images)
-            found_tables.extend(tables(part.prose.blocks))
-        pages, size, too_tall = self.paginate("exercise", paras)
-        for para in too_tall:
-            self.problems.warn(origin, exercise.scenario.line, f'a paragraph is too long for any slide: "{para.text[:60]}…"',
-                               "cut it into shorter sentences")
-        pictures = self.pictures(tuple(images), origin)
         meta = (f"{t('exercise_group_size')}: {t('exercise_people', size=exercise.group_size)}     "
                 f"{t('exercise_time')}: {t('duration_minutes', minutes=exercise.minutes)}")
         notes = f"{t('exercise_responses')}\n{t('deck_responses_note')}\n\n{notes_text(exercise.responses.prose.blocks)}"
         title = t("deck_exercise", title=clean(plain(exercise.heading)))
-        table_pages = [(*page, table.align) for table in found_tables for page in self.table_pages(table.rows)]
-        total = len(pages) + len(pictures) + len(table_pages)
-        for number, page in enumerate(pages, 1):
-            self.add(Slide("exercise", self.titled(title, number, total), body=tuple(page), body_size=size,
-                           meta=meta, notes=notes,
-                           lang=lang), origin, exercise.scenario.line)
-        for number, picture in enumerate(pictures, len(pages) + 1):
-            slide = Slide("picture", self.titled(title, number, total), picture=picture, caption=picture.alt,
-                          notes=notes, lang=lang)
-            self.add(self.with_caption(slide, origin, picture), origin, exercise.scenario.line)
-        for number, (rows, widths, size, align) in enumerate(table_pages, len(pages) + len(pictures) + 1):
-            self.add(Slide("table", self.titled(title, number, total), table=rows, table_widths=widths,
-                           table_size=size, table_align=align, notes=notes, lang=lang), origin, exercise.scenario.line)
+        planned: list[Slide] = []
+        for segment in segments:
+            if isinstance(segment, SlideTable):
+                for rows, widths, size in self.table_pages(segment.rows):
+                    planned.append(Slide("table", "", table=rows, table_widths=widths, table_size=size,
+                                         table_align=segment.align, notes=notes, lang=lang))
+                continue
+            if not [p for p in segment if p.runs]:
+                continue
+            pages, body_size, too_tall = self.paginate("exercise", segment)
+            for para in too_tall:
+                self.problems.warn(origin, exercise.scenario.line, f'a paragraph is too long for any slide: "{para.text[:60]}…"',
+                                   "cut it into shorter sentences")
+            planned += [Slide("exercise", "", body=tuple(page), body_size=body_size, meta=meta, notes=notes, lang=lang)
+                        for page in pages]
+        pictures = self.pictures(tuple(images), origin)
+        planned += [Slide("picture", "", picture=picture, caption=picture.alt, notes=notes, lang=lang) for picture in pictures]
+        for number, slide in enumerate(planned, 1):
+            slide = replace(slide, title=self.titled(title, number, len(planned)))
+            if slide.picture is not None:
+                slide = self.with_caption(slide, origin, slide.picture)
+            self.add(slide, origin, exercise.scenario.line)
 
     def key_terms(self) -> None:
         facts = self.workshop.facts
