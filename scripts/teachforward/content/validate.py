@@ -14,6 +14,7 @@ from teachforward.content.html_policy import check_html, svg_findings
 from teachforward.content.model import Course, Image, Language, Link, Workshop
 from teachforward.content.parity import check_parity
 from teachforward.content.pictures import damage
+from teachforward.content.prose_rules import check_prose
 from teachforward.content.template_policy import check_templates
 from teachforward.content.textfile import outside_root
 from teachforward.problems import Problems, did_you_mean
@@ -34,6 +35,7 @@ def validate(course: Course, problems: Problems) -> None:
     check_html(course, problems)
     check_templates(course, problems)
     check_design(course.root, problems)
+    check_prose(course, problems)
 
 
 def _check_workshop(course: Course, workshop: Workshop, problems: Problems) -> None:

@@ -98,7 +98,7 @@ def _slide_block(block: prose.Block, level: int, out: list[Para]) -> None:
         # A paragraph all in bold introduces what follows, like a heading: keep them together.
         out.append(Para(parts, "plain", keep_with_next=bool(parts) and all(r.bold for r in parts)))
     elif isinstance(block, prose.ListBlock):
-        for number, item in enumerate(block.items, block.start):
+        for number, item in enumerate(block.items, 1):   # as the website numbers it (the check warns)
             first, *rest = item.blocks or (prose.Paragraph(item.line, ()),)
             lead = runs(first.inlines) if isinstance(first, prose.Paragraph) else ()
             style = "number" if block.ordered else "bullet"
@@ -167,7 +167,7 @@ def _notes_block(block: prose.Block, level: int, out: list[tuple[str, str]]) -> 
     elif isinstance(block, prose.PictureBlock):
         out.append(("para", f"({plain((block.image,))})" if block.image.alt.strip() else ""))
     elif isinstance(block, prose.ListBlock):
-        for number, item in enumerate(block.items, block.start):
+        for number, item in enumerate(block.items, 1):   # as the website numbers it (the check warns)
             first, *rest = item.blocks or (prose.Paragraph(item.line, ()),)
             text = plain(first.inlines) if isinstance(first, prose.Paragraph) else ""
             if block.ordered:

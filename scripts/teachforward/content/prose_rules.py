@@ -1,0 +1,59 @@
+"""Markdown that CommonMark (our parser) and Python-Markdown (what MkDocs renders the site
+with) read differently is refused or flagged here, so that the check, the site and the decks
+agree on what every body says."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from teachforward.content import prose
+from teachforward.content.model import Course
+from teachforward.problems import Problems
+
+NESTED_INDENT = 4     # Python-Markdown nests a list only when it is indented by four spaces
+
+
+def check_prose(course: Course, problems: Problems) -> None:
+    for path, body in _bodies(course):
+        lines = body.source.split("\n")
+        for block, depth in _lists(body.blocks, 0):
+            if depth and _indent(lines, block.line - body.line) < NESTED_INDENT * depth:
+                problems.add(path, block.line, "this list inside a list is indented by fewer than "
+                             f"{NESTED_INDENT * depth} spaces, so the website would show it as part of the outer list",
+                             f"indent the inner list's lines by {NESTED_INDENT} spaces for each level")
+            if block.ordered and block.start != 1:
+                problems.warn(path, block.line, f"this numbered list starts at {block.start}; the website and the "
+                              "slides number every list from 1", "start the list at 1, or write the numbers in the text")
+
+
+def _bodies(course: Course) -> Iterator[tuple[Path, prose.Prose]]:
+    seen: set[tuple[Path, int]] = set()
+    for language in course.languages:
+        for workshop in language.workshops:
+            for origin, body in workshop.proses():
+                if (origin.path, body.line) not in seen:
+                    seen.add((origin.path, body.line))
+                    yield origin.path, body
+        for page in language.pages:
+            if (page.origin.path, page.prose.line) not in seen:
+                seen.add((page.origin.path, page.prose.line))
+                yield page.origin.path, page.prose
+
+
+def _lists(blocks: tuple[prose.Block, ...], depth: int | None) -> Iterator[tuple[prose.ListBlock, int | None]]:
+    """Every list with how deep it is nested in other lists (None inside a quote or an
+    admonition, where the indentation is not the list's own)."""
+    for block in blocks:
+        if isinstance(block, prose.ListBlock):
+            yield block, depth
+            for item in block.items:
+                yield from _lists(item.blocks, depth + 1 if depth is not None else None)
+        elif isinstance(block, (prose.Quote, prose.Admonition)):
+            yield from _lists(block.blocks, None)
+
+
+def _indent(lines: list[str], index: int) -> int:
+    if not 0 <= index < len(lines):
+        return NESTED_INDENT
+    line = lines[index].expandtabs(4)
+    return len(line) - len(line.lstrip(" "))
