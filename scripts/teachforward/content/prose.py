@@ -267,9 +267,9 @@ def children_of(block: Block) -> Iterator[tuple[Inline, ...] | Block]:
     elif isinstance(block, PictureBlock):
         yield (block.image,)
     elif isinstance(block, DefinitionList):
-        for item in block.items:
-            yield item.term
-            for definition in item.definitions:
+        for entry in block.items:
+            yield entry.term
+            for definition in entry.definitions:
                 yield from definition
 
 
@@ -421,9 +421,10 @@ def parse(source: str, first_line: int, resolve_link: LinkResolver, resolve_pict
 
 def _without_leading_space(blocks: list[Block]) -> list[Block]:
     """A tick box's text, which the task-list rule leaves with the space after "[ ]"."""
-    if blocks and isinstance(blocks[0], Paragraph) and blocks[0].inlines and isinstance(blocks[0].inlines[0], Text):
-        first = blocks[0]
-        text = first.inlines[0].text.lstrip()
+    first = blocks[0] if blocks else None
+    lead = first.inlines[0] if isinstance(first, Paragraph) and first.inlines else None
+    if isinstance(first, Paragraph) and isinstance(lead, Text):
+        text = lead.text.lstrip()
         inlines = ((Text(text),) if text else ()) + first.inlines[1:]
         return [Paragraph(first.line, inlines, first.source), *blocks[1:]]
     return blocks

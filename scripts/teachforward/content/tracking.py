@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from teachforward.content.markdown import split_sections
+from teachforward.content.prose import Heading
 from teachforward.content.model import Course, Document, Exercise, Language, Page, Workshop
 
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -55,10 +55,14 @@ def facts_sections(workshop: Workshop) -> dict[str, str]:
 
 
 def page_sections(page: Page) -> dict[str, str]:
-    intro, sections = split_sections(page.text, page.body_line, level=2, exact=True)
-    texts = {"intro": "\n".join(intro)}
-    for number, raw in enumerate(sections, 1):
-        texts[f"section-{number}"] = raw.title + "\n" + "\n".join(raw.lines)
+    """A site page cut at its ## headings (as parsed): the lines under each, as written."""
+    lines = page.text.split("\n")
+    cuts = [b for b in page.prose.blocks if isinstance(b, Heading) and b.level == 2]
+    starts = [b.line - page.body_line for b in cuts]
+    texts = {"intro": "\n".join(lines[:starts[0] if starts else len(lines)])}
+    for number, (heading, start) in enumerate(zip(cuts, starts), 1):
+        end = starts[number] if number < len(starts) else len(lines)
+        texts[f"section-{number}"] = heading.source + "\n" + "\n".join(lines[start + 1:end])
     return texts
 
 
