@@ -2,6 +2,8 @@
 (CLDR), so that adding a language never needs a hand-written table."""
 from __future__ import annotations
 
+from typing import Literal
+
 import re
 from dataclasses import dataclass
 
@@ -16,7 +18,7 @@ class LanguageInfo:
     code: str
     name: str             # in the language itself
     english_name: str
-    direction: str        # "ltr" or "rtl"
+    direction: Literal["ltr", "rtl"]
 
 
 def describe(code: str) -> LanguageInfo:
@@ -29,5 +31,5 @@ def describe(code: str) -> LanguageInfo:
         raise ValueError(f'"{code}" is not a language Babel knows: use a BCP 47 code such as "fr", "pt-BR" or "ar"')
     name = locale.get_display_name(locale) or code
     english = locale.get_display_name(Locale("en")) or code
-    direction = "rtl" if locale.character_order == "right-to-left" else "ltr"
+    direction: Literal["ltr", "rtl"] = "rtl" if locale.character_order == "right-to-left" else "ltr"
     return LanguageInfo(code, name[:1].upper() + name[1:], english, direction)

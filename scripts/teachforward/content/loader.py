@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from pathlib import Path, PurePosixPath
 
+from typing import Any, TypeVar
+
 from pydantic import BaseModel, ValidationError
 
 from teachforward.content import markdown, prose
@@ -28,6 +30,7 @@ EXERCISE_PARTS = ("scenario", "task", "questions", "responses")
 PART_FILES = {name: part.name for name, part in BY_SOURCE.items() if name not in SOURCE_FOLDERS}
 EXTERNAL = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 STRINGS_FILE = "strings.yaml"
+Model = TypeVar("Model", bound=BaseModel)
 
 
 def load_course(root: Path) -> tuple[Course | None, Problems]:
@@ -58,7 +61,8 @@ def _numbered(path: Path) -> tuple[int, str]:
     return (int(number) if number.isdigit() else -1, path.name)
 
 
-def _read_yaml(path: Path, problems: Problems, text: str | None = None, first_line: int = 1):
+def _read_yaml(path: Path, problems: Problems, text: str | None = None,
+               first_line: int = 1) -> tuple[dict[str, Any], LineMap] | None:
     if text is None:
         text = read_text(path, problems)
         if text is None:
@@ -77,7 +81,7 @@ def _read_yaml(path: Path, problems: Problems, text: str | None = None, first_li
     return data, lines
 
 
-def _validated(schema: type[BaseModel], data: dict, lines: LineMap, path: Path, problems: Problems):
+def _validated(schema: type[Model], data: dict[str, Any], lines: LineMap, path: Path, problems: Problems) -> Model | None:
     try:
         return schema.model_validate(data)
     except ValidationError as error:
@@ -138,7 +142,7 @@ class _Loader:
 
     def _workshops(self, code: str, english: Language | None) -> list[Workshop]:
         base = self.root / "workshops" / code
-        folders = {}
+        folders: dict[str, Path] = {}
         if base.is_dir():
             for entry in sorted(base.iterdir(), key=_numbered):
                 if entry.name.startswith(".") or self._escapes(entry):
@@ -156,16 +160,19 @@ class _Loader:
                 self.problems.add(path, None, f'there is no English workshop "{name}" to translate',
                                   f"use the same folder name as in workshops/{self.source}/: "
                                   + (did_you_mean(name, known) or ", ".join(known)))
-        result = []
+        result: list[Workshop | None] = []
         for name, original in known.items():
-            path = folders.get(name)
-            result.append(self._workshop(path, code, original) if path else original)
+            found = folders.get(name)
+            result.append(self._workshop(found, code, original) if found else original)
         return [w for w in result if w]
 
     def _workshop(self, folder: Path, code: str, original: Workshop | None) -> Workshop | None:
-        number, slug = WORKSHOP_FOLDER.match(folder.name).groups()
+        named = WORKSHOP_FOLDER.match(folder.name)
+        assert named is not None          # _workshops only passes workshop folders
+        number, slug = named.groups()
         facts_path = folder / "workshop.yaml"
-        facts, lines, facts_origin = None, LineMap(), None
+        facts: WorkshopFile | None = None
+        lines, facts_origin = LineMap(), Origin(facts_path, code)
         if facts_path.is_file():
             loaded = _read_yaml(facts_path, self.problems)
             if loaded:
@@ -261,7 +268,7 @@ class _Loader:
         if settings is not None:
             group = GROUP_SIZE.match(str(settings.group_size))
             if not group:
-                self.problems.add(path, loaded[1].line(("group_size",)), f'group_size "{settings.group_size}" is not a number of people',
+                self.problems.add(path, loaded[1].line(("group_size",)) if loaded else None, f'group_size "{settings.group_size}" is not a number of people',
                                   "write a number such as 4, or a range such as 3-5")
         if settings is None or title is None or group is None or not all(p in parts for p in ("scenario", "task", "responses")):
             return None
@@ -333,7 +340,7 @@ class _Loader:
                        body_line=body.line or heading.line + 1, point_lines=tuple(point_lines),
                        prose=body, heading=heading.inlines, points=tuple(points))
 
-    def _translated_from(self, path: Path, front: str | None, front_line: int) -> dict:
+    def _translated_from(self, path: Path, front: str | None, front_line: int) -> dict[str, str]:
         """The record of which English a translated Markdown file matches (its only setting)."""
         if front is None or not front.strip():
             return {}
@@ -362,8 +369,8 @@ class _Loader:
     def _target(self, raw: str, path: Path, folder: str | None) -> Target | None:
         if EXTERNAL.match(raw):
             return Target(url=raw)
-        where, _, anchor = raw.partition("#")
-        anchor = anchor or None
+        where, _, fragment = raw.partition("#")
+        anchor = fragment or None
         if not where:
             return Target(folder, self._part_of(path), anchor) if folder else Target(part=self._page_path(path), anchor=anchor)
         if ":" in where or where.startswith(("/", "\\")):
@@ -458,7 +465,7 @@ class _Loader:
         if text is None:
             return None
         front, front_line, body, body_line = markdown.split_front_matter(text)
-        meta = {}
+        meta: dict[str, Any] = {}
         if front is not None and front.strip():
             loaded = _read_yaml(path, self.problems, front, front_line)
             meta = loaded[0] if loaded else {}

@@ -9,11 +9,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from typing import Any
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from teachforward.content.prose import Heading
-from teachforward.content.model import Course, Document, Exercise, Language, Page, Workshop
+from teachforward.content.model import Course, Document, Exercise, Language, Origin, Page, Workshop
 
 WORD = re.compile(r"\w+", re.UNICODE)
 TRACKED_FIELDS = ("title", "summary", "audience", "objectives", "agenda", "key_terms", "further_reading")
@@ -112,7 +113,7 @@ class TranslationStatus:
     def for_page(self, page: str) -> list[FileStatus]:
         return [f for f in self.files if f.site_page == page]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "language": self.lang,
             "files": {"translated": self.count("translated"), "outdated": self.count("outdated"),
@@ -146,13 +147,14 @@ def translation_status(course: Course, language: Language) -> TranslationStatus:
     mine_pages = {p.path: p for p in language.pages}
     for page in english.pages:
         own = mine_pages.get(page.path, page)
-        recorded = own.meta.get("translated_from") if isinstance(own.meta.get("translated_from"), dict) else {}
+        written = own.meta.get("translated_from")
+        recorded: dict[str, str] = written if isinstance(written, dict) else {}
         files.append(_status(language, page.origin.path, own.origin, page_sections(page), recorded,
                              page.path, page.path))
     return TranslationStatus(language.code, files)
 
 
-def _status(language: Language, english_path: Path, origin, sections: dict[str, str], recorded: dict,
+def _status(language: Language, english_path: Path, origin: Origin, sections: dict[str, str], recorded: dict[str, str],
             label: str, site_page: str) -> FileStatus:
     total = sum(words(t) for t in sections.values())
     translation = _translation_path(english_path, language.code)

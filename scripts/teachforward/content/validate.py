@@ -73,7 +73,7 @@ def _check_workshop(course: Course, workshop: Workshop, problems: Problems) -> N
         _claim(seen, exercise.id, exercise.origin.path, 1, problems)
 
 
-def _claim(seen: dict, id_: str, path: Path, line: int, problems: Problems) -> None:
+def _claim(seen: dict[str, tuple[Path, int]], id_: str, path: Path, line: int, problems: Problems) -> None:
     if id_ in seen:
         first_path, first_line = seen[id_]
         problems.add(path, line, f'the id "{id_}" is already used in {problems.show(first_path)}:{first_line}',
@@ -83,7 +83,7 @@ def _claim(seen: dict, id_: str, path: Path, line: int, problems: Problems) -> N
 
 
 def _check_key_terms(language: Language, problems: Problems) -> None:
-    seen: dict[str, tuple[Workshop, int]] = {}
+    seen: dict[str, tuple[Workshop, int | None]] = {}
     for workshop in language.workshops:
         for index, term in enumerate(workshop.facts.key_terms):
             line = workshop.line_of("key_terms", index, "id")
@@ -97,14 +97,10 @@ def _check_key_terms(language: Language, problems: Problems) -> None:
 
 
 def _check_links(course: Course, language: Language, workshop: Workshop, problems: Problems) -> None:
-    documents = [d for d in (workshop.notes, workshop.guide) if d]
-    for document in documents:
-        _check_items(course, language, document.origin.path, document.links, document.images, problems)
-        for section in document.sections:
-            _check_items(course, language, document.origin.path, section.links, section.images, problems)
-    for exercise in workshop.exercises:
-        for part in exercise.parts:
-            _check_items(course, language, exercise.origin.path, part.links, part.images, problems)
+    for origin, link in workshop.links():
+        _check_items(course, language, origin.path, (link,), (), problems)
+    for origin, image in workshop.pictures():
+        _check_items(course, language, origin.path, (), (image,), problems)
 
 
 def _check_pages(course: Course, language: Language, problems: Problems) -> None:
@@ -115,9 +111,9 @@ def _check_pages(course: Course, language: Language, problems: Problems) -> None
 def _check_items(course: Course, language: Language, path: Path, links: tuple[Link, ...],
                  images: tuple[Image, ...], problems: Problems) -> None:
     for link in links:
-        message = _link_problem(course, language, link)
-        if message:
-            problems.add(path, link.line, message[0], message[1])
+        found = _link_problem(course, language, link)
+        if found:
+            problems.add(path, link.line, found[0], found[1])
     for image in images:
         if image.path is None:
             message, hint = _missing_picture(course, path, image.raw)
