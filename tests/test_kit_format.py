@@ -264,6 +264,8 @@ def test_ruled_lines_need_a_number_and_an_end(tree):
     found = problems_of(tree)[1]
     has(found, f"{WS}/materials/01-recipe-card.md:14: error:", '"::: lines four" does not say how many lines', "::: lines 4")
     has(found, f"{WS}/materials/02-feedback.md:9: error:", "this ::: lines block is not closed", '":::"')
+    tree.replace(f"{WS}/materials/02-feedback.md", "::: lines 3\n", "::: lines 3\nWrite here\n:::\n")
+    has(problems_of(tree)[1], f"{WS}/materials/02-feedback.md:10: error:", "holds no text")
 
 
 def test_links_to_and_from_materials_are_checked(tree):

@@ -121,6 +121,8 @@ class CourseFile(_Schema):
     duration: Range = Range(min=90, max=120)
     key_points: Range = Range(min=2, max=5)
     pages: list[str]
+    # When a session starts unless the facilitator says otherwise (the run-sheets' clock times).
+    start_time: Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] = "09:30"
 
 
 # --- The resolved model ------------------------------------------------------------------

@@ -176,6 +176,10 @@ def _check_ruled_lines(material, problems: Problems) -> None:
                                  f"write ::: lines and a number from 1 to {MAX_RULED_LINES}, e.g. ::: lines 4")
             elif stripped == ":::" and open_line is not None:
                 open_line = None
+            elif stripped and open_line is not None:
+                problems.add(document.origin.path, first + offset, "a ::: lines block is space to write in and holds no text",
+                             'put the text before "::: lines", and close the block with a line ":::" right after it')
+                open_line = None
         if open_line is not None:
             problems.add(document.origin.path, open_line, "this ::: lines block is not closed",
                          'put a line with only ":::" after it')

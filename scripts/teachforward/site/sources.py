@@ -16,6 +16,7 @@ import yaml
 from teachforward.artifacts import Download
 from teachforward.content.model import Course, Language
 from teachforward.content.tracking import translation_status
+from teachforward.site.kit import RUN_SHEET, material_path
 from teachforward.site.offline import SHIM
 from teachforward.site.pages import PageWriter, image_path_in_workshop, part_path, workshop_images
 
@@ -142,8 +143,11 @@ def _workshop_nav(workshop, writer: PageWriter) -> dict:
     # U+2068/U+2069 isolate the title, so an English title in a right-to-left menu keeps its number in place.
     title = _text(f"{workshop.number}. \u2068{workshop.title}\u2069")
     items = [{_text(writer.overview_title(workshop)): part_path(workshop.folder, "overview")}]
-    for part in ("notes", "guide", "exercises", "handout"):
+    for part in ("notes", "guide", "exercises", "handout", RUN_SHEET):
         items.append({_text(writer.t(f"workshop_{part}")): part_path(workshop.folder, part)})
+    if workshop.materials:
+        items.append({_text(writer.t("materials_title")):
+                      [{_text(m.title): material_path(workshop.folder, m.id)} for m in workshop.materials]})
     return {title: items}
 
 
