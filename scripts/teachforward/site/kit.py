@@ -15,6 +15,23 @@ from teachforward.content.model import AgendaItem, Material, Workshop
 RUN_SHEET = "runsheet"          # the part's name; its page is run-sheet.md
 
 
+PROGRAMME = "programme.md"
+
+
+def day_path(format_id: str, index: int) -> str:
+    return f"programme/{format_id}-{index + 1}.md"
+
+
+def _format_item(item) -> tuple[str, str | int]:
+    """("workshop", folder) or ("break" | "lunch" | "welcome" | "closing", minutes)."""
+    if item.workshop is not None:
+        return "workshop", item.workshop
+    for kind, value in (("break", item.break_minutes), ("lunch", item.lunch), ("welcome", item.welcome), ("closing", item.closing)):
+        if value is not None:
+            return kind, value
+    raise ValueError("an empty format item (the check refuses it)")
+
+
 def material_path(folder: str, material_id: str) -> str:
     return f"workshops/{folder}/materials/{material_id}.md"
 
@@ -85,23 +102,10 @@ class KitPages:
                f"{self.t('runsheet_from_to', start=self._clock(start, 0), end=self._clock(start, facts.duration))}", "",
                '<div class="tf-screen-only" markdown>', "", self._fallback(workshop.facts_origin, here),
                self._part_links(workshop, RUN_SHEET),
-               f'<p class="tf-start"><label for="tf-start">{self.t("runsheet_start")}</label> '
-               f'<input type="time" id="tf-start" name="start" value="{start}" data-default="{start}" step="300"> '
-               f'<span class="tf-start-help">{_escape(self.t("runsheet_start_help"))}</span></p>', "", "</div>", "",
-               '<div class="tf-run-sheet" markdown>', "",
-               f"| {self.t('runsheet_time')} | {self.t('agenda_minutes')} | {self.t('agenda_activity')} | "
-               f"{self.t('agenda_lead')} | {self.t('agenda_materials')} | {self.t('runsheet_cut')} |",
-               "|---:|---:|:---|:---|:---|:---|"]
-        elapsed = 0
-        for item in facts.agenda:
-            cut = ""
-            if item.cut is not None:
-                cut = (f"**{item.cut.order}.** {self._text(item.cut.how, lang)} "
-                       f"*({self.t('runsheet_saves', minutes=item.cut.saves)})*")
-            out.append(f"| {self._clock(start, elapsed)} | {item.minutes} | {self._activity(workshop, item, here, linked=False)} | "
-                       f"{self._text(item.lead, lang) if item.lead else ''} | {self.agenda_materials(workshop, item, here)} | {cut} |")
-            elapsed += item.minutes
-        out.append(f"| {self._clock(start, elapsed)} | **{elapsed}** | **{self.t('runsheet_end')}** | | | |")
+               self._start_field(start), "", "</div>", "",
+               '<div class="tf-run-sheet" markdown>', "", self._sheet_header()]
+        rows, elapsed = self._sheet_rows(workshop, start, 0, here)
+        out += rows + [f"| {self._clock(start, elapsed)} | **{elapsed}** | **{self.t('runsheet_end')}** | | | |"]
         cuts = sorted((item.cut.order, index, item) for index, item in enumerate(facts.agenda) if item.cut)
         if cuts:
             out += ["", f"**{self.t('runsheet_cut_order')}**", ""]
@@ -110,6 +114,138 @@ class KitPages:
             total = sum(item.cut.saves for _, _, item in cuts)
             out += ["", self.t("runsheet_cut_total", minutes=total)]
         return _join(out + ["", "</div>", ""])
+
+    def _sheet_header(self) -> str:
+        return (f"| {self.t('runsheet_time')} | {self.t('agenda_minutes')} | {self.t('agenda_activity')} | "
+                f"{self.t('agenda_lead')} | {self.t('agenda_materials')} | {self.t('runsheet_cut')} |\n"
+                "|---:|---:|:---|:---|:---|:---|")
+
+    def _sheet_rows(self, workshop: Workshop, start: str, elapsed: int, here: str) -> tuple[list[str], int]:
+        """A run-sheet row per agenda item, timed from `elapsed` minutes after `start`."""
+        lang, rows = self._foreign(workshop.facts_origin), []
+        for item in workshop.facts.agenda:
+            cut = ""
+            if item.cut is not None:
+                cut = (f"**{item.cut.order}.** {self._text(item.cut.how, lang)} "
+                       f"*({self.t('runsheet_saves', minutes=item.cut.saves)})*")
+            rows.append(f"| {self._clock(start, elapsed)} | {item.minutes} | {self._activity(workshop, item, here, linked=False)} | "
+                        f"{self._text(item.lead, lang) if item.lead else ''} | {self.agenda_materials(workshop, item, here)} | {cut} |")
+            elapsed += item.minutes
+        return rows, elapsed
+
+    # --- delivery formats (workshops/formats.yaml) ---------------------------------------------
+
+    def programme_pages(self) -> dict[str, str]:
+        formats = self.course.formats
+        if formats is None:
+            return {}
+        pages = {PROGRAMME: self.programme(formats)}
+        for fmt in formats.formats:
+            for index, day in enumerate(fmt.days):
+                if not self._any_workshop(day):
+                    pages[day_path(fmt.id, index)] = self.day_sheet(fmt, index, day)
+        return pages
+
+    def programme(self, formats) -> str:
+        from teachforward.site.pages import _escape, _join, _relative, part_path
+        title = self.t("programme_title")
+        out = [self._front(title), f"# {title}", "", self.t("programme_intro"), ""]
+        workshops = {w.folder: w for w in self.language.workshops}
+        for fmt in formats.formats:
+            out += [f"## {self._worded(fmt.title)} {{#{fmt.id}}}", ""]
+            if fmt.summary:
+                out += [self._worded(fmt.summary), ""]
+            for index, day in enumerate(fmt.days):
+                minutes = self._day_minutes(day, workshops)
+                when = self.t("runsheet_from_to", start=day.start, end=clock(day.start, minutes))
+                heading = f"### {self._unit(fmt, index)} · {when}"
+                if not self._any_workshop(day):
+                    heading += f" · [{self.t('workshop_runsheet')}]({_relative(PROGRAMME, day_path(fmt.id, index))})"
+                out += [heading + f" {{#{fmt.id}-{index + 1}}}", "", f"| {self.t('runsheet_time')} | {self.t('agenda_minutes')} | {self.t('agenda_activity')} |",
+                        "|---:|---:|:---|"]
+                elapsed = 0
+                for item in day.items:
+                    kind, value = _format_item(item)
+                    if kind == "workshop" and value == "any":
+                        longest = max(w.facts.duration for w in workshops.values())
+                        what, length = self.t("programme_any_workshop", minutes=longest), longest
+                    elif kind == "workshop":
+                        workshop = workshops[value]
+                        what = (f"[{self._titled(workshop, _escape(workshop.title))}]({_relative(PROGRAMME, part_path(value, 'overview'))})"
+                                f" ([{self.t('workshop_runsheet')}]({_relative(PROGRAMME, part_path(value, RUN_SHEET))}))")
+                        length = workshop.facts.duration
+                    else:
+                        what, length = self._format_label(kind), value
+                    out.append(f"| {clock(day.start, elapsed)} | {length} | {what} |")
+                    elapsed += length
+                out += [f"| {clock(day.start, elapsed)} | **{elapsed}** | **{self.t('runsheet_end')}** |", ""]
+        return _join(out)
+
+    def day_sheet(self, fmt, index: int, day) -> str:
+        """The run-sheet of a whole day: each workshop's agenda in turn, with the breaks between."""
+        from teachforward.site.pages import _escape, _join
+        here, start = day_path(fmt.id, index), day.start
+        title = self.t("label_and_title", label=self._worded(fmt.title), title=self._unit(fmt, index))
+        workshops = {w.folder: w for w in self.language.workshops}
+        minutes = self._day_minutes(day, workshops)
+        out = [self._front(self.t("label_and_title", label=self.worded_text(fmt.title), title=self._unit(fmt, index))),
+               f"# {title}", "",
+               f"**{self.t('workshop_runsheet')}** · "
+               f"{self.t('runsheet_from_to', start=self._clock(start, 0), end=self._clock(start, minutes))}", "",
+               '<div class="tf-screen-only" markdown>', "", f"[{self.t('programme_title')}](../programme.md#{fmt.id})", "",
+               self._start_field(start), "", "</div>", "",
+               '<div class="tf-run-sheet" markdown>', "", self._sheet_header()]
+        elapsed = 0
+        for item in day.items:
+            kind, value = _format_item(item)
+            if kind == "workshop":
+                workshop = workshops[value]
+                out.append(f"| {self._clock(start, elapsed)} | **{workshop.facts.duration}** | "
+                           f"**{self._titled(workshop, _escape(workshop.title))}** | | | |")
+                rows, elapsed = self._sheet_rows(workshop, start, elapsed, here)
+                out += rows
+            else:
+                label = self._format_label(kind)
+                shown = f'<span class="tf-break">{label}</span>' if kind in ("break", "lunch") else label
+                out.append(f"| {self._clock(start, elapsed)} | {value} | {shown} | | | |")
+                elapsed += value
+        out.append(f"| {self._clock(start, elapsed)} | **{elapsed}** | **{self.t('runsheet_end')}** | | | |")
+        return _join(out + ["", "</div>", ""])
+
+    def _start_field(self, start: str) -> str:
+        from teachforward.site.pages import _escape
+        return (f'<p class="tf-start"><label for="tf-start">{self.t("runsheet_start")}</label> '
+                f'<input type="time" id="tf-start" name="start" value="{start}" data-default="{start}" step="300"> '
+                f'<span class="tf-start-help">{_escape(self.t("runsheet_start_help"))}</span></p>')
+
+    def worded_text(self, texts: dict[str, str]) -> str:
+        """The plain text of a per-language text, for titles and menus."""
+        return texts.get(self.language.code) or texts.get(self.course.source_language, "")
+
+    def _worded(self, texts: dict[str, str]) -> str:
+        """A text given per language in formats.yaml: this language's, else the English, marked as such."""
+        from teachforward.site.pages import _escape, _span
+        source = self.course.source_language
+        if self.language.code in texts:
+            return _escape(texts[self.language.code])
+        return _span(_escape(texts.get(source, "")), source)
+
+    def _unit(self, fmt, index: int) -> str:
+        return self.t(f"programme_{fmt.unit}", number=index + 1)
+
+    def _format_label(self, kind: str) -> str:
+        return self.t(f"programme_{kind}")
+
+    def _any_workshop(self, day) -> bool:
+        return any(item.workshop == "any" for item in day.items)
+
+    def _day_minutes(self, day, workshops: dict) -> int:
+        longest = max((w.facts.duration for w in workshops.values()), default=0)
+        total = 0
+        for item in day.items:
+            kind, value = _format_item(item)
+            total += (longest if value == "any" else workshops[value].facts.duration) if kind == "workshop" else value
+        return total
 
     # --- parts of the overview page --------------------------------------------------------
 
