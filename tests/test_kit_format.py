@@ -383,3 +383,12 @@ def test_new_agenda_fields_outdate_the_agenda_only_when_used(tree, capsys):
     tree.replace(f"{WS}/workshop.yaml", "    ref: wrap-up\n", "    ref: wrap-up\n    lead: Co-facilitator\n")
     details = status(tree, capsys)["01-basics/workshop.yaml"]
     assert details["state"] == "outdated" and details["outdated_sections"] == ["agenda"]
+
+
+def test_course_start_time(tree):
+    tree.replace("workshops/course.yaml", "source_language: en", "source_language: en\nstart_time: 13:30")
+    course, found = problems_of(tree)
+    assert errors(found) == [] and course.settings.start_time == "13:30"     # unquoted, not read as base 60
+    tree.replace("workshops/course.yaml", "start_time: 13:30", "start_time: 1.30pm")
+    has(problems_of(tree)[1], "workshops/course.yaml:4: error:", '"start_time" "1.30pm" is not in the expected form',
+        "e.g. 09:30 or 13:30")
