@@ -114,3 +114,13 @@ def test_tick_boxes_and_writing_space_are_parsed():
     first = tick.items[0].blocks[0]
     assert isinstance(first, prose.Paragraph) and prose.plain_text(first.inlines) == "Book a room"
     assert blocks[1] == prose.WritingSpace(4, 4)
+
+
+def test_a_link_in_a_tick_box_is_found_where_it_is_written():
+    source = "- [ ] Print the [recipe card](01-recipe-card.md#data) twice"
+    body = parsed(source)
+    link = next(body.links())
+    assert link.destination is not None
+    assert source[link.destination.start:link.destination.end] == "01-recipe-card.md#data"
+    assert body.rewritten({link.destination: "recipe-card.md#data"}) == \
+        "- [ ] Print the [recipe card](recipe-card.md#data) twice"

@@ -32,10 +32,41 @@ class _Schema(BaseModel):
 
 # --- Schemas of the files authors write -------------------------------------------------
 
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]   # a real date: checked by the validator
+MATERIAL_KINDS = ("worksheet", "template", "form", "checklist", "letter")
+
+
+class Cut(_Schema):
+    """What to drop from an agenda item when the session runs late."""
+    order: int = Field(ge=1, le=99)     # 1 = the first thing to cut
+    saves: int = Field(gt=0, le=240)    # minutes gained
+    how: Text
+
+
 class AgendaItem(_Schema):
     minutes: int = Field(gt=0, le=240)
     activity: Text
     ref: Id | None = None      # a notes section or exercise this item covers
+    is_break: bool = Field(default=False, alias="break")
+    lead: Text | None = None   # who leads the item
+    materials: list[Id] = []   # ids of the workshop's materials/ files used here
+    cut: Cut | None = None
+
+
+class LawItem(_Schema):
+    law: Text
+    provision: Text
+    since: IsoDate | None = None
+    where: Text | None = None
+    says: Text
+    source: Url
+
+
+class LawCheck(_Schema):
+    checked: IsoDate
+    note: Text | None = None
+    items: list[LawItem] = Field(min_length=1)
 
 
 class KeyTerm(_Schema):
@@ -49,7 +80,7 @@ class Reading(_Schema):
     author: Text | None = None
     publisher: Text | None = None
     year: int | None = Field(default=None, ge=1900, le=2100)
-    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    url: Url | None = None
     note: Text | None = None
 
 
@@ -63,6 +94,7 @@ class WorkshopFile(_Schema):
     agenda: list[AgendaItem] = Field(min_length=1)
     key_terms: list[KeyTerm] = []
     further_reading: list[Reading] = []
+    law_check: LawCheck | None = None
     # Written by `teachforward i18n mark-current` in a translation: which English it matches.
     translated_from: dict[str, str] = {}
 
@@ -70,6 +102,16 @@ class WorkshopFile(_Schema):
 class ExerciseFrontMatter(_Schema):
     group_size: int | str
     minutes: int = Field(gt=0, le=240)
+    summary: Text | None = None         # what a slide shows instead of the whole scenario
+    materials: list[Id] = []
+    translated_from: dict[str, str] = {}
+
+
+class MaterialFrontMatter(_Schema):
+    """The settings of workshops/<lang>/<NN-slug>/materials/NN-id.md"""
+    kind: Literal[MATERIAL_KINDS]
+    audience: Literal["participants", "facilitators"]
+    orientation: Literal["portrait", "landscape"] = "portrait"
     translated_from: dict[str, str] = {}
 
 
@@ -84,6 +126,39 @@ class CourseFile(_Schema):
     duration: Range = Range(min=90, max=120)
     key_points: Range = Range(min=2, max=5)
     pages: list[str]
+    # When a session starts unless the facilitator says otherwise (the run-sheets' clock times).
+    start_time: Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] = "09:30"
+
+
+Clock = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]   # "09:30", 24-hour
+
+
+class FormatItem(_Schema):
+    """One thing in a day of a delivery format: a workshop, or minutes of something else."""
+    workshop: str | None = None                              # a workshop folder, e.g. 01-fundamentals
+    break_minutes: int | None = Field(default=None, alias="break", gt=0, le=120)
+    lunch: int | None = Field(default=None, gt=0, le=120)
+    welcome: int | None = Field(default=None, gt=0, le=120)
+    closing: int | None = Field(default=None, gt=0, le=120)
+
+
+class FormatDay(_Schema):
+    start: Clock
+    hours: float = Field(gt=0, le=12)                        # how long the day (or session) may last
+    items: list[FormatItem] = Field(min_length=1)
+
+
+class DeliveryFormat(_Schema):
+    id: Id
+    title: dict[str, Text]                                   # by language code; English required
+    summary: dict[str, Text] = {}
+    unit: Literal["day", "session", "week"] = "day"          # how its days are called
+    days: list[FormatDay] = Field(min_length=1)
+
+
+class FormatsFile(_Schema):
+    """workshops/formats.yaml: the ways the course can be delivered."""
+    formats: list[DeliveryFormat] = Field(min_length=1)
 
 
 # --- The resolved model ------------------------------------------------------------------
@@ -149,10 +224,34 @@ class Exercise:
     responses: Section
     translated_from: dict[str, str] = field(default_factory=dict, compare=False)
     heading: tuple[Inline, ...] = ()     # the title, parsed
+    summary: str | None = None           # what a slide shows instead of the whole scenario
+    materials: tuple[str, ...] = ()      # ids of the workshop's materials the exercise uses
+    settings_line: dict[str, int] = field(default_factory=dict, compare=False)   # front-matter field -> line
 
     @property
     def parts(self) -> tuple[Section, ...]:
         return tuple(s for s in (self.scenario, self.task, self.questions, self.responses) if s)
+
+
+@dataclass(frozen=True)
+class Material:
+    """A printable worksheet, template, form, checklist or letter (materials/NN-id.md)."""
+    id: str
+    number: int
+    title: str
+    title_line: int
+    kind: str
+    audience: str             # "participants" or "facilitators"
+    orientation: str          # "portrait" or "landscape"
+    document: Document        # the text after the title: an intro and optional sections
+
+    @property
+    def origin(self) -> Origin:
+        return self.document.origin
+
+    @property
+    def translated_from(self) -> dict[str, str]:
+        return self.document.translated_from
 
 
 @dataclass(frozen=True)
@@ -167,6 +266,7 @@ class Workshop:
     guide: Document | None
     exercises: tuple[Exercise, ...]
     lines: LineMap = field(default_factory=LineMap, compare=False, repr=False)   # YAML path -> line
+    materials: tuple[Material, ...] = ()
 
     @property
     def title(self) -> str:
@@ -179,6 +279,7 @@ class Workshop:
         found = [self.facts_origin]
         found += [d.origin for d in (self.notes, self.guide) if d]
         found += [e.origin for e in self.exercises]
+        found += [m.origin for m in self.materials]
         return found
 
     def ids(self) -> set[str]:
@@ -186,19 +287,25 @@ class Workshop:
         ids = {s.id for d in (self.notes, self.guide) if d for s in d.sections}
         return ids | {e.id for e in self.exercises}
 
+    def material(self, id_: str) -> Material | None:
+        return next((m for m in self.materials if m.id == id_), None)
+
     def documents(self) -> tuple[Document, ...]:
         """The workshop's Markdown documents (speaking notes, facilitator's guide)."""
         return tuple(d for d in (self.notes, self.guide) if d)
 
     def proses(self) -> Iterator[tuple[Origin, Prose]]:
         """Every parsed body of the workshop with the file it is written in, in reading order:
-        notes (intro, sections, key points excluded), guide, then each exercise's parts."""
+        notes (intro, sections, key points excluded), guide, each exercise's parts, then each material."""
         for document in self.documents():
             for prose in document.proses():
                 yield document.origin, prose
         for exercise in self.exercises:
             for part in exercise.parts:
                 yield exercise.origin, part.prose
+        for material in self.materials:
+            for prose in material.document.proses():
+                yield material.origin, prose
 
     def links(self) -> Iterator[tuple[Origin, Link]]:
         """Every link of the workshop's prose, key points included."""
@@ -260,6 +367,8 @@ class Course:
     settings: CourseFile
     source_language: str
     languages: tuple[Language, ...]
+    formats: FormatsFile | None = None                        # workshops/formats.yaml, if there is one
+    formats_lines: LineMap = field(default_factory=LineMap, compare=False, repr=False)
 
     def language(self, code: str) -> Language:
         return next(lang for lang in self.languages if lang.code == code)

@@ -340,7 +340,9 @@ def _positions_recorded(rule: Callable[[StateInline, bool], bool]) -> Callable[[
         token = next((t for t in state.tokens[count:] if t.type in ("link_open", "image")), None)
         if token is None:
             return True
-        token.meta = {**(token.meta or {}), **_destination(state, start + (token.type == "image"))}
+        # The text the offsets count in: a later rule (tick boxes) may shorten the token's content.
+        token.meta = {**(token.meta or {}), **_destination(state, start + (token.type == "image")),
+                      "inline_source": state.src}
         return True
     return recorded
 
@@ -667,7 +669,9 @@ class _Builder:
         if not token.map:
             return lambda offset: None
         first = token.map[0]
-        content_lines = token.content.split("\n")
+        written = next((c.meta["inline_source"] for c in token.children or [] if c.meta and "inline_source" in c.meta),
+                       token.content)
+        content_lines = written.split("\n")
         columns: list[int | None] = []
         for number, text in enumerate(content_lines):
             at = first + number

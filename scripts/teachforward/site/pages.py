@@ -15,7 +15,8 @@ from teachforward.content.formatting import agenda_times, clock, reading_names, 
 from teachforward.content.model import Course, Document, Exercise, Language, Origin, Page, Workshop
 from teachforward.content.parts import PARTS as WORKSHOP_PARTS, page_of
 from teachforward.content.tracking import TranslationStatus
-from teachforward.site.markdown_out import inline_markdown
+from teachforward.site.kit import KitPages
+from teachforward.site.markdown_out import blocks_markdown, inline_markdown
 
 PARTS = tuple(part.name for part in WORKSHOP_PARTS)
 TRANSLATORS_PAGE = "writing-and-translating.md"
@@ -26,7 +27,7 @@ def part_path(workshop_folder: str, part: str) -> str:
 
 
 @dataclass
-class PageWriter:
+class PageWriter(KitPages):
     """Everything needed to write the pages of one language."""
     course: Course
     language: Language
@@ -46,6 +47,7 @@ class PageWriter:
             part_path(workshop.folder, "guide"): self.guide(workshop),
             part_path(workshop.folder, "exercises"): self.exercises(workshop),
             part_path(workshop.folder, "handout"): self.handout(workshop),
+            **self.kit_pages(workshop),
         }
 
     def overview(self, workshop: Workshop) -> str:
@@ -66,6 +68,7 @@ class PageWriter:
                f"## {self.t('objectives_title')} {{#objectives}}", "", self.t("objectives_intro"), ""]
         out += [f"- {text(o)}" for o in facts.objectives] + [""]
         out += [f"## {self.t('agenda_title')} {{#agenda}}", "", self.agenda_table(workshop, here), ""]
+        out += self.law_box(workshop) + self.materials_list(workshop, here)
         if facts.key_terms:
             out += [f"## {self.t('key_terms_title')} {{#key-terms}}", ""]
             for term in facts.key_terms:
@@ -76,20 +79,19 @@ class PageWriter:
         return _join(out)
 
     def agenda_table(self, workshop: Workshop, here: str) -> str:
-        rows = [f"| {self.t('agenda_start')} | {self.t('agenda_minutes')} | {self.t('agenda_activity')} |",
-                "|---:|---:|:---|"]
-        ids = workshop.ids()
-        exercise_ids = {e.id for e in workshop.exercises}
-        guide_ids = {s.id for s in workshop.guide.sections} if workshop.guide else set()
+        agenda = workshop.facts.agenda
+        lead, materials = any(i.lead for i in agenda), any(i.materials for i in agenda)
         lang = self._foreign(workshop.facts_origin)
-        for start, item in agenda_times(workshop.facts.agenda):
-            activity = _span(_escape(item.activity).replace("|", "\\|"), lang)
-            if item.ref in ids:
-                part = "exercises" if item.ref in exercise_ids else "guide" if item.ref in guide_ids else "notes"
-                activity = f"[{activity}]({_relative(here, part_path(workshop.folder, part))}#{item.ref})"
-            rows.append(f"| {start} | {item.minutes} | {activity} |")
-        minutes = total_minutes(workshop.facts.agenda)
-        rows.append(f"| {clock(minutes)} | **{minutes}** | **{self.t('agenda_total')}** |")
+        extra = [self.t("agenda_lead")] * lead + [self.t("agenda_materials")] * materials
+        rows = ["| " + " | ".join([self.t("agenda_start"), self.t("agenda_minutes"), self.t("agenda_activity"), *extra]) + " |",
+                "|---:|---:|:---|" + ":---|" * len(extra)]
+        for start, item in agenda_times(agenda):
+            cells = [start, str(item.minutes), self._activity(workshop, item, here)]
+            cells += [self._text(item.lead, lang) if item.lead else ""] * lead
+            cells += [self.agenda_materials(workshop, item, here)] * materials
+            rows.append("| " + " | ".join(cells) + " |")
+        minutes = total_minutes(agenda)
+        rows.append(f"| {clock(minutes)} | **{minutes}** | **{self.t('agenda_total')}** |" + " |" * len(extra))
         return "\n".join(rows)
 
     def notes(self, workshop: Workshop) -> str:
@@ -320,6 +322,11 @@ class PageWriter:
                 if url is not None:
                     edits[item.destination] = url
         return body.rewritten(edits)
+
+    def _written(self, body: prose.Prose, here: str) -> str:
+        """A body written from its parsed blocks (materials: writing space and tick boxes
+        become what the printed page shows)."""
+        return blocks_markdown(body.blocks, lambda item: self._address(item, here) or item.raw)
 
     def _point(self, point: tuple[prose.Inline, ...], here: str) -> str:
         return inline_markdown(point, lambda item: self._address(item, here) or item.raw)
