@@ -15,7 +15,7 @@ from teachforward.content.model import Exercise, Image, Language, Section, Works
 from teachforward.decks import fit
 from teachforward.decks.images import Pictures, PictureError
 from teachforward.decks.template import EMU_PER_PT, Design
-from teachforward.content.formatting import agenda_times, clock, reading_names, total_minutes
+from teachforward.content.formatting import agenda_times, elapsed, reading_names, total_minutes
 from teachforward.decks.blocks import SlideTable, notes_text, plain, runs, slide_content, tables
 from teachforward.decks.text import Para, Run, clean, plain_text, text_run
 from teachforward.problems import Problems
@@ -258,7 +258,7 @@ class _Planner:
         header = (t("agenda_start"), t("agenda_minutes"), t("agenda_activity"))
         rows = [(start, str(item.minutes), plain_text(item.activity)) for start, item in agenda_times(facts.agenda)]
         minutes = total_minutes(facts.agenda)
-        total = (clock(minutes), str(minutes), t("agenda_total"))
+        total = (elapsed(minutes), str(minutes), t("agenda_total"))
         header_height = fit.table_row_height(list(header), list(widths), size, True)
         capacity = height_pt * fit.FILL
         pages, page, used = [], [], header_height

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from teachforward.content.formatting import time_of_day
 from teachforward.content.model import AgendaItem, Material, Workshop
 from teachforward.content.parts import material_part, page_of
 
@@ -36,11 +37,7 @@ def material_path(folder: str, material_id: str) -> str:
     return page_of(folder, material_part(material_id))
 
 
-def clock(start: str, minutes: int) -> str:
-    """"09:30" + 95 minutes -> "11:05" (past midnight it goes round)."""
-    hours, mins = map(int, start.split(":"))
-    total = (hours * 60 + mins + minutes) % (24 * 60)
-    return f"{total // 60:02d}:{total % 60:02d}"
+clock = time_of_day      # the run-sheets' clock times (content/formatting.py)
 
 
 class KitPages:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from teachforward.artifacts import Download
 from teachforward.content import prose
-from teachforward.content.formatting import agenda_times, clock, reading_names, total_minutes
+from teachforward.content.formatting import agenda_times, elapsed, reading_names, total_minutes
 from teachforward.content.model import Course, Document, Exercise, Language, Origin, Page, Workshop
 from teachforward.content.parts import PARTS as WORKSHOP_PARTS, page_of
 from teachforward.content.tracking import TranslationStatus
@@ -91,7 +91,7 @@ class PageWriter(KitPages):
             cells += [self.agenda_materials(workshop, item, here)] * materials
             rows.append("| " + " | ".join(cells) + " |")
         minutes = total_minutes(agenda)
-        rows.append(f"| {clock(minutes)} | **{minutes}** | **{self.t('agenda_total')}** |" + " |" * len(extra))
+        rows.append(f"| {elapsed(minutes)} | **{minutes}** | **{self.t('agenda_total')}** |" + " |" * len(extra))
         return "\n".join(rows)
 
     def notes(self, workshop: Workshop) -> str:

@@ -16,9 +16,9 @@ import yaml
 from teachforward.artifacts import Download
 from teachforward.content.model import Course, Language
 from teachforward.content.tracking import translation_status
-from teachforward.site.kit import PROGRAMME, RUN_SHEET, day_path, material_path
+from teachforward.site.kit import PROGRAMME, day_path, material_path
 from teachforward.site.offline import SHIM
-from teachforward.site.pages import PageWriter, image_path_in_workshop, part_path, workshop_images
+from teachforward.site.pages import PARTS, PageWriter, image_path_in_workshop, part_path, workshop_images
 
 THEME_DIR = Path(__file__).parent / "theme"
 MACROS_SANDBOX = Path(__file__).parent / "macros_sandbox.py"
@@ -149,7 +149,7 @@ def _workshop_nav(workshop, writer: PageWriter) -> dict:
     # U+2068/U+2069 isolate the title, so an English title in a right-to-left menu keeps its number in place.
     title = _text(f"{workshop.number}. \u2068{workshop.title}\u2069")
     items = [{_text(writer.overview_title(workshop)): part_path(workshop.folder, "overview")}]
-    for part in ("notes", "guide", "exercises", "handout", RUN_SHEET):
+    for part in PARTS[1:]:                 # every part after the overview, in the part table's order
         items.append({_text(writer.t(f"workshop_{part}")): part_path(workshop.folder, part)})
     if workshop.materials:
         items.append({_text(writer.t("materials_title")):
