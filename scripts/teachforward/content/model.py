@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -34,7 +34,8 @@ class _Schema(BaseModel):
 
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
 IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]   # a real date: checked by the validator
-MATERIAL_KINDS = ("worksheet", "template", "form", "checklist", "letter")
+MaterialKind = Literal["worksheet", "template", "form", "checklist", "letter"]
+MATERIAL_KINDS: tuple[str, ...] = get_args(MaterialKind)
 
 
 class Cut(_Schema):
@@ -109,7 +110,7 @@ class ExerciseFrontMatter(_Schema):
 
 class MaterialFrontMatter(_Schema):
     """The settings of workshops/<lang>/<NN-slug>/materials/NN-id.md"""
-    kind: Literal[MATERIAL_KINDS]
+    kind: MaterialKind
     audience: Literal["participants", "facilitators"]
     orientation: Literal["portrait", "landscape"] = "portrait"
     translated_from: dict[str, str] = {}

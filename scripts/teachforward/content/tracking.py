@@ -20,7 +20,7 @@ WORD = re.compile(r"\w+", re.UNICODE)
 TRACKED_FIELDS = ("title", "summary", "audience", "objectives", "agenda", "key_terms", "further_reading", "law_check")
 # Agenda fields added later: left out of the fingerprint while unset, so adding them to the
 # format did not make every translation look out of date.
-_OPTIONAL_AGENDA = {"break": False, "lead": None, "materials": [], "cut": None}
+_OPTIONAL_AGENDA: dict[str, object] = {"break": False, "lead": None, "materials": [], "cut": None}
 
 
 def fingerprint(text: str) -> str:

@@ -5,6 +5,8 @@ Every problem is added to the same list as the loader's, so a single run reports
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import Any
 import re
 from datetime import date
 from functools import lru_cache
@@ -13,7 +15,9 @@ from pathlib import Path
 from teachforward.content.design import check_design
 from teachforward.content.parts import BY_NAME
 from teachforward.content.html_policy import check_html, svg_findings
-from teachforward.content.model import Course, Image, Language, Link, Workshop
+from teachforward.content.model import (
+    Course, DeliveryFormat, FormatDay, Image, Language, Link, Material, Workshop,
+)
 from teachforward.content.parity import check_parity
 from teachforward.content.pictures import damage
 from teachforward.content.prose_rules import check_prose
@@ -123,7 +127,9 @@ def _check_formats(course: Course, problems: Problems) -> None:
                          "put every workshop in one of its days, once")
 
 
-def _check_format_day(fmt, index: int, day, at: tuple, workshops: dict, used: dict, path, line, problems: Problems) -> None:
+def _check_format_day(fmt: DeliveryFormat, index: int, day: FormatDay, at: tuple[Any, ...], workshops: dict[str, Workshop],
+                      used: dict[str, int], path: Path, line: Callable[[tuple[Any, ...]], int | None],
+                      problems: Problems) -> None:
     label = f'{fmt.unit} {index + 1} of the format "{fmt.id}"'
     total, lunch, previous = 0, False, None
     longest = max((w.facts.duration for w in workshops.values()), default=0)
@@ -143,7 +149,7 @@ def _check_format_day(fmt, index: int, day, at: tuple, workshops: dict, used: di
         folder = item.workshop
         if folder != ANY_WORKSHOP and folder not in workshops:
             problems.add(path, line(item_at + ("workshop",)), f'there is no workshop "{folder}"',
-                         did_you_mean(folder, workshops) or "use a folder name of workshops/en/, or any")
+                         did_you_mean(folder or "", workshops) or "use a folder name of workshops/en/, or any")
             continue
         if folder in used:
             problems.add(path, line(item_at + ("workshop",)), f'the workshop "{folder}" is already in {fmt.unit} {used[folder] + 1}'
@@ -212,7 +218,7 @@ def _check_law_check(workshop: Workshop, problems: Problems) -> None:
     law = workshop.facts.law_check
     if law is None:
         return
-    dates = [(("law_check", "checked"), law.checked)]
+    dates: list[tuple[tuple[str | int, ...], str]] = [(("law_check", "checked"), law.checked)]
     dates += [(("law_check", "items", index, "since"), item.since) for index, item in enumerate(law.items) if item.since]
     for where, value in dates:
         try:
@@ -249,7 +255,7 @@ def _check_materials(workshop: Workshop, problems: Problems) -> None:
         _check_ruled_lines(material, problems)
 
 
-def _check_ruled_lines(material, problems: Problems) -> None:
+def _check_ruled_lines(material: Material, problems: Problems) -> None:
     """`::: lines N` ... `:::` (writing space): N is a number and the block is closed."""
     document = material.document
     blocks = [(document.intro, document.intro_line)] + [(s.body, s.body_line) for s in document.sections]
@@ -396,11 +402,12 @@ def _link_problem(course: Course, language: Language, link: Link) -> tuple[str, 
         if workshop is None:
             return (f'the link "{link.raw}" points to a workshop that does not exist',
                     did_you_mean(target.workshop, workshops) or "check the folder name")
-        if target.part.startswith("materials/"):
-            material = workshop.material(target.part.split("/", 1)[1])
+        part = target.part or ""
+        if part.startswith("materials/"):
+            material = workshop.material(part.split("/", 1)[1])
             if material is None:
                 return (f'the link "{link.raw}" points to a material that does not exist',
-                        _material_hint(target.part.split("/", 1)[1], [m.id for m in workshop.materials]))
+                        _material_hint(part.split("/", 1)[1], [m.id for m in workshop.materials]))
             anchors = {s.id for s in material.document.sections}
             if target.anchor is not None and target.anchor not in anchors:
                 return (f'the link "{link.raw}" points to "#{target.anchor}", which does not exist there',
