@@ -373,7 +373,10 @@ def _destination(state: StateInline, label_start: int) -> dict[str, Any]:
     return {"ref": normalizeReference(label)}
 
 
-def _definitions_recorded(rule: Callable[[StateBlock, int, int, bool], bool]) -> Callable[[StateBlock, int, int, bool], bool]:
+BlockRule = Callable[[StateBlock, int, int, bool], bool]
+
+
+def _definitions_recorded(rule: BlockRule) -> BlockRule:
     """The reference-definition rule, also noting where each definition's destination is."""
     def recorded(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
         before = set(state.env.get("references", {}))

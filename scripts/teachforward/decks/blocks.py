@@ -115,9 +115,9 @@ def _slide_block(block: prose.Block, level: int, out: list[Para]) -> None:
         for child in block.blocks:
             _slide_block(child, level, out)
     elif isinstance(block, prose.DefinitionList):
-        for item in block.items:
-            out.append(Para(runs(item.term, bold=True), "plain", keep_with_next=True))
-            for definition in item.definitions:
+        for entry in block.items:
+            out.append(Para(runs(entry.term, bold=True), "plain", keep_with_next=True))
+            for definition in entry.definitions:
                 for child in definition:
                     _slide_block(child, level, out)
     # Pictures, tables, writing space, rules and HTML have no place in a text box.
@@ -190,8 +190,8 @@ def _notes_block(block: prose.Block, level: int, out: list[tuple[str, str]]) -> 
         for row in (block.header, *block.rows):
             out.append(("para", " | ".join(t for t in (plain(c) for c in row) if t)))
     elif isinstance(block, prose.DefinitionList):
-        for item in block.items:
-            out.append(("para", plain(item.term)))
-            for definition in item.definitions:
+        for entry in block.items:
+            out.append(("para", plain(entry.term)))
+            for definition in entry.definitions:
                 for child in definition:
                     _notes_block(child, level, out)

@@ -116,14 +116,14 @@ def _block(block: prose.Block, url: Callable[[prose.Link | prose.Image], str]) -
         for entry in block.items:
             out.append(inline_markdown(entry.term, url))
             for definition in entry.definitions:
-                body = blocks_markdown(definition, url).split("\n")
-                out.append(":   " + body[0])
-                out += [("    " + line) if line else "" for line in body[1:]]
+                lines = blocks_markdown(definition, url).split("\n")
+                out.append(":   " + lines[0])
+                out += [("    " + line) if line else "" for line in lines[1:]]
             out.append("")
         return "\n".join(out).rstrip("\n")
     if isinstance(block, prose.WritingSpace):
-        lines = "".join('<span class="tf-line"></span>' for _ in range(block.lines))
-        return f'<div class="tf-lines" aria-hidden="true">{lines}</div>'
+        ruled = "".join('<span class="tf-line"></span>' for _ in range(block.lines))
+        return f'<div class="tf-lines" aria-hidden="true">{ruled}</div>'
     if isinstance(block, prose.Rule):
         return "---"
     if isinstance(block, prose.HtmlBlock):
