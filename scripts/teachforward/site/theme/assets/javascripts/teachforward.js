@@ -26,8 +26,10 @@
       code.setAttribute("tabindex", "0");
     }
   }
+  /* A table too wide for a phone (a run-sheet's six columns) scrolls inside Material's wrapper:
+     reachable in the same way. */
   function all() {
-    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset pre > code"), reachable);
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset pre > code, .md-typeset__scrollwrap"), reachable);
   }
   function watch() {
     all();
