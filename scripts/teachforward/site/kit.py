@@ -73,7 +73,7 @@ class KitPages:
         document, lang = material.document, self._foreign(material.origin)
         title = _escape(material.title)
         out = [self._front(self._titled(workshop, material.title), extra={"tf_orientation": material.orientation}),
-               f"# {title}" + (f"{{: lang={lang} dir=ltr }}" if lang else ""), "",
+               f"# {title}" + (f" {{: lang={lang} dir=ltr }}" if lang else ""), "",
                '<div class="tf-screen-only" markdown>', "",
                f"[{self._titled(workshop, _escape(workshop.title))}](../index.md) · {self._material_label(material)}", "",
                self._fallback(material.origin, here), "</div>", "",
