@@ -21,7 +21,6 @@ def check_workshop_kit(workshop: Workshop, source_language: str, problems: Probl
 
 
 ANY_WORKSHOP = "any"          # in formats.yaml: whichever workshop is chosen (the "one workshop alone" format)
-FORMAT_ITEMS = {"workshop": "workshop", "break_minutes": "break", "lunch": "lunch", "welcome": "welcome", "closing": "closing"}
 LUNCH_NEEDED_AFTER = 300      # minutes of a day without a lunch break
 
 
@@ -66,15 +65,16 @@ def _check_format_day(fmt, index: int, day, at: tuple, workshops: dict, used: di
     longest = max((w.facts.duration for w in workshops.values()), default=0)
     for i_index, item in enumerate(day.items):
         item_at = at + ("items", i_index)
-        given = [name for name in FORMAT_ITEMS if getattr(item, name) is not None]
+        given = item.given()
         if len(given) != 1:
             problems.add(path, line(item_at), f"item {i_index + 1} of {label} must be one thing, not "
-                         + (" and ".join(FORMAT_ITEMS[g] for g in given) or "nothing"),
+                         + (" and ".join(kind for kind, _ in given) or "nothing"),
                          "write one of: workshop: 01-fundamentals, break: 15, lunch: 60, welcome: 15, closing: 15")
             continue
-        if given[0] != "workshop":
-            total += getattr(item, given[0])
-            lunch = lunch or given[0] == "lunch"
+        kind, value = given[0]
+        if kind != "workshop":
+            total += value
+            lunch = lunch or kind == "lunch"
             previous = None
             continue
         folder = item.workshop
@@ -99,8 +99,7 @@ def _check_format_day(fmt, index: int, day, at: tuple, workshops: dict, used: di
                      "add a lunch (lunch: 60) between two workshops")
     for i_index in (0, len(day.items) - 1):
         item = day.items[i_index]
-        given = [name for name in FORMAT_ITEMS if getattr(item, name) is not None]
-        if given in (["break_minutes"], ["lunch"]):
+        if [kind for kind, _ in item.given()] in (["break"], ["lunch"]):
             problems.warn(path, line(at + ("items", i_index)), f"{label} {'starts' if i_index == 0 else 'ends'} with a break",
                           "put breaks between the parts of the day")
 
