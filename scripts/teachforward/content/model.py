@@ -142,6 +142,13 @@ class FormatItem(_Schema):
     welcome: int | None = Field(default=None, gt=0, le=120)
     closing: int | None = Field(default=None, gt=0, le=120)
 
+    def given(self) -> list[tuple[str, str | int]]:
+        """(kind, value) for each field written: the check wants exactly one. Kinds: "workshop"
+        (value: its folder), "break", "lunch", "welcome", "closing" (value: minutes)."""
+        values = (("workshop", self.workshop), ("break", self.break_minutes), ("lunch", self.lunch),
+                  ("welcome", self.welcome), ("closing", self.closing))
+        return [(kind, value) for kind, value in values if value is not None]
+
 
 class FormatDay(_Schema):
     start: Clock

@@ -24,13 +24,8 @@ def day_path(format_id: str, index: int) -> str:
 
 
 def _format_item(item) -> tuple[str, str | int]:
-    """("workshop", folder) or ("break" | "lunch" | "welcome" | "closing", minutes)."""
-    if item.workshop is not None:
-        return "workshop", item.workshop
-    for kind, value in (("break", item.break_minutes), ("lunch", item.lunch), ("welcome", item.welcome), ("closing", item.closing)):
-        if value is not None:
-            return kind, value
-    raise ValueError("an empty format item (the check refuses it)")
+    """The one thing a format item is (the check refuses items that are none or several)."""
+    return item.given()[0]
 
 
 def material_path(folder: str, material_id: str) -> str:
@@ -58,7 +53,7 @@ class KitPages:
         document, lang = material.document, self._foreign(material.origin)
         title = _escape(material.title)
         out = [self._front(self._titled(workshop, material.title), extra={"tf_orientation": material.orientation}),
-               f"# {title}" + (f"{{: lang={lang} dir=ltr }}" if lang else ""), "",
+               f"# {title}" + (f" {{: lang={lang} dir=ltr }}" if lang else ""), "",
                '<div class="tf-screen-only" markdown>', "",
                f"[{self._titled(workshop, _escape(workshop.title))}](../index.md) · {self._material_label(material)}", "",
                self._fallback(material.origin, here), "</div>", "",
