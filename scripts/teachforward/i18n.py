@@ -87,10 +87,19 @@ def mark_current(root: Path, code: str, file: Path, out=None) -> int:
     except KeyError:
         print(f"error: there is no English file {english.relative_to(root)} that {relative} translates", file=out)
         return 2
+    from teachforward.i18n_history import COMMIT_KEY, english_commit
+    sections = len(record)
+    commit = english_commit(root, english)
+    if commit:
+        record[COMMIT_KEY] = commit
     text = file.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
     updated = write_record_yaml(text, record) if file.suffix == ".yaml" else write_record_markdown(text, record)
     _replace_file(file, updated)
-    print(f"{relative}: recorded as up to date with the English ({len(record)} sections).", file=out)
+    print(f"{relative}: recorded as up to date with the English ({sections} sections"
+          + (f", commit {commit[:10]})." if commit else ")."), file=out)
+    if not commit:
+        print(f"  note: {english.relative_to(root)} is not committed as it is, so i18n diff will not be able to show "
+              "what the English changes later; commit the English first, then mark-current again", file=out)
     return 0
 
 

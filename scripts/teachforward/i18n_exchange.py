@@ -1,0 +1,407 @@
+"""Translators' exchange files: a language exported to PO or XLIFF 1.2, and imported back.
+
+One exchange file per source file, one entry per translatable unit (`content/units.py`),
+keyed by the unit's stable id (PO: msgctxt; XLIFF: the trans-unit id), English as the source,
+the translation as the target. Entries of a section whose English has changed since the
+translation was marked current are fuzzy (PO) or "needs-review-translation" (XLIFF).
+
+Import writes each changed unit back by replacing its span in the translation file, so that
+everything around it stays byte for byte; a file none of whose units changed is not touched.
+Sections whose every entry is translated, not fuzzy and made from the current English are
+recorded current. Every file it changes is first copied into a backup folder.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from teachforward.content.units import FileUnits, Unit, language_files, strings_slots, yaml_slots
+
+XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+SOURCE_HEADER = "X-Teachforward-Source"      # the English file, relative to the repository
+FILE_HEADER = "X-Teachforward-File"          # the translation file it writes back to
+EXTENSIONS = {"po": ".po", "xliff": ".xlf"}
+
+
+@dataclass
+class Entry:
+    """One unit as read back from an exchange file."""
+    id: str
+    source: str
+    target: str
+    fuzzy: bool
+    line: int | None = None
+
+
+@dataclass
+class Exchange:
+    path: Path
+    english: str              # repository-relative English file
+    translation: str          # repository-relative translation file
+    entries: dict[str, Entry] = field(default_factory=dict)
+
+
+# --- export ------------------------------------------------------------------------------
+
+def default_folder(root: Path, code: str) -> Path:
+    return root / "build" / "i18n" / code
+
+
+def export(root: Path, code: str, format: str, files: list[Path], out_dir: Path | None, out=None) -> int:
+    out = out or sys.stdout
+    course, language, error = _load(root, code)
+    if error:
+        print(error, file=out)
+        return 2 if course else 1
+    out_dir = (out_dir or default_folder(root, code)).resolve()
+    for top in ("workshops", "docs"):
+        if out_dir == (root / top) or (root / top) in out_dir.parents:
+            print(f"error: {out_dir} is inside the sources ({top}/): choose a folder such as build/i18n/{code}", file=out)
+            return 2
+    chosen = _chosen(root, code, files, language_files(course, language), out)
+    if chosen is None:
+        return 2
+    from teachforward.content.tracking import fingerprint, record_for
+    written = 0
+    for item in chosen:
+        current = record_for(course, item.english) if item.kind != "strings" else {}
+        stale = {key for key, value in current.items() if item.recorded.get(key) != value} if item.translated else set()
+        target = out_dir / (_relative(root, item.english, course.source_language) + EXTENSIONS[format])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        data = _po(root, code, item, stale) if format == "po" else _xliff(root, code, item, stale)
+        target.write_bytes(data)
+        written += 1
+        fuzzy = sum(1 for u in item.units if u.section in stale and u.target is not None)
+        missing = sum(1 for u in item.units if u.target is None)
+        print(f"{target.relative_to(root) if root in target.parents else target}: {len(item.units)} entries"
+              + (f", {fuzzy} fuzzy" if fuzzy else "") + (f", {missing} untranslated" if missing else ""), file=out)
+    print(f"{written} file(s) written to {out_dir}. Translate them, then: teachforward i18n import {code} FILE...",
+          file=out)
+    return 0
+
+
+def _relative(root: Path, english: Path, source_language: str) -> str:
+    """workshops/en/01-x/notes.md -> workshops/01-x/notes.md (the exchange file's name)."""
+    parts = english.relative_to(root).parts
+    return "/".join((parts[0], *parts[2:]))
+
+
+def _chosen(root: Path, code: str, files: list[Path], available: list[FileUnits], out) -> list[FileUnits] | None:
+    if not files:
+        return available
+    by_path = {}
+    for item in available:
+        by_path[item.english.resolve()] = item
+        by_path[item.translation.resolve()] = item
+    chosen = []
+    for file in files:
+        path = (file if file.is_absolute() else Path.cwd() / file).resolve()
+        if path not in by_path:
+            print(f"error: {file} is not a translatable file of the course (workshops/{code}/..., docs/{code}/...)",
+                  file=out)
+            return None
+        if by_path[path] not in chosen:
+            chosen.append(by_path[path])
+    return chosen
+
+
+def _po(root: Path, code: str, item: FileUnits, stale: set[str]) -> bytes:
+    import polib
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = {
+        "Project-Id-Version": "Teach Forward",
+        "PO-Revision-Date": _revision_date(root, item),
+        "Last-Translator": "see the history of " + item.translation.relative_to(root).as_posix(),
+        "Language-Team": code,
+        "Language": code,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        SOURCE_HEADER: item.english.relative_to(root).as_posix(),
+        FILE_HEADER: item.translation.relative_to(root).as_posix(),
+    }
+    translation = item.translation.relative_to(root).as_posix()
+    for unit in item.units:
+        flags = []
+        if unit.target is not None and unit.section in stale:
+            flags.append("fuzzy")
+        if item.kind == "strings" and "{" in unit.source:
+            flags.append("python-brace-format")
+        po.append(polib.POEntry(msgctxt=unit.id, msgid=unit.source, msgstr=unit.target or "", flags=flags,
+                                comment=_note(unit), occurrences=[(translation, str(unit.line))]))
+    return str(po).encode("utf-8") + (b"" if str(po).endswith("\n") else b"\n")
+
+
+def _revision_date(root: Path, item: FileUnits) -> str:
+    """When the translation last changed (from git), so that the same sources give the same file."""
+    from teachforward.i18n_history import _git
+    path = item.translation if item.translated else item.english
+    date = (_git(root, "log", "-1", "--format=%cd", "--date=format:%Y-%m-%d %H:%M%z", "--",
+                 path.relative_to(root).as_posix()) or "").strip()
+    return date or "1970-01-01 00:00+0000"
+
+
+def _note(unit: Unit) -> str:
+    where = f"section {unit.section}" if unit.section and unit.section != unit.id else ""
+    return f"{unit.note}" + (f", {where}" if where else "")
+
+
+def _xliff(root: Path, code: str, item: FileUnits, stale: set[str]) -> bytes:
+    ET.register_namespace("", XLIFF_NS)
+    q = lambda name: f"{{{XLIFF_NS}}}{name}"
+    document = ET.Element(q("xliff"), {"version": "1.2"})
+    file = ET.SubElement(document, q("file"), {"original": item.translation.relative_to(root).as_posix(),
+                                               "source-language": "en", "target-language": code,
+                                               "datatype": "plaintext"})
+    header = ET.SubElement(file, q("header"))
+    ET.SubElement(header, q("note"), {"from": SOURCE_HEADER}).text = item.english.relative_to(root).as_posix()
+    body = ET.SubElement(file, q("body"))
+    for unit in item.units:
+        element = ET.SubElement(body, q("trans-unit"), {"id": unit.id, f"{{{XML_NS}}}space": "preserve"})
+        ET.SubElement(element, q("source")).text = unit.source
+        if unit.target is not None:
+            state = "needs-review-translation" if unit.section in stale else "translated"
+            ET.SubElement(element, q("target"), {"state": state}).text = unit.target
+        ET.SubElement(element, q("note"), {"from": "teachforward"}).text = f"{_note(unit)}; line {unit.line}"
+    ET.indent(document, space="  ")
+    return ET.tostring(document, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+# --- reading exchange files ------------------------------------------------------------
+
+class ExchangeError(Exception):
+    def __init__(self, path: Path, line: int | None, message: str, hint: str):
+        super().__init__(message)
+        self.path, self.line, self.message, self.hint = path, line, message, hint
+
+
+def read_exchange(path: Path) -> Exchange:
+    if path.suffix == ".po":
+        return _read_po(path)
+    if path.suffix in (".xlf", ".xliff"):
+        return _read_xliff(path)
+    raise ExchangeError(path, None, "not a PO (.po) or XLIFF (.xlf) file", "import the files that i18n export wrote")
+
+
+def _read_po(path: Path) -> Exchange:
+    import polib
+    try:
+        po = polib.pofile(str(path), wrapwidth=0)
+    except (OSError, ValueError) as error:
+        raise ExchangeError(path, None, f"this PO file cannot be read ({error})",
+                            "check it with msgfmt --check, or export it again") from None
+    english, translation = po.metadata.get(SOURCE_HEADER), po.metadata.get(FILE_HEADER)
+    if not english or not translation:
+        raise ExchangeError(path, 1, f"the header has no {SOURCE_HEADER} / {FILE_HEADER} lines",
+                            "import a file made by teachforward i18n export, with its header kept")
+    exchange = Exchange(path, english, translation)
+    for entry in po:
+        if entry.obsolete or not entry.msgctxt:
+            continue
+        exchange.entries[entry.msgctxt] = Entry(entry.msgctxt, entry.msgid, entry.msgstr, entry.fuzzy, entry.linenum)
+    return exchange
+
+
+def _read_xliff(path: Path) -> Exchange:
+    q = lambda name: f"{{{XLIFF_NS}}}{name}"
+    try:
+        document = ET.parse(path).getroot()
+    except (OSError, ET.ParseError) as error:
+        raise ExchangeError(path, getattr(error, "position", (None,))[0], f"this XLIFF file cannot be read ({error})",
+                            "check that it is well-formed XML, or export it again") from None
+    file = document.find(q("file"))
+    source = file.find(f"{q('header')}/{q('note')}[@from='{SOURCE_HEADER}']") if file is not None else None
+    if file is None or source is None or not file.get("original"):
+        raise ExchangeError(path, None, f"the file has no <file original=...> or no {SOURCE_HEADER} note",
+                            "import a file made by teachforward i18n export")
+    exchange = Exchange(path, (source.text or "").strip(), file.get("original"))
+    for unit in file.iter(q("trans-unit")):
+        target = unit.find(q("target"))
+        text = "".join(target.itertext()) if target is not None else ""
+        state = target.get("state", "") if target is not None else ""
+        fuzzy = state in ("new", "needs-translation", "needs-review-translation", "needs-adaptation",
+                          "needs-l10n", "needs-review-adaptation", "needs-review-l10n")
+        source_text = "".join(unit.find(q("source")).itertext()) if unit.find(q("source")) is not None else ""
+        exchange.entries[unit.get("id")] = Entry(unit.get("id"), source_text, text, fuzzy)
+    return exchange
+
+
+# --- import ------------------------------------------------------------------------------
+
+@dataclass
+class Planned:
+    item: FileUnits
+    text: str
+    record: dict[str, str] | None     # None: leave the record as it is
+    changed_units: int
+    confirmed: list[str]
+
+
+def import_files(root: Path, code: str, paths: list[Path], out=None) -> int:
+    out = out or sys.stdout
+    course, language, error = _load(root, code)
+    if error:
+        print(error, file=out)
+        return 2 if course else 1
+    files = {item.translation.relative_to(root).as_posix(): item for item in language_files(course, language)}
+    problems: list[str] = []
+    plans: list[Planned] = []
+    for path in paths:
+        path = path if path.is_absolute() else Path.cwd() / path
+        try:
+            exchange = read_exchange(path)
+        except ExchangeError as error:
+            problems.append(f"{_shown(error.path)}:{error.line or ''}{':' if error.line else ''} {error.message} ({error.hint})")
+            continue
+        item = files.get(exchange.translation)
+        if item is None:
+            problems.append(f"{_shown(path)}: it writes to {exchange.translation}, which is not a file of the {code} "
+                            f"translation (export {code} again and import those files)")
+            continue
+        plan = _plan(course, item, exchange, problems)
+        if plan is not None:
+            plans.append(plan)
+    if problems:
+        for problem in problems:
+            print(problem, file=out)
+        print(f"\n{len(problems)} problem(s): nothing was written. Fix them and import again.", file=out)
+        return 1
+    backup = None
+    from teachforward.i18n import _replace_file
+    for plan in plans:
+        if plan.text == plan.item.text and plan.record is None:
+            if plan.item.translated:
+                print(f"{plan.item.translation.relative_to(root)}: unchanged", file=out)
+            continue
+        if backup is None:
+            backup = _backup_folder(root, code)
+        target = plan.item.translation
+        if target.is_file():
+            copy = backup / target.relative_to(root)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(target, copy)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text("", encoding="utf-8")
+        _replace_file(target, plan.text)
+        said = f"{plan.changed_units} entr{'y' if plan.changed_units == 1 else 'ies'} written"
+        if plan.confirmed:
+            said += f"; recorded current: {', '.join(plan.confirmed)}"
+        print(f"{target.relative_to(root)}: {said}", file=out)
+    if backup is not None:
+        print(f"The files as they were before are in {backup.relative_to(root)}/. Run teachforward check next.", file=out)
+    return 0
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _backup_folder(root: Path, code: str) -> Path:
+    base = default_folder(root, code) / "backup" / time.strftime("%Y%m%d-%H%M%S")
+    folder, number = base, 1
+    while folder.exists():
+        number += 1
+        folder = base.with_name(f"{base.name}-{number}")
+    folder.mkdir(parents=True)
+    return folder
+
+
+def _plan(course, item: FileUnits, exchange: Exchange, problems: list[str]) -> Planned | None:
+    from teachforward.content.tracking import record_for
+    from teachforward.i18n import write_record_markdown, write_record_yaml
+    from teachforward.i18n_history import COMMIT_KEY, english_commit
+    replacements: list[tuple[int, int, str]] = []
+    appended: list[str] = []
+    by_section: dict[str, list[bool]] = {}
+    count_before = len(problems)
+    for unit in item.units:
+        entry = exchange.entries.get(unit.id)
+        translated = entry is not None and entry.target.strip() != ""
+        by_section.setdefault(unit.section, []).append(
+            translated and not entry.fuzzy and entry.source == unit.source)
+        if not translated:
+            continue
+        new = entry.target.rstrip("\n") if unit.kind == "block" else entry.target
+        current = unit.target if unit.target is not None else unit.source
+        if new == current and (unit.target is not None or unit.span is not None):
+            continue
+        where = f"{_shown(exchange.path)}:{entry.line}:" if entry.line else f"{_shown(exchange.path)}: {unit.id}:"
+        if unit.kind in ("heading", "point") and "\n" in new.strip():
+            problems.append(f"{where} the translation of {unit.id} has a line break, but {unit.note} is one line "
+                            "(join the lines)")
+            continue
+        if unit.kind == "block" and not new.strip():
+            continue
+        if unit.kind in ("field", "string"):
+            value = json.dumps(new, ensure_ascii=False)
+        else:
+            value = new.strip() if unit.kind in ("heading", "point") else new
+        if unit.span is None:
+            if item.kind == "strings":
+                appended.append(f"{unit.id}: {value}")
+                continue
+            problems.append(f"{where} {unit.id} has no place in {item.translation.name} "
+                            "(its section is missing there: add the section, export and translate again)")
+            continue
+        replacements.append((unit.span.start, unit.span.end, value))
+    if len(problems) > count_before:
+        return None
+    text = item.text
+    for start, end, value in sorted(replacements, reverse=True):
+        text = text[:start] + value + text[end:]
+    if appended:
+        text = text.rstrip("\n") + ("\n" if text.strip() else "") + "\n".join(appended) + "\n"
+    if item.kind in ("facts", "strings") and not _yaml_still_reads(item, text, exchange, problems):
+        return None
+    if item.kind == "strings":
+        return Planned(item, text, None, len(replacements) + len(appended), [])
+    current = record_for(course, item.english)
+    old = {k: v for k, v in item.recorded.items() if k != COMMIT_KEY}
+    confirmed = [key for key in current if by_section.get(key) and all(by_section[key]) and old.get(key) != current[key]]
+    record = None
+    if confirmed or (replacements and not item.translated):
+        new_record = {key: (current[key] if key in confirmed else old[key]) for key in current
+                      if key in confirmed or key in old}
+        commit = item.recorded.get(COMMIT_KEY)
+        if all(new_record.get(key) == value for key, value in current.items()):
+            commit = english_commit(course.root, item.english)
+        if commit:
+            new_record[COMMIT_KEY] = commit
+        if new_record:
+            record = new_record
+            text = write_record_yaml(text, record) if item.kind == "facts" else write_record_markdown(text, record)
+    return Planned(item, text, record, len(replacements) + len(appended), confirmed)
+
+
+def _yaml_still_reads(item: FileUnits, text: str, exchange: Exchange, problems: list[str]) -> bool:
+    import yaml
+    try:
+        yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        problems.append(f"{_shown(exchange.path)}: the translation would make {item.translation.name} unreadable "
+                        f"({error}); please report this")
+        return False
+    return True
+
+
+def _load(root: Path, code: str):
+    from teachforward.content.loader import load_course
+    course, problems = load_course(root)
+    if course is None:
+        return None, None, "error: the sources cannot be loaded; run teachforward check"
+    if code == course.source_language:
+        return course, None, f"error: {code} is the source language; export a translation (fr, es...)"
+    if code not in {l.code for l in course.languages}:
+        return course, None, f"error: no such language: {code} (start it with teachforward i18n add {code})"
+    return course, course.language(code), None
