@@ -127,7 +127,7 @@ def readable(text: str) -> str:
 def word_diff(old: str, new: str, color: bool = False) -> list[str]:
     """The lines of `new` that changed, with removed words as [-...-] and added ones as {+...+}."""
     a, b = TOKEN.findall(old), TOKEN.findall(new)
-    removed, added = ("\x1b[31m[-", "-]\x1b[0m") if color else ("[-", "-]")
+    removed = ("\x1b[31m[-", "-]\x1b[0m") if color else ("[-", "-]")
     added_open, added_close = ("\x1b[32m{+", "+}\x1b[0m") if color else ("{+", "+}")
     pieces: list[str] = []
     marked: list[bool] = []

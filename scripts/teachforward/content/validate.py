@@ -12,6 +12,7 @@ from pathlib import Path
 from teachforward.content.html_policy import check_html, svg_findings
 from teachforward.content.model import Course, Image, Language, Link, Workshop
 from teachforward.content.parity import check_parity
+from teachforward.content.termbase import check_terms
 from teachforward.content.template_policy import check_templates
 from teachforward.content.textfile import outside_root
 from teachforward.problems import Problems, did_you_mean
@@ -29,6 +30,7 @@ def validate(course: Course, problems: Problems) -> None:
         _check_key_terms(language, problems)
         _check_pages(course, language, problems)
     check_parity(course, problems)
+    check_terms(course, problems)
     check_html(course, problems)
     check_templates(course, problems)
 
