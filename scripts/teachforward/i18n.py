@@ -87,7 +87,7 @@ def mark_current(root: Path, code: str, file: Path, out=None) -> int:
     except KeyError:
         print(f"error: there is no English file {english.relative_to(root)} that {relative} translates", file=out)
         return 2
-    from teachforward.i18n_history import COMMIT_KEY, english_commit
+    from teachforward.i18n_history import COMMIT_KEY, english_commit, history_problem
     sections = len(record)
     commit = english_commit(root, english)
     if commit:
@@ -98,8 +98,9 @@ def mark_current(root: Path, code: str, file: Path, out=None) -> int:
     print(f"{relative}: recorded as up to date with the English ({sections} sections"
           + (f", commit {commit[:10]})." if commit else ")."), file=out)
     if not commit:
-        print(f"  note: {english.relative_to(root)} is not committed as it is, so i18n diff will not be able to show "
-              "what the English changes later; commit the English first, then mark-current again", file=out)
+        why = history_problem(root) or f"{english.relative_to(root)} has changes that are not committed"
+        print(f"  note: {why}, so i18n diff will not be able to show what the English changes later "
+              "(commit the English, then mark-current again)", file=out)
     return 0
 
 

@@ -102,7 +102,7 @@ def _chosen(root: Path, code: str, files: list[Path], available: list[FileUnits]
         by_path[item.translation.resolve()] = item
     chosen = []
     for file in files:
-        path = (file if file.is_absolute() else Path.cwd() / file).resolve()
+        path = _located(root, file)
         if path not in by_path:
             print(f"error: {file} is not a translatable file of the course (workshops/{code}/..., docs/{code}/...)",
                   file=out)
@@ -110,6 +110,14 @@ def _chosen(root: Path, code: str, files: list[Path], available: list[FileUnits]
         if by_path[path] not in chosen:
             chosen.append(by_path[path])
     return chosen
+
+
+def _located(root: Path, file: Path) -> Path:
+    """A file named on the command line: relative to the current folder, or else to the repository."""
+    if file.is_absolute():
+        return file.resolve()
+    here = Path.cwd() / file
+    return (here if here.exists() else root / file).resolve()
 
 
 def _po(root: Path, code: str, item: FileUnits, stale: set[str]) -> bytes:

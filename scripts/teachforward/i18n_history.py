@@ -176,7 +176,8 @@ def diff(root: Path, code: str, files: list[Path], out=None) -> int:
         return 2
     language = course.language(code)
     status = translation_status(course, language)
-    wanted = {(f if f.is_absolute() else Path.cwd() / f).resolve() for f in files}
+    from teachforward.i18n_exchange import _located
+    wanted = {_located(root, f) for f in files}
     chosen = [f for f in status.files
               if not wanted or f.english.resolve() in wanted or (root / f.translation).resolve() in wanted
               or f.translation.resolve() in wanted]

@@ -1,0 +1,225 @@
+"""PO and XLIFF export and import: units, gettext tools, round trips, records and backups."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import polib
+import pytest
+
+from teachforward.build import build, load_and_check
+from teachforward.cli import main
+from teachforward.content.loader import load_course
+from teachforward.content.units import blocks, language_files
+
+REPO = Path(__file__).resolve().parent.parent
+XSD = REPO / "tests" / "schemas" / "xliff-core-1.2-strict.xsd"
+SOURCES = ("workshops", "docs")
+
+
+def run(tree, *args) -> int:
+    return main(["--root", str(tree.root), *args])
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for top in SOURCES for p in sorted((root / top).rglob("*")) if p.is_file()}
+
+
+def exported(root: Path, lang: str, suffix: str) -> list[Path]:
+    return sorted(p for p in (root / "build" / "i18n" / lang).rglob(f"*{suffix}") if "backup" not in p.parts)
+
+
+def test_blocks_are_cut_at_blank_lines_outside_fenced_code():
+    lines = ["one", "two", "", "```", "code", "", "more code", "```", "", "", "last"]
+    assert blocks(lines) == [(0, 1), (3, 7), (10, 10)]
+    assert blocks(["", ""]) == []
+
+
+def test_units_of_the_fixture_notes(tree):
+    course, _ = load_course(tree.root)
+    files = {f.english.relative_to(tree.root).as_posix(): f for f in language_files(course, course.language("fr"))}
+    notes = files["workshops/en/01-basics/notes.md"]
+    assert [u.id for u in notes.units] == [
+        "intro/block-1", "what-is-data/title", "what-is-data/point-1", "what-is-data/point-2",
+        "what-is-data/block-1", "what-is-data/block-2", "wrap-up/title", "wrap-up/point-1", "wrap-up/point-2",
+        "wrap-up/block-1"]
+    by_id = {u.id: u for u in notes.units}
+    assert by_id["what-is-data/title"].source == "What counts as data?"
+    assert by_id["what-is-data/block-2"].source == "![A recipe with four ingredients](images/recipe.svg)"
+    assert by_id["what-is-data/block-1"].source.count("\n") == 1       # two lines, one paragraph
+    assert not notes.translated and all(u.target is None for u in notes.units)
+    facts = files["workshops/en/01-basics/workshop.yaml"]
+    by_id = {u.id: u for u in facts.units}
+    assert by_id["key_terms/data/term"].target == "Données"            # a key term is named by its id
+    assert by_id["agenda/1/activity"].target == "Exercice : le planning"
+    assert facts.text[by_id["title"].span.start:by_id["title"].span.end] == '"Les bases : les données au travail"'
+    assert "further_reading/0/title" in by_id and not any(u.id.endswith("/url") for u in facts.units)
+
+
+def test_po_files_pass_msgfmt_and_xliff_files_the_schema(tree, capsys):
+    xmlschema = pytest.importorskip("xmlschema")
+    assert run(tree, "i18n", "export", "fr") == 0
+    assert run(tree, "i18n", "export", "fr", "--format", "xliff") == 0
+    pos, xlfs = exported(tree.root, "fr", ".po"), exported(tree.root, "fr", ".xlf")
+    assert len(pos) == len(xlfs) == 8        # 4 workshop files, 3 pages, interface strings
+    for po in pos:
+        result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)], capture_output=True, text=True)
+        assert result.returncode == 0 and not result.stderr, (po, result.stderr)
+    schema = xmlschema.XMLSchema(str(XSD))
+    for xlf in xlfs:
+        schema.validate(str(xlf))
+    # A broken file is refused by the schema: the validation can fail.
+    broken = xlfs[0].read_text(encoding="utf-8").replace("<source>", "<sauce>", 1).replace("</source>", "</sauce>", 1)
+    assert not schema.is_valid(broken)
+
+
+@pytest.mark.parametrize("format, suffix", [("po", ".po"), ("xliff", ".xlf")])
+def test_export_then_import_of_an_unchanged_language_changes_no_byte(tree, capsys, format, suffix):
+    tree.write("workshops/fr/01-basics/notes.md", tree.read("workshops/en/01-basics/notes.md")
+               .replace("Speak about data.", "Parlez des données."))
+    assert run(tree, "i18n", "mark-current", "fr", str(tree.path("workshops/fr/01-basics/notes.md"))) == 0
+    before = snapshot(tree.root)
+    assert run(tree, "i18n", "export", "fr", "--format", format) == 0
+    assert run(tree, "i18n", "import", "fr", *map(str, exported(tree.root, "fr", suffix))) == 0
+    assert snapshot(tree.root) == before
+    assert not (tree.root / "build" / "i18n" / "fr" / "backup").exists()
+
+
+def test_gettext_tools_translate_a_new_file_that_then_builds(tree, capsys, tmp_path):
+    """A translator takes the exported notes, translates them with gettext tools, imports, builds."""
+    assert run(tree, "i18n", "export", "fr", str(tree.path("workshops/en/01-basics/notes.md"))) == 0
+    po = tree.root / "build" / "i18n" / "fr" / "workshops" / "01-basics" / "notes.md.po"
+    assert polib.pofile(str(po)).percent_translated() == 0
+    english = tmp_path / "english.po"
+    subprocess.run(["msgen", "-o", str(english), str(po)], check=True)           # every msgstr = its msgid
+    subprocess.run(["msgfilter", "-i", str(english), "-o", str(po), "sed", "-e", "s/Speak about/Parlez de/;"
+                    "s/Closing words/Mots de la fin/;s/Summarise the session/Résumer la séance/"], check=True)
+    subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)], check=True)
+    capsys.readouterr()
+    assert run(tree, "i18n", "import", "fr", str(po)) == 0
+    said = capsys.readouterr().out
+    assert "recorded current: intro, what-is-data, wrap-up" in said
+    notes = tree.read("workshops/fr/01-basics/notes.md")
+    assert "Parlez de data. See [the rota exercise](exercises/01-rota.md)" in notes
+    assert "- Résumer la séance\n" in notes and "## Wrap-up {#wrap-up}" in notes
+    assert notes.startswith("---\ntranslated_from:")
+    course, problems = load_and_check(tree.root)
+    assert not problems.errors, problems.sorted()
+    status = {f.label: f.state for f in __import__("teachforward.content.tracking", fromlist=["x"])
+              .translation_status(course, course.language("fr")).files}
+    assert status["01-basics/notes.md"] == "translated"
+    out = tmp_path / "site"
+    assert build(tree.root, out, jobs=1, with_decks=False) == 0
+    page = (out / "fr" / "workshops" / "01-basics" / "notes.html").read_text(encoding="utf-8")
+    assert "Mots de la fin" in page and "Parlez de data" in page
+
+
+def test_fuzzy_entries_and_what_import_records(tree, capsys):
+    tree.write("workshops/fr/01-basics/notes.md", tree.read("workshops/en/01-basics/notes.md")
+               .replace("Closing words", "Mots de la fin"))
+    assert run(tree, "i18n", "mark-current", "fr", str(tree.path("workshops/fr/01-basics/notes.md"))) == 0
+    tree.replace("workshops/en/01-basics/notes.md", "Closing words", "Final words")
+    assert run(tree, "i18n", "export", "fr", "workshops/fr/01-basics/notes.md") == 0
+    path = tree.root / "build" / "i18n" / "fr" / "workshops" / "01-basics" / "notes.md.po"
+    po = polib.pofile(str(path))
+    assert {e.msgctxt for e in po.fuzzy_entries()} == {"wrap-up/title", "wrap-up/point-1", "wrap-up/point-2",
+                                                       "wrap-up/block-1"}
+    before = tree.read("workshops/fr/01-basics/notes.md")
+    # Imported as it is, still fuzzy: nothing is recorded, the file is not touched.
+    assert run(tree, "i18n", "import", "fr", str(path)) == 0
+    assert tree.read("workshops/fr/01-basics/notes.md") == before
+    # The translator updates the paragraph and clears the fuzzy flags (gettext's msgattrib).
+    entry = po.find("wrap-up/block-1", by="msgctxt")
+    entry.msgstr = entry.msgstr.replace("Mots de la fin", "Derniers mots")
+    po.save(str(path))
+    subprocess.run(["msgattrib", "--clear-fuzzy", "-o", str(path), str(path)], check=True)
+    capsys.readouterr()
+    assert run(tree, "i18n", "import", "fr", str(path)) == 0
+    assert "recorded current: wrap-up" in capsys.readouterr().out
+    after = tree.read("workshops/fr/01-basics/notes.md")
+    assert "Derniers mots with the unique word zebrafish." in after
+    assert after.replace("Derniers mots", "Mots de la fin").split("---", 2)[2] == before.split("---", 2)[2]
+    backups = list((tree.root / "build" / "i18n" / "fr" / "backup").rglob("notes.md"))
+    assert len(backups) == 1 and backups[0].read_text(encoding="utf-8") == before
+    course, problems = load_and_check(tree.root)
+    from teachforward.content.tracking import translation_status
+    assert {f.label: f.state for f in translation_status(course, course.language("fr")).files}[
+        "01-basics/notes.md"] == "translated"
+
+
+def test_import_refuses_what_would_break_a_file_and_writes_nothing(tree, capsys):
+    assert run(tree, "i18n", "export", "fr", "workshops/fr/01-basics/workshop.yaml") == 0
+    path = tree.root / "build" / "i18n" / "fr" / "workshops" / "01-basics" / "workshop.yaml.po"
+    po = polib.pofile(str(path))
+    po.find("title", by="msgctxt").msgstr = 'Les bases: "données"\net: travail'   # quotes, colon, newline
+    po.find("key_terms/data/term", by="msgctxt").msgstr = "Donnée"
+    po.save(str(path))
+    before = snapshot(tree.root)
+    capsys.readouterr()
+    assert run(tree, "i18n", "import", "fr", str(path)) == 0
+    course, problems = load_and_check(tree.root)
+    assert not problems.errors
+    workshop = course.language("fr").workshops[0]
+    assert workshop.facts.title == 'Les bases: "données"\net: travail' and workshop.facts.key_terms[0].term == "Donnée"
+    changed = {k for k, v in snapshot(tree.root).items() if before.get(k) != v}
+    assert changed == {"workshops/fr/01-basics/workshop.yaml"}
+    # A heading with a line break cannot be written back: nothing is written at all.
+    tree.write("workshops/fr/01-basics/notes.md", tree.read("workshops/en/01-basics/notes.md"))
+    assert run(tree, "i18n", "export", "fr", "workshops/fr/01-basics/notes.md") == 0
+    notes_po = tree.root / "build" / "i18n" / "fr" / "workshops" / "01-basics" / "notes.md.po"
+    po = polib.pofile(str(notes_po))
+    po.find("wrap-up/title", by="msgctxt").msgstr = "Pour\nconclure"
+    po.save(str(notes_po))
+    before = snapshot(tree.root)
+    capsys.readouterr()
+    assert run(tree, "i18n", "import", "fr", str(notes_po)) == 1
+    said = capsys.readouterr().out
+    assert "notes.md.po:" in said and "wrap-up/title" in said and "nothing was written" in said
+    assert snapshot(tree.root) == before
+
+
+def test_export_never_writes_into_the_sources(tree, capsys):
+    assert run(tree, "i18n", "export", "fr", "--out", "workshops/fr/exchange") == 2
+    assert not tree.path("workshops/fr/exchange").exists()
+    assert run(tree, "i18n", "export", "en") == 2
+
+
+def test_interface_strings_of_a_new_language(tree, capsys):
+    assert run(tree, "i18n", "add", "de") == 0
+    assert run(tree, "i18n", "export", "de", "docs/de/strings.yaml") == 0
+    path = tree.root / "build" / "i18n" / "de" / "docs" / "strings.yaml.po"
+    po = polib.pofile(str(path))
+    label = po.find("workshop_label", by="msgctxt")
+    assert "python-brace-format" in label.flags and label.msgstr == ""
+    label.msgstr = "Workshop {number} (Deutsch)"
+    po.save(str(path))
+    assert run(tree, "i18n", "import", "de", str(path)) == 0
+    course, problems = load_and_check(tree.root)
+    assert course.language("de").strings["workshop_label"] == "Workshop {number} (Deutsch)"
+    assert "# " in tree.read("docs/de/strings.yaml")        # the commented template is kept
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_round_trip_of_the_real_course_is_byte_identical(tmp_path, capsys, lang):
+    xmlschema = pytest.importorskip("xmlschema")
+    root = tmp_path / "course"
+    for name in SOURCES:
+        shutil.copytree(REPO / name, root / name)
+    shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    before = snapshot(root)
+    schema = xmlschema.XMLSchema(str(XSD))
+    for format, suffix in (("po", ".po"), ("xliff", ".xlf")):
+        assert main(["--root", str(root), "i18n", "export", lang, "--format", format]) == 0
+        files = exported(root, lang, suffix)
+        assert len(files) >= 40
+        if format == "po":
+            for po in files:
+                subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)], check=True)
+            assert sum(len(polib.pofile(str(p)).translated_entries()) for p in files) > 1000
+        else:
+            for xlf in files[:10]:
+                schema.validate(str(xlf))
+        assert main(["--root", str(root), "i18n", "import", lang, *map(str, files)]) == 0
+        assert snapshot(root) == before
