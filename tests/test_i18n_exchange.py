@@ -18,6 +18,14 @@ XSD = REPO / "tests" / "schemas" / "xliff-core-1.2-strict.xsd"
 SOURCES = ("workshops", "docs")
 
 
+@pytest.fixture
+def gettext():
+    """gettext's command-line tools (Debian package gettext, installed by scripts/install-system-deps.sh)."""
+    if not all(shutil.which(tool) for tool in ("msgfmt", "msgen", "msgfilter", "msgattrib")):
+        pytest.skip("gettext's tools (msgfmt, msgen, msgfilter, msgattrib) are not installed: "
+                    "run scripts/install-system-deps.sh")
+
+
 def run(tree, *args) -> int:
     return main(["--root", str(tree.root), *args])
 
@@ -58,8 +66,8 @@ def test_units_of_the_fixture_notes(tree):
     assert "further_reading/0/title" in by_id and not any(u.id.endswith("/url") for u in facts.units)
 
 
-def test_po_files_pass_msgfmt_and_xliff_files_the_schema(tree, capsys):
-    xmlschema = pytest.importorskip("xmlschema")
+def test_po_files_pass_msgfmt_and_xliff_files_the_schema(tree, capsys, gettext):
+    import xmlschema
     assert run(tree, "i18n", "export", "fr") == 0
     assert run(tree, "i18n", "export", "fr", "--format", "xliff") == 0
     pos, xlfs = exported(tree.root, "fr", ".po"), exported(tree.root, "fr", ".xlf")
@@ -87,7 +95,7 @@ def test_export_then_import_of_an_unchanged_language_changes_no_byte(tree, capsy
     assert not (tree.root / "build" / "i18n" / "fr" / "backup").exists()
 
 
-def test_gettext_tools_translate_a_new_file_that_then_builds(tree, capsys, tmp_path):
+def test_gettext_tools_translate_a_new_file_that_then_builds(tree, capsys, tmp_path, gettext):
     """A translator takes the exported notes, translates them with gettext tools, imports, builds."""
     assert run(tree, "i18n", "export", "fr", str(tree.path("workshops/en/01-basics/notes.md"))) == 0
     po = tree.root / "build" / "i18n" / "fr" / "workshops" / "01-basics" / "notes.md.po"
@@ -116,7 +124,7 @@ def test_gettext_tools_translate_a_new_file_that_then_builds(tree, capsys, tmp_p
     assert "Mots de la fin" in page and "Parlez de data" in page
 
 
-def test_fuzzy_entries_and_what_import_records(tree, capsys):
+def test_fuzzy_entries_and_what_import_records(tree, capsys, gettext):
     tree.write("workshops/fr/01-basics/notes.md", tree.read("workshops/en/01-basics/notes.md")
                .replace("Closing words", "Mots de la fin"))
     assert run(tree, "i18n", "mark-current", "fr", str(tree.path("workshops/fr/01-basics/notes.md"))) == 0
@@ -202,8 +210,8 @@ def test_interface_strings_of_a_new_language(tree, capsys):
 
 
 @pytest.mark.parametrize("lang", ["fr", "es"])
-def test_round_trip_of_the_real_course_is_byte_identical(tmp_path, capsys, lang):
-    xmlschema = pytest.importorskip("xmlschema")
+def test_round_trip_of_the_real_course_is_byte_identical(tmp_path, capsys, lang, gettext):
+    import xmlschema
     root = tmp_path / "course"
     for name in SOURCES:
         shutil.copytree(REPO / name, root / name)
