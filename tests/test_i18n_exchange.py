@@ -231,3 +231,34 @@ def test_round_trip_of_the_real_course_is_byte_identical(tmp_path, capsys, lang,
                 schema.validate(str(xlf))
         assert main(["--root", str(root), "i18n", "import", lang, *map(str, files)]) == 0
         assert snapshot(root) == before
+
+
+def test_a_section_new_in_english_is_written_into_the_translation_in_its_place(tree, capsys):
+    tree.write("workshops/fr/01-basics/notes.md", tree.read("workshops/en/01-basics/notes.md")
+               .replace("Speak about data.", "Parlez des données."))
+    assert run(tree, "i18n", "mark-current", "fr", str(tree.path("workshops/fr/01-basics/notes.md"))) == 0
+    tree.replace("workshops/en/01-basics/notes.md", "## Wrap-up {#wrap-up}",
+                 "## Who holds the data? {#who-holds}\n\n- Employers hold data\n- Vendors hold data too\n\n"
+                 "Ask who keeps the records.\n\nAnd for how long.\n\n## Wrap-up {#wrap-up}")
+    assert run(tree, "i18n", "export", "fr", "workshops/fr/01-basics/notes.md") == 0
+    path = tree.root / "build" / "i18n" / "fr" / "workshops" / "01-basics" / "notes.md.po"
+    po = polib.pofile(str(path))
+    assert [e.msgctxt for e in po.untranslated_entries()] == [
+        "who-holds/title", "who-holds/point-1", "who-holds/point-2", "who-holds/block-1", "who-holds/block-2"]
+    for msgctxt, msgstr in (("who-holds/title", "Qui détient les données ?"),
+                            ("who-holds/point-1", "Les employeurs détiennent des données"),
+                            ("who-holds/point-2", "Les fournisseurs aussi"),
+                            ("who-holds/block-1", "Demandez qui garde les dossiers.")):
+        po.find(msgctxt, by="msgctxt").msgstr = msgstr
+    po.save(str(path))
+    assert run(tree, "i18n", "import", "fr", str(path)) == 0
+    notes = tree.read("workshops/fr/01-basics/notes.md")
+    assert ("![A recipe with four ingredients](images/recipe.svg)\n\n## Qui détient les données ? {#who-holds}\n\n"
+            "- Les employeurs détiennent des données\n- Les fournisseurs aussi\n\nDemandez qui garde les dossiers.\n\n"
+            "And for how long.\n\n## Wrap-up {#wrap-up}") in notes
+    course, problems = load_and_check(tree.root)
+    assert not problems.errors, problems.sorted()
+    from teachforward.content.tracking import translation_status
+    notes_status = next(f for f in translation_status(course, course.language("fr")).files
+                        if f.label == "01-basics/notes.md")
+    assert notes_status.outdated == ["who-holds"]     # one paragraph is still in English

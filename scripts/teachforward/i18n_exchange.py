@@ -333,18 +333,28 @@ def _plan(course, item: FileUnits, exchange: Exchange, problems: list[str]) -> P
     appended: list[str] = []
     by_section: dict[str, list[bool]] = {}
     count_before = len(problems)
+    # Sections the English has and the translation has not (added since): written in whole,
+    # in English where a unit is not translated, so that the file keeps the English structure.
+    present = {u.section for u in item.units if u.span is not None}
+    new_sections = {u.section for u in item.units if u.section not in present and item.translated
+                    and (e := exchange.entries.get(u.id)) is not None and e.target.strip()}
+    anchor, previous_kind, sequence = None, None, 0
     for unit in item.units:
         entry = exchange.entries.get(unit.id)
         translated = entry is not None and entry.target.strip() != ""
         by_section.setdefault(unit.section, []).append(
             translated and not entry.fuzzy and entry.source == unit.source)
-        if not translated:
+        if unit.span is not None:
+            anchor, previous_kind = unit.span.end, unit.kind
+        if not translated and unit.section not in new_sections:
             continue
-        new = entry.target.rstrip("\n") if unit.kind == "block" else entry.target
+        new = (entry.target if translated else unit.source)
+        new = new.rstrip("\n") if unit.kind == "block" else new
         current = unit.target if unit.target is not None else unit.source
         if new == current and (unit.target is not None or unit.span is not None):
             continue
-        where = f"{_shown(exchange.path)}:{entry.line}:" if entry.line else f"{_shown(exchange.path)}: {unit.id}:"
+        where = (f"{_shown(exchange.path)}:{entry.line}:" if entry is not None and entry.line
+                 else f"{_shown(exchange.path)}: {unit.id}:")
         if unit.kind in ("heading", "point") and "\n" in new.strip():
             problems.append(f"{where} the translation of {unit.id} has a line break, but {unit.note} is one line "
                             "(join the lines)")
@@ -355,18 +365,32 @@ def _plan(course, item: FileUnits, exchange: Exchange, problems: list[str]) -> P
             value = json.dumps(new, ensure_ascii=False)
         else:
             value = new.strip() if unit.kind in ("heading", "point") else new
-        if unit.span is None:
-            if item.kind == "strings":
-                appended.append(f"{unit.id}: {value}")
-                continue
-            problems.append(f"{where} {unit.id} has no place in {item.translation.name} "
-                            "(its section is missing there: add the section, export and translate again)")
+        if unit.span is not None:
+            replacements.append((unit.span.start, unit.span.end, value))
             continue
-        replacements.append((unit.span.start, unit.span.end, value))
+        if item.kind == "strings":
+            appended.append(f"{unit.id}: {value}")
+            continue
+        if item.kind == "facts" or unit.english_span is None or anchor is None:
+            problems.append(f"{where} {unit.id} has no place in {item.translation.relative_to(course.root)} yet "
+                            "(add it there as in English, keeping the ids and numbers, then import again)")
+            continue
+        # A unit (or a section) new in English: its English lines, with the translation in them,
+        # go after the unit before it.
+        english = item.english_text
+        line_start = english.rfind("\n", 0, unit.english_span.start) + 1
+        line_end = english.find("\n", unit.english_span.end)
+        line_end = len(english) if line_end < 0 else line_end
+        lines = english[line_start:unit.english_span.start] + value + english[unit.english_span.end:line_end]
+        separator = "\n" if unit.kind == "point" and previous_kind == "point" else "\n\n"
+        sequence += 1
+        replacements.append((anchor, anchor, separator + lines, sequence))
+        previous_kind = unit.kind
     if len(problems) > count_before:
         return None
     text = item.text
-    for start, end, value in sorted(replacements, reverse=True):
+    ordered = sorted(((r[0], r[1], r[3] if len(r) > 3 else 0, r[2]) for r in replacements), reverse=True)
+    for start, end, _, value in ordered:
         text = text[:start] + value + text[end:]
     if appended:
         text = text.rstrip("\n") + ("\n" if text.strip() else "") + "\n".join(appended) + "\n"

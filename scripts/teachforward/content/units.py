@@ -65,6 +65,7 @@ class Unit:
     span: Span | None         # where the translation is (or, in a copy of English, would be)
     line: int                 # line of the unit in the file it was read from
     note: str = ""            # what the unit is, for the translator
+    english_span: Span | None = None   # where the English is, in the English file
 
 
 @dataclass
@@ -77,6 +78,7 @@ class FileUnits:
     translated: bool          # whether the translation file exists
     recorded: dict[str, str]  # its translated_from record
     units: list[Unit] = field(default_factory=list)
+    english_text: str = ""    # the English file the units' english_span refer to
 
 
 # --- the one function that looks inside a section's Markdown ----------------------------
@@ -277,11 +279,12 @@ def _paired(english: dict[str, dict[str, tuple[Kind, Slot]]], mine: dict[str, di
             theirs, own = _merged_body(theirs), _merged_body(own)
         for id_, (kind, slot) in theirs.items():
             if own is None:
-                units.append(Unit(id_, section, kind, slot.text, None, slot.span, slot.line, NOTES[kind]))
+                units.append(Unit(id_, section, kind, slot.text, None, slot.span, slot.line, NOTES[kind], slot.span))
                 continue
             found = own.get(id_)
             units.append(Unit(id_, section, kind, slot.text, found[1].text if found else None,
-                              found[1].span if found else None, found[1].line if found else slot.line, NOTES[kind]))
+                              found[1].span if found else None, found[1].line if found else slot.line, NOTES[kind],
+                              slot.span))
     return units
 
 
@@ -302,14 +305,15 @@ def _merged_body(slots: dict[str, tuple[Kind, Slot]]) -> dict[str, tuple[Kind, S
     return kept
 
 
-def _with_body_text(text: str, units: list[Unit], english_text: str) -> list[Unit]:
+def _with_body_text(text: str, units: list[Unit]) -> list[Unit]:
     """Merged bodies take their text from the span they cover."""
     out = []
     for unit in units:
         if unit.id.endswith("/body"):
             source = unit.source
             target = text[unit.span.start:unit.span.end] if unit.span and unit.target is not None else unit.target
-            out.append(Unit(unit.id, unit.section, unit.kind, source, target, unit.span, unit.line, unit.note))
+            out.append(Unit(unit.id, unit.section, unit.kind, source, target, unit.span, unit.line, unit.note,
+                            unit.english_span))
         else:
             out.append(unit)
     return out
@@ -356,13 +360,13 @@ def _markdown_file(course, kind, english_path, origin, language, slots_of, origi
     translated = origin.lang == language.code
     if translated:
         text = _read(origin.path)
-        units = _with_body_text(text, _paired(theirs, slots_of(text, own)), english_text)
+        units = _with_body_text(text, _paired(theirs, slots_of(text, own)))
     else:
         text = english_text
         units = _paired(theirs, None)
     units = [_english_body(u, theirs, english_text) for u in units]
     return FileUnits(kind, english_path, _translation_path(course, english_path, language.code), text, translated,
-                     dict(recorded or {}), units)
+                     dict(recorded or {}), units, english_text)
 
 
 def _english_body(unit: Unit, english: dict, english_text: str) -> Unit:
@@ -371,7 +375,8 @@ def _english_body(unit: Unit, english: dict, english_text: str) -> Unit:
     merged = _merged_body(english.get(unit.section, {}))
     slot = merged.get(unit.id)
     source = english_text[slot[1].span.start:slot[1].span.end] if slot else unit.source
-    return Unit(unit.id, unit.section, unit.kind, source, unit.target, unit.span, unit.line, unit.note)
+    return Unit(unit.id, unit.section, unit.kind, source, unit.target, unit.span, unit.line, unit.note,
+                unit.english_span)
 
 
 def _facts(course: Course, original: Workshop, mine: Workshop, language: Language) -> FileUnits:
@@ -381,7 +386,8 @@ def _facts(course: Course, original: Workshop, mine: Workshop, language: Languag
     text = _read(mine.facts_origin.path) if translated else english_text
     units = _paired(theirs, _by_section(yaml_slots(text, FACT_FIELDS)) if translated else None)
     return FileUnits("facts", original.facts_origin.path, _translation_path(course, original.facts_origin.path,
-                     language.code), text, translated, dict(mine.facts.translated_from) if translated else {}, units)
+                     language.code), text, translated, dict(mine.facts.translated_from) if translated else {}, units,
+                     english_text)
 
 
 def _by_section(slots: dict[str, tuple[Kind, Slot]]) -> dict[str, dict[str, tuple[Kind, Slot]]]:
@@ -394,11 +400,12 @@ def _by_section(slots: dict[str, tuple[Kind, Slot]]) -> dict[str, dict[str, tupl
 def _strings_file(course: Course, language: Language) -> FileUnits:
     english_path = course.root / "docs" / course.source_language / "strings.yaml"
     path = course.root / "docs" / language.code / "strings.yaml"
-    english = strings_slots(_read(english_path))
+    english_text = _read(english_path)
+    english = strings_slots(english_text)
     text = _read(path) if path.is_file() else ""
     mine = strings_slots(text)
     own = {k: v for k, v in mine.items() if k in language.translated_strings}
     units = [Unit(key, "", "string", slot.text, own[key][1].text if key in own else None,
                   own[key][1].span if key in own else None, own[key][1].line if key in own else slot.line,
-                  NOTES["string"]) for key, (_, slot) in english.items()]
-    return FileUnits("strings", english_path, path, text, path.is_file(), {}, units)
+                  NOTES["string"], slot.span) for key, (_, slot) in english.items()]
+    return FileUnits("strings", english_path, path, text, path.is_file(), {}, units, english_text)
