@@ -105,3 +105,21 @@ def test_missing_history_is_said_plainly(tree, capsys, tmp_path):
 def test_nothing_outdated(tree, capsys):
     assert run(tree, "i18n", "diff", "fr") == 0
     assert "Nothing is outdated in French (fr)." in capsys.readouterr().out
+
+
+def test_fuzzy_po_entries_carry_the_english_they_were_translated_from(tree, capsys):
+    import polib
+    translated_repository(tree)
+    assert run(tree, "i18n", "mark-current", "fr", str(tree.path(NOTES_FR))) == 0
+    commit_all(tree.root, "marked current")
+    tree.replace(NOTES_EN, "Closing words", "Final words")
+    commit_all(tree.root, "English moves on")
+    assert run(tree, "i18n", "export", "fr", NOTES_FR) == 0
+    path = tree.root / "build" / "i18n" / "fr" / "workshops" / "01-basics" / "notes.md.po"
+    entry = polib.pofile(str(path)).find("wrap-up/block-1", by="msgctxt")
+    assert entry.fuzzy and entry.msgid.startswith("Final words")
+    assert entry.previous_msgid == "Closing words with the unique word zebrafish."
+    assert "#| msgid \"Closing words" in path.read_text(encoding="utf-8")
+    subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)
+    title = polib.pofile(str(path)).find("wrap-up/title", by="msgctxt")
+    assert title.fuzzy and title.previous_msgid is None        # the same English: nothing to show

@@ -68,20 +68,26 @@ def export(root: Path, code: str, format: str, files: list[Path], out_dir: Path 
     chosen = _chosen(root, code, files, language_files(course, language), out)
     if chosen is None:
         return 2
-    from teachforward.content.tracking import fingerprint, record_for
+    from teachforward.content.tracking import record_for
+    from teachforward.i18n_history import EnglishHistory
+    history = EnglishHistory(course.root, course.source_language)
     written = 0
     for item in chosen:
         current = record_for(course, item.english) if item.kind != "strings" else {}
         stale = {key for key, value in current.items() if item.recorded.get(key) != value} if item.translated else set()
         target = out_dir / (_relative(root, item.english, course.source_language) + EXTENSIONS[format])
         target.parent.mkdir(parents=True, exist_ok=True)
-        data = _po(root, code, item, stale) if format == "po" else _xliff(root, code, item, stale)
+        if format == "po":
+            data = _po(root, code, item, stale, _previous_english(history, item, stale))
+        else:
+            data = _xliff(root, code, item, stale)
         target.write_bytes(data)
         written += 1
         fuzzy = sum(1 for u in item.units if u.section in stale and u.target is not None)
         missing = sum(1 for u in item.units if u.target is None)
         print(f"{target.relative_to(root) if root in target.parents else target}: {len(item.units)} entries"
               + (f", {fuzzy} fuzzy" if fuzzy else "") + (f", {missing} untranslated" if missing else ""), file=out)
+    history.close()
     print(f"{written} file(s) written to {out_dir}. Translate them, then: teachforward i18n import {code} FILE...",
           file=out)
     return 0
@@ -120,7 +126,25 @@ def _located(root: Path, file: Path) -> Path:
     return (here if here.exists() else root / file).resolve()
 
 
-def _po(root: Path, code: str, item: FileUnits, stale: set[str]) -> bytes:
+def _previous_english(history, item: FileUnits, stale: set[str]) -> dict[str, str]:
+    """The English each fuzzy entry was translated from (from git), for the tools that show
+    what changed (PO "#| msgid": Poedit, Weblate, Lokalize)."""
+    from teachforward.i18n_history import COMMIT_KEY
+    previous: dict[str, str] = {}
+    for key in sorted(stale):
+        if key not in item.recorded:
+            continue
+        found = history.baseline(item.english, key, item.recorded[key], item.recorded.get(COMMIT_KEY))
+        if found is None:
+            continue
+        old = history.units_at(found[0], item.english)
+        for unit in item.units:
+            if unit.section == key and unit.id in old and old[unit.id] != unit.source:
+                previous[unit.id] = old[unit.id]
+    return previous
+
+
+def _po(root: Path, code: str, item: FileUnits, stale: set[str], previous: dict[str, str]) -> bytes:
     import polib
     po = polib.POFile(wrapwidth=0)
     po.metadata = {
@@ -142,8 +166,11 @@ def _po(root: Path, code: str, item: FileUnits, stale: set[str]) -> bytes:
             flags.append("fuzzy")
         if item.kind == "strings" and "{" in unit.source:
             flags.append("python-brace-format")
+        fuzzy = "fuzzy" in flags
         po.append(polib.POEntry(msgctxt=unit.id, msgid=unit.source, msgstr=unit.target or "", flags=flags,
-                                comment=_note(unit), occurrences=[(translation, str(unit.line))]))
+                                comment=_note(unit), occurrences=[(translation, str(unit.line))],
+                                previous_msgid=previous.get(unit.id) if fuzzy else None,
+                                previous_msgctxt=unit.id if fuzzy and unit.id in previous else None))
     return str(po).encode("utf-8") + (b"" if str(po).endswith("\n") else b"\n")
 
 

@@ -101,6 +101,16 @@ class EnglishHistory:
         self.courses[commit] = course
         return course
 
+    def units_at(self, commit: str, english: Path) -> dict[str, str]:
+        """The English units of `english` as they were at `commit` (id -> text)."""
+        from teachforward.content.units import language_files
+        course = self._course(commit)
+        if course is None:
+            return {}
+        old_path = course.root / english.relative_to(self.root)
+        return {u.id: u.source for f in language_files(course, course.source) if f.english == old_path
+                for u in f.units}
+
     def baseline(self, english: Path, key: str, fingerprint: str, recorded_commit: str | None):
         """(commit, English text of the section then) for the recorded fingerprint, or None."""
         from teachforward.content.tracking import fingerprint as fingerprint_of
