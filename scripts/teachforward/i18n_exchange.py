@@ -289,7 +289,7 @@ def import_files(root: Path, code: str, paths: list[Path], out=None) -> int:
     problems: list[str] = []
     plans: list[Planned] = []
     for path in paths:
-        path = path if path.is_absolute() else Path.cwd() / path
+        path = _located(root, path)
         try:
             exchange = read_exchange(path)
         except ExchangeError as error:

@@ -34,6 +34,8 @@ GLOSS = re.compile(r"\([^)]*\)")
 # How many letters an ending may take away, per language (the rest of the word must match).
 ENDINGS = {"en": 4, "fr": 4, "es": 4, "pt": 4, "it": 4, "ca": 4, "ar": 2}
 DEFAULT_ENDING = 2
+# Link targets, picture files, ids and addresses are not words of the text ("02-data-lifecycle").
+NOT_WORDS = re.compile(r"\]\([^)]*\)|\{#[^}]*\}|<?https?://[^\s>)]*>?")
 # Book and report titles are often kept in their original language.
 UNCHECKED_FIELDS = {"further_reading"}
 ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال")
@@ -217,7 +219,8 @@ def _check_section(terms: list[Term], language: Language, path: Path, line_of, t
     for key, text in mine.items():
         if key not in theirs:
             continue
-        english_words, own_words = english.words(theirs[key]), translated.words(text)
+        english_text = NOT_WORDS.sub(lambda m: "]" if m.group().startswith("]") else " ", theirs[key])
+        english_words, own_words = english.words(english_text), translated.words(NOT_WORDS.sub(" ", text))
         english_sorted = sorted(set(english_words))
         if key in UNCHECKED_FIELDS:
             continue
@@ -226,8 +229,8 @@ def _check_section(terms: list[Term], language: Language, path: Path, line_of, t
                 continue     # the definitions themselves
             at = english.where(term.english, english_words, english_sorted)
             if at is not None and not translated.found(term.translated, own_words):
-                spans = [m.span() for m in WORD.finditer(theirs[key])]
-                said = theirs[key][spans[at][0]:spans[at + len(english.stems(term.english)) - 1][1]]
+                spans = [m.span() for m in WORD.finditer(english_text)]
+                said = english_text[spans[at][0]:spans[at + len(english.stems(term.english)) - 1][1]]
                 problems.warn(path, line_of(key) or None,
                               f'the English of this section says "{said}" (the key term "{term.english}"), but '
                               f'this translation does not use the agreed {language.english_name} term "{term.translated}"',

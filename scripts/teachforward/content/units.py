@@ -404,8 +404,8 @@ def _strings_file(course: Course, language: Language) -> FileUnits:
     english = strings_slots(english_text)
     text = _read(path) if path.is_file() else ""
     mine = strings_slots(text)
-    own = {k: v for k, v in mine.items() if k in language.translated_strings}
-    units = [Unit(key, "", "string", slot.text, own[key][1].text if key in own else None,
-                  own[key][1].span if key in own else None, own[key][1].line if key in own else slot.line,
+    # A string the loader refused (a wrong placeholder) is not a translation, but it has a place.
+    units = [Unit(key, "", "string", slot.text, mine[key][1].text if key in language.translated_strings else None,
+                  mine[key][1].span if key in mine else None, mine[key][1].line if key in mine else slot.line,
                   NOTES["string"], slot.span) for key, (_, slot) in english.items()]
     return FileUnits("strings", english_path, path, text, path.is_file(), {}, units, english_text)
