@@ -63,9 +63,9 @@ def test_one_english_term_translated_two_ways_is_warned(tree):
 
 
 def test_link_targets_and_ids_are_not_words_of_the_text(tree):
-    # "01-basics" and "data" in a link target are not the English saying "data".
+    # "what-is-data" in a link target are not the English saying "data".
     tree.write(EXERCISE_FR, tree.read(EXERCISE_EN)
-               .replace("List the data the app needs.", "Voir [la fiche](../01-basics/notes.md#what-is-data).")
+               .replace("List the data the app needs.", "Voir [la fiche](../notes.md#what-is-data).")
                .replace("Which data could harm a worker?", "Quelles données pourraient nuire ?"))
-    tree.replace(EXERCISE_EN, "List the data the app needs.", "See [the sheet](../01-basics/notes.md#what-is-data).")
+    tree.replace(EXERCISE_EN, "List the data the app needs.", "See [the sheet](../notes.md#what-is-data).")
     assert term_warnings(tree) == []
