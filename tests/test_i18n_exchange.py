@@ -262,3 +262,22 @@ def test_a_section_new_in_english_is_written_into_the_translation_in_its_place(t
     notes_status = next(f for f in translation_status(course, course.language("fr")).files
                         if f.label == "01-basics/notes.md")
     assert notes_status.outdated == ["who-holds"]     # one paragraph is still in English
+
+
+def test_a_section_paragraphed_differently_is_one_unit_and_is_written_back_whole(tree, capsys):
+    tree.write("workshops/fr/01-basics/notes.md", tree.read("workshops/en/01-basics/notes.md")
+               .replace("Closing words", "Premier.\n\nSecond paragraphe. Closing words"))
+    course, _ = load_course(tree.root)
+    notes = next(f for f in language_files(course, course.language("fr")) if f.english.name == "notes.md")
+    body = next(u for u in notes.units if u.section == "wrap-up" and u.kind == "block")
+    assert body.id == "wrap-up/body" and body.source == "Closing words with the unique word zebrafish."
+    assert body.target.startswith("Premier.\n\nSecond paragraphe.")
+    assert [u.id for u in notes.units if u.section == "what-is-data"][-1] == "what-is-data/block-2"  # others paired
+    assert run(tree, "i18n", "export", "fr", "workshops/fr/01-basics/notes.md") == 0
+    path = tree.root / "build" / "i18n" / "fr" / "workshops" / "01-basics" / "notes.md.po"
+    po = polib.pofile(str(path))
+    po.find("wrap-up/body", by="msgctxt").msgstr = "Un seul paragraphe, mot unique zebrafish."
+    po.save(str(path))
+    assert run(tree, "i18n", "import", "fr", str(path)) == 0
+    text = tree.read("workshops/fr/01-basics/notes.md")
+    assert text.endswith("- Thank everyone\n\nUn seul paragraphe, mot unique zebrafish.\n") and "Premier." not in text

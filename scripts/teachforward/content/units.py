@@ -271,12 +271,13 @@ NOTES = {"heading": "a heading", "point": "a key point (a bullet on the slide)",
 
 
 def _paired(english: dict[str, dict[str, tuple[Kind, Slot]]], mine: dict[str, dict[str, tuple[Kind, Slot]]] | None,
-            ) -> list[Unit]:
+            english_text: str = "", text: str = "") -> list[Unit]:
+    """English units with their translations (None: the file is not translated)."""
     units: list[Unit] = []
     for section, theirs in english.items():
-        own = (mine or {}).get(section, {}) if mine is not None else None
-        if own is not None and own and _blocks_differ(theirs, own):
-            theirs, own = _merged_body(theirs), _merged_body(own)
+        own = mine.get(section, {}) if mine is not None else None
+        if own and _blocks_differ(theirs, own):
+            theirs, own = _merged_body(theirs, english_text), _merged_body(own, text)
         for id_, (kind, slot) in theirs.items():
             if own is None:
                 units.append(Unit(id_, section, kind, slot.text, None, slot.span, slot.line, NOTES[kind], slot.span))
@@ -293,7 +294,7 @@ def _blocks_differ(english: dict, mine: dict) -> bool:
     return count(english) != count(mine)
 
 
-def _merged_body(slots: dict[str, tuple[Kind, Slot]]) -> dict[str, tuple[Kind, Slot]]:
+def _merged_body(slots: dict[str, tuple[Kind, Slot]], text: str) -> dict[str, tuple[Kind, Slot]]:
     """When a translation has a different number of blocks than the English section, the body
     is one unit: the translator's own paragraphing is kept, and nothing is paired wrongly."""
     kept = {k: v for k, v in slots.items() if "block-" not in k}
@@ -301,22 +302,9 @@ def _merged_body(slots: dict[str, tuple[Kind, Slot]]) -> dict[str, tuple[Kind, S
     if body:
         prefix = next(k for k in slots if "block-" in k).rsplit("block-", 1)[0]
         first, last = body[0][1], body[-1][1]
-        kept[f"{prefix}body"] = ("block", Slot("", Span(first.span.start, last.span.end), first.line))
+        kept[f"{prefix}body"] = ("block", Slot(text[first.span.start:last.span.end],
+                                                Span(first.span.start, last.span.end), first.line))
     return kept
-
-
-def _with_body_text(text: str, units: list[Unit]) -> list[Unit]:
-    """Merged bodies take their text from the span they cover."""
-    out = []
-    for unit in units:
-        if unit.id.endswith("/body"):
-            source = unit.source
-            target = text[unit.span.start:unit.span.end] if unit.span and unit.target is not None else unit.target
-            out.append(Unit(unit.id, unit.section, unit.kind, source, target, unit.span, unit.line, unit.note,
-                            unit.english_span))
-        else:
-            out.append(unit)
-    return out
 
 
 def language_files(course: Course, language: Language) -> list[FileUnits]:
@@ -360,23 +348,12 @@ def _markdown_file(course, kind, english_path, origin, language, slots_of, origi
     translated = origin.lang == language.code
     if translated:
         text = _read(origin.path)
-        units = _with_body_text(text, _paired(theirs, slots_of(text, own)))
+        units = _paired(theirs, slots_of(text, own), english_text, text)
     else:
         text = english_text
         units = _paired(theirs, None)
-    units = [_english_body(u, theirs, english_text) for u in units]
     return FileUnits(kind, english_path, _translation_path(course, english_path, language.code), text, translated,
                      dict(recorded or {}), units, english_text)
-
-
-def _english_body(unit: Unit, english: dict, english_text: str) -> Unit:
-    if not unit.id.endswith("/body"):
-        return unit
-    merged = _merged_body(english.get(unit.section, {}))
-    slot = merged.get(unit.id)
-    source = english_text[slot[1].span.start:slot[1].span.end] if slot else unit.source
-    return Unit(unit.id, unit.section, unit.kind, source, unit.target, unit.span, unit.line, unit.note,
-                unit.english_span)
 
 
 def _facts(course: Course, original: Workshop, mine: Workshop, language: Language) -> FileUnits:
@@ -384,7 +361,7 @@ def _facts(course: Course, original: Workshop, mine: Workshop, language: Languag
     theirs = _by_section(yaml_slots(english_text, FACT_FIELDS))
     translated = mine.facts_origin.lang == language.code
     text = _read(mine.facts_origin.path) if translated else english_text
-    units = _paired(theirs, _by_section(yaml_slots(text, FACT_FIELDS)) if translated else None)
+    units = _paired(theirs, _by_section(yaml_slots(text, FACT_FIELDS)) if translated else None, english_text, text)
     return FileUnits("facts", original.facts_origin.path, _translation_path(course, original.facts_origin.path,
                      language.code), text, translated, dict(mine.facts.translated_from) if translated else {}, units,
                      english_text)
