@@ -27,7 +27,7 @@ HISTORY_LIMIT = 200               # commits of one file looked through for an ol
 TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
 
 
-def _git(root: Path, *args: str, binary: bool = False):
+def run_git(root: Path, *args: str, binary: bool = False):
     try:
         result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False)
     except OSError:
@@ -40,19 +40,19 @@ def _git(root: Path, *args: str, binary: bool = False):
 def english_commit(root: Path, english: Path) -> str | None:
     """The last commit that changed `english`, if the file on disk is exactly that commit's."""
     relative = english.relative_to(root).as_posix()
-    commit = (_git(root, "log", "-1", "--format=%H", "--", relative) or "").strip()
+    commit = (run_git(root, "log", "-1", "--format=%H", "--", relative) or "").strip()
     if not commit:
         return None
-    if _git(root, "diff", "--quiet", "HEAD", "--", relative) is None:   # uncommitted changes
+    if run_git(root, "diff", "--quiet", "HEAD", "--", relative) is None:   # uncommitted changes
         return None
     return commit
 
 
 def history_problem(root: Path) -> str:
     """Why this copy of the repository cannot show old English, in one sentence."""
-    if _git(root, "rev-parse", "--git-dir") is None:
+    if run_git(root, "rev-parse", "--git-dir") is None:
         return "this copy of the course is not a git repository, so the English it was translated from is not known"
-    if (_git(root, "rev-parse", "--is-shallow-repository") or "").strip() == "true":
+    if (run_git(root, "rev-parse", "--is-shallow-repository") or "").strip() == "true":
         return ("this is a shallow clone: the commit the translation was made from is not here "
                 "(git fetch --unshallow brings the whole history)")
     return ""
@@ -71,7 +71,7 @@ class EnglishHistory:
 
     def commits_of(self, english: Path) -> list[str]:
         relative = english.relative_to(self.root).as_posix()
-        found = _git(self.root, "log", f"-{HISTORY_LIMIT}", "--format=%H", "--", relative) or ""
+        found = run_git(self.root, "log", f"-{HISTORY_LIMIT}", "--format=%H", "--", relative) or ""
         return found.split()
 
     def sections_at(self, commit: str, english: Path) -> dict[str, str] | None:
@@ -90,7 +90,7 @@ class EnglishHistory:
             return self.courses[commit]
         from teachforward.content.loader import load_course
         folders = ["workshops/course.yaml", f"workshops/{self.source}", f"docs/{self.source}"]
-        data = _git(self.root, "archive", "--format=tar", commit, *folders, binary=True)
+        data = run_git(self.root, "archive", "--format=tar", commit, *folders, binary=True)
         course = None
         if data:
             target = Path(self.temporary.name) / commit
@@ -186,8 +186,8 @@ def diff(root: Path, code: str, files: list[Path], out=None) -> int:
         return 2
     language = course.language(code)
     status = translation_status(course, language)
-    from teachforward.i18n_exchange import _located
-    wanted = {_located(root, f) for f in files}
+    from teachforward.i18n_exchange import located
+    wanted = {located(root, f) for f in files}
     chosen = [f for f in status.files
               if not wanted or f.english.resolve() in wanted or (root / f.translation).resolve() in wanted
               or f.translation.resolve() in wanted]
