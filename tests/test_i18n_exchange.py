@@ -281,3 +281,21 @@ def test_a_section_paragraphed_differently_is_one_unit_and_is_written_back_whole
     assert run(tree, "i18n", "import", "fr", str(path)) == 0
     text = tree.read("workshops/fr/01-basics/notes.md")
     assert text.endswith("- Thank everyone\n\nUn seul paragraphe, mot unique zebrafish.\n") and "Premier." not in text
+
+
+def test_xliff_edited_by_a_tool_is_imported(tree, capsys):
+    import xml.etree.ElementTree as ET
+    ns = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
+    assert run(tree, "i18n", "export", "fr", "--format", "xliff", "workshops/fr/01-basics/workshop.yaml") == 0
+    path = tree.root / "build" / "i18n" / "fr" / "workshops" / "01-basics" / "workshop.yaml.xlf"
+    ET.register_namespace("", ns["x"])
+    document = ET.parse(path)
+    units = {u.get("id"): u for u in document.getroot().iterfind(".//x:trans-unit", ns)}
+    units["summary"].find("x:target", ns).text = "Un tout petit atelier pour les tests."
+    audience = units["audience"].find("x:target", ns)
+    audience.text, audience.attrib["state"] = "Test readers.", "new"     # a tool's copy of the English
+    document.write(path, encoding="utf-8", xml_declaration=True)
+    assert run(tree, "i18n", "import", "fr", str(path)) == 0
+    text = tree.read("workshops/fr/01-basics/workshop.yaml")
+    assert 'summary: "Un tout petit atelier pour les tests."\n' in text
+    assert "audience: Les lecteurs des tests.\n" in text

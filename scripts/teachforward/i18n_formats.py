@@ -152,8 +152,10 @@ def _read_xliff(path: Path) -> Exchange:
         target = unit.find(q("target"))
         text = "".join(target.itertext()) if target is not None else ""
         state = target.get("state", "") if target is not None else ""
-        fuzzy = state in ("new", "needs-translation", "needs-review-translation", "needs-adaptation",
-                          "needs-l10n", "needs-review-adaptation", "needs-review-l10n")
+        if state in ("new", "needs-translation"):
+            text = ""      # some tools copy the English into a target they have not translated
+        fuzzy = state in ("needs-review-translation", "needs-adaptation", "needs-l10n",
+                          "needs-review-adaptation", "needs-review-l10n")
         source_text = "".join(unit.find(q("source")).itertext()) if unit.find(q("source")) is not None else ""
         exchange.entries[unit.get("id")] = Entry(unit.get("id"), source_text, text, fuzzy)
     return exchange
