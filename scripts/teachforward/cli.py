@@ -53,7 +53,12 @@ def main(argv: list[str] | None = None) -> int:
     imports = i18n_commands.add_parser("import", help="write translated PO or XLIFF files back into the sources")
     imports.add_argument("lang")
     imports.add_argument("files", nargs="+", type=Path)
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    # argparse cannot take files both before and after an option ("export fr --format xliff FILE").
+    if extra and getattr(args, "i18n_command", None) in ("export", "diff") and not any(e.startswith("-") for e in extra):
+        args.files = [*args.files, *map(Path, extra)]
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     root = (args.root or find_root(Path.cwd())).resolve()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
