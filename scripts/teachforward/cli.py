@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--out", type=Path, default=Path("site"))
     commands.add_parser("decks", help="write the slide decks of every language into build/decks/")
-    i18n = commands.add_parser("i18n", help="translation tools: add, status, mark-current")
+    i18n = commands.add_parser("i18n", help="translation tools: add, status, mark-current, diff, export, import")
     i18n_commands = i18n.add_subparsers(dest="i18n_command", required=True)
     add = i18n_commands.add_parser("add", help="start a language: create its folders (never overwrites)")
     add.add_argument("lang", help="a BCP 47 language code, e.g. de, pt-BR, ar")
@@ -42,7 +42,23 @@ def main(argv: list[str] | None = None) -> int:
     mark = i18n_commands.add_parser("mark-current", help="record that a translated file matches the current English")
     mark.add_argument("lang")
     mark.add_argument("files", nargs="+", type=Path)
-    args = parser.parse_args(argv)
+    diff = i18n_commands.add_parser("diff", help="what the English changed in each outdated section, word by word")
+    diff.add_argument("lang")
+    diff.add_argument("files", nargs="*", type=Path, help="translated or English files (default: all)")
+    export = i18n_commands.add_parser("export", help="write PO or XLIFF files for translation tools")
+    export.add_argument("lang")
+    export.add_argument("files", nargs="*", type=Path, help="translated or English files (default: all)")
+    export.add_argument("--format", choices=("po", "xliff"), default="po")
+    export.add_argument("--out", type=Path, default=None, help="folder to write into (default: build/i18n/LANG/)")
+    imports = i18n_commands.add_parser("import", help="write translated PO or XLIFF files back into the sources")
+    imports.add_argument("lang")
+    imports.add_argument("files", nargs="+", type=Path)
+    args, extra = parser.parse_known_args(argv)
+    # argparse cannot take files both before and after an option ("export fr --format xliff FILE").
+    if extra and getattr(args, "i18n_command", None) in ("export", "diff") and not any(e.startswith("-") for e in extra):
+        args.files = [*args.files, *map(Path, extra)]
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     root = (args.root or find_root(Path.cwd())).resolve()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
@@ -59,6 +75,15 @@ def main(argv: list[str] | None = None) -> int:
                 return tools.add_language(root, args.lang)
             if args.i18n_command == "status":
                 return tools.status(root, args.langs, args.format, args.fail_under)
+            if args.i18n_command == "diff":
+                from teachforward.i18n_history import diff as run_diff
+                return run_diff(root, args.lang, args.files)
+            if args.i18n_command == "export":
+                from teachforward.i18n_exchange import export as run_export
+                return run_export(root, args.lang, args.format, args.files, args.out and _under(root, args.out))
+            if args.i18n_command == "import":
+                from teachforward.i18n_exchange import import_files
+                return import_files(root, args.lang, args.files)
             return max(tools.mark_current(root, args.lang, file) for file in args.files)
         if args.command == "serve":
             from teachforward.serve import serve as run_serve

@@ -88,10 +88,20 @@ def mark_current(root: Path, code: str, file: Path, out=None) -> int:
     except KeyError:
         print(f"error: there is no English file {english.relative_to(root)} that {relative} translates", file=out)
         return 2
+    from teachforward.i18n_history import COMMIT_KEY, english_commit, history_problem
+    sections = len(record)
+    commit = english_commit(root, english)
+    if commit:
+        record[COMMIT_KEY] = commit
     text = file.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
     updated = write_record_yaml(text, record) if file.suffix == ".yaml" else write_record_markdown(text, record)
     _replace_file(file, updated)
-    print(f"{relative}: recorded as up to date with the English ({len(record)} sections).", file=out)
+    print(f"{relative}: recorded as up to date with the English ({sections} sections"
+          + (f", commit {commit[:10]})." if commit else ")."), file=out)
+    if not commit:
+        why = history_problem(root) or f"{english.relative_to(root)} has changes that are not committed"
+        print(f"  note: {why}, so i18n diff will not be able to show what the English changes later "
+              "(commit the English, then mark-current again)", file=out)
     return 0
 
 

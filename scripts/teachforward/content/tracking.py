@@ -200,20 +200,25 @@ def _translation_path(english_path: Path, code: str) -> Path:
 
 def record_for(course: Course, english_path: Path) -> dict[str, str]:
     """The fingerprints to record in a translation of `english_path`."""
+    return {k: fingerprint(v) for k, v in section_texts(course, english_path).items()}
+
+
+def section_texts(course: Course, english_path: Path) -> dict[str, str]:
+    """The English text of each trackable section of the file `english_path`."""
     english = course.source
     for workshop in english.workshops:
         if workshop.facts_origin.path == english_path:
-            return {k: fingerprint(v) for k, v in facts_sections(workshop).items()}
+            return facts_sections(workshop)
         for doc in (workshop.notes, workshop.guide):
             if doc is not None and doc.origin.path == english_path:
-                return {k: fingerprint(v) for k, v in document_sections(doc).items()}
+                return document_sections(doc)
         for exercise in workshop.exercises:
             if exercise.origin.path == english_path:
-                return {k: fingerprint(v) for k, v in exercise_sections(exercise).items()}
+                return exercise_sections(exercise)
         for material in workshop.materials:
             if material.origin.path == english_path:
-                return {k: fingerprint(v) for k, v in material_sections(material).items()}
+                return material_sections(material)
     for page in english.pages:
         if page.origin.path == english_path:
-            return {k: fingerprint(v) for k, v in page_sections(page).items()}
+            return page_sections(page)
     raise KeyError(english_path)

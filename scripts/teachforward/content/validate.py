@@ -19,6 +19,7 @@ from teachforward.content.model import Course, Image, Language, Link, Workshop
 from teachforward.content.parity import check_parity
 from teachforward.content.pictures import damage
 from teachforward.content.prose_rules import check_prose
+from teachforward.content.termbase import check_terms
 from teachforward.content.template_policy import check_templates
 from teachforward.content.textfile import outside_root
 from teachforward.problems import Problems, did_you_mean
@@ -37,6 +38,7 @@ def validate(course: Course, problems: Problems) -> None:
         _check_pages(course, language, problems)
     check_formats(course, problems)
     check_parity(course, problems)
+    check_terms(course, problems)
     check_html(course, problems)
     check_templates(course, problems)
     check_design(course.root, problems)

@@ -1,0 +1,238 @@
+"""The workshops' key terms as a termbase: in each language, the translation a workshop gives
+its key term is the agreed word for it in the whole course.
+
+The check warns (never fails) when a translated section says in English one of the key
+terms but its translation does not use the agreed term, and when one English term is given
+two different translations. Words are compared without case, accents or (Arabic) short vowels,
+and each word of a term matches any word that starts with its stem, so that plurals and
+other endings do not count as a different term.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from teachforward.content.model import Course, Language, Workshop
+from teachforward.content.tracking import document_sections, exercise_sections, facts_sections
+from teachforward.problems import Problems
+
+WORD = re.compile(r"\w+", re.UNICODE)
+MIN_STEM = 4
+SHORT_WORD = 6
+# A word matches a term's word when it starts with the stem and is at most this much longer:
+# strict where the English is searched ("data" is not "database"), lenient in the translation,
+# whose endings vary more (French "algorithmique" for "algorithme").
+# In English a matching word is also at most one letter shorter, so that the verb "infer" is not
+# the noun "inference" (a translator rightly renders them differently) while "co-governing" is
+# still "co-governance".
+ENGLISH_LONGER, TRANSLATED_LONGER, ENGLISH_SHORTER = 2, 4, 1
+GLOSS = re.compile(r"\([^)]*\)")
+# How many letters an ending may take away, per language (the rest of the word must match).
+ENDINGS = {"en": 4, "fr": 4, "es": 4, "pt": 4, "it": 4, "ca": 4, "ar": 2}
+DEFAULT_ENDING = 2
+# Link targets, picture files, ids and addresses are not words of the text ("02-data-lifecycle").
+NOT_WORDS = re.compile(r"\]\([^)]*\)|\{#[^}]*\}|<?https?://[^\s>)]*>?")
+# Book and report titles are often kept in their original language.
+UNCHECKED_FIELDS = {"further_reading"}
+ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال")
+ARABIC_PROCLITICS = "وفبلك"
+ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي",
+                             "ـ": None})
+
+
+@lru_cache(maxsize=65536)
+def normalise(word: str, lang: str) -> str:
+    """Lower case, without accents, diacritics or tatweel; Arabic without its article."""
+    word = unicodedata.normalize("NFKD", word.casefold())
+    word = "".join(c for c in word if not unicodedata.combining(c))
+    if lang.split("-")[0] == "ar":
+        word = unicodedata.normalize("NFC", word).translate(ARABIC_FOLD)
+        for prefix in ARABIC_PREFIXES:
+            if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+                word = word[len(prefix):]
+                break
+    return word
+
+
+def stem(word: str, lang: str, longer: int, shorter: int | None = None) -> tuple[str, int, int]:
+    """(the part a matching word starts with, the shortest and the longest a matching word may be).
+    Words of up to SHORT_WORD letters keep all their letters ("model" is not "modest")."""
+    cut = ENDINGS.get(lang.split("-")[0], DEFAULT_ENDING)
+    prefix = word[:max(MIN_STEM, len(word) - cut)] if len(word) > SHORT_WORD else word
+    return prefix, (len(word) - shorter if shorter is not None else 0), len(word) + longer
+
+
+def _term_words(term: str) -> list[str]:
+    """A term's words, without a gloss in brackets: "Cadre d'impact (Digital Impact Framework)"."""
+    return WORD.findall(GLOSS.sub(" ", term))
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    english: str
+    translated: str
+    path: Path               # the workshop.yaml that defines it
+    line: int | None
+
+
+class Matcher:
+    """Finds a term in a text by the stems of its words."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def words(self, text: str) -> list[str]:
+        """The text's distinct words, normalised and sorted (for prefix search); in Arabic also
+        without a one-letter proclitic (لاستنتاج is لـ + استنتاج)."""
+        found = {normalise(w, self.lang) for w in WORD.findall(text)}
+        if self.lang.split("-")[0] == "ar":
+            found |= {w[1:] for w in found if w[:1] in ARABIC_PROCLITICS and len(w) > 4}
+        return sorted(found)
+
+    @lru_cache(maxsize=4096)
+    def stems(self, term: str) -> tuple[tuple[str, int, int], ...]:
+        words = [normalise(w, self.lang) for w in _term_words(term)]
+        long = [w for w in words if len(w) >= 3] or words
+        return tuple(stem(w, self.lang, TRANSLATED_LONGER) for w in long)
+
+    def found(self, term: str, words: list[str]) -> bool:
+        """The term, or the gloss in its brackets ("Cadre d'impact numérique (Digital Impact Framework)")."""
+        return any(stems and all(_has_prefix(words, s) for s in stems)
+                   for stems in (self.stems(term), *self._gloss_stems(term)))
+
+    @lru_cache(maxsize=4096)
+    def _gloss_stems(self, term: str) -> tuple[tuple[tuple[str, int, int], ...], ...]:
+        return tuple(self.stems(gloss.strip("()")) for gloss in GLOSS.findall(term))
+
+
+class PhraseMatcher(Matcher):
+    """The English side: the term's words in a row, each allowed its ending ("systems maps")."""
+
+    def words(self, text: str) -> list[str]:
+        return [normalise(w, self.lang) for w in WORD.findall(text)]
+
+    @lru_cache(maxsize=4096)
+    def stems(self, term: str) -> tuple[tuple[str, int, int], ...]:
+        # The whole term, a bracketed precision included: "Level (of the framework)" is not any "level".
+        return tuple(stem(normalise(w, self.lang), self.lang, ENGLISH_LONGER, ENGLISH_SHORTER) for w in WORD.findall(term))
+
+
+    def where(self, term: str, words: list[str], sorted_words: list[str]) -> int | None:
+        """The index of the first word of the term in `words` (and `sorted_words`, their sorted set)."""
+        stems = self.stems(term)
+        if not stems or not all(_has_prefix(sorted_words, s) for s in stems):
+            return None
+        for index in range(len(words) - len(stems) + 1):
+            if all(_matches(words[index + k], s) for k, s in enumerate(stems)):
+                return index
+        return None
+
+
+def _matches(word: str, stem_: tuple[str, int, int]) -> bool:
+    return word.startswith(stem_[0]) and stem_[1] <= len(word) <= stem_[2]
+
+
+def _has_prefix(words: list[str], stem_: tuple[str, int, int]) -> bool:
+    index = bisect_left(words, stem_[0])
+    while index < len(words) and words[index].startswith(stem_[0]):
+        if stem_[1] <= len(words[index]) <= stem_[2]:
+            return True
+        index += 1
+    return False
+
+
+@lru_cache(maxsize=None)
+def _matcher(lang: str) -> Matcher:
+    return Matcher(lang)
+
+
+@lru_cache(maxsize=None)
+def _phrase_matcher(lang: str) -> PhraseMatcher:
+    return PhraseMatcher(lang)
+
+
+def termbase(language: Language) -> list[Term]:
+    """The key terms of the workshops this language has translated."""
+    terms = []
+    for workshop in language.workshops:
+        if workshop.facts_origin.lang != language.code:
+            continue
+        for index, term in enumerate(workshop.facts.key_terms):
+            terms.append(Term(term.id, "", term.term, workshop.facts_origin.path,
+                              workshop.line_of("key_terms", index, "term")))
+    return terms
+
+
+def check_terms(course: Course, problems: Problems) -> None:
+    english = course.source
+    english_terms = {t.id: t.term for w in english.workshops for t in w.facts.key_terms}
+    for language in course.languages:
+        if language.code == english.code:
+            continue
+        terms = [Term(t.id, english_terms[t.id], t.translated, t.path, t.line)
+                 for t in termbase(language) if t.id in english_terms]
+        _same_english_two_ways(terms, language, problems)
+        for original, workshop in zip(english.workshops, language.workshops):
+            for path, line_of, theirs, mine in _sections(language, original, workshop):
+                _check_section(terms, language, path, line_of, theirs, mine, problems)
+
+
+def _same_english_two_ways(terms: list[Term], language: Language, problems: Problems) -> None:
+    first: dict[str, Term] = {}
+    source, target = Matcher("en"), Matcher(language.code)
+    for term in terms:
+        key = " ".join(sorted(source.words(term.english)))
+        agreed = first.setdefault(key, term)
+        if agreed is not term and target.stems(agreed.translated) != target.stems(term.translated):
+            problems.warn(term.path, term.line,
+                          f'the key term "{term.english}" is translated "{term.translated}" here but '
+                          f'"{agreed.translated}" in {problems.show(agreed.path)}:{agreed.line}',
+                          "give one English term one translation in the whole course")
+
+
+def _sections(language: Language, original: Workshop, workshop: Workshop):
+    """(file, line of each section, English texts, translated texts) of each translated file."""
+    if workshop.facts_origin.lang == language.code:
+        texts = facts_sections(workshop)
+        yield (workshop.facts_origin.path, lambda key, w=workshop: w.line_of(key),
+               facts_sections(original), texts)
+    for part in ("notes", "guide"):
+        doc, own = getattr(original, part), getattr(workshop, part)
+        if doc is not None and own is not None and own.origin.lang == language.code:
+            lines = {s.id: s.line for s in own.sections} | {"intro": own.intro_line}
+            yield own.origin.path, lines.get, document_sections(doc), document_sections(own)
+    theirs = {e.id: e for e in original.exercises}
+    for exercise in workshop.exercises:
+        if exercise.origin.lang == language.code and exercise.id in theirs:
+            lines = {p.id: p.line for p in exercise.parts} | {"title": 1}
+            yield exercise.origin.path, lines.get, exercise_sections(theirs[exercise.id]), exercise_sections(exercise)
+
+
+def _check_section(terms: list[Term], language: Language, path: Path, line_of, theirs: dict[str, str],
+                   mine: dict[str, str], problems: Problems) -> None:
+    english, translated = _phrase_matcher("en"), _matcher(language.code)
+    for key, text in mine.items():
+        if key not in theirs:
+            continue
+        english_text = NOT_WORDS.sub(lambda m: "]" if m.group().startswith("]") else " ", theirs[key])
+        english_words, own_words = english.words(english_text), translated.words(NOT_WORDS.sub(" ", text))
+        english_sorted = sorted(set(english_words))
+        if key in UNCHECKED_FIELDS:
+            continue
+        for term in terms:
+            if term.path == path and key == "key_terms":
+                continue     # the definitions themselves
+            at = english.where(term.english, english_words, english_sorted)
+            if at is not None and not translated.found(term.translated, own_words):
+                spans = [m.span() for m in WORD.finditer(english_text)]
+                said = english_text[spans[at][0]:spans[at + len(english.stems(term.english)) - 1][1]]
+                problems.warn(path, line_of(key) or None,
+                              f'the English of this section says "{said}" (the key term "{term.english}"), but '
+                              f'this translation does not use the agreed {language.english_name} term "{term.translated}"',
+                              f'write "{term.translated}" (the key term in {problems.show(term.path)}:{term.line}), '
+                              "or change the key term there if another word is agreed")

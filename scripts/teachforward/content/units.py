@@ -1,0 +1,388 @@
+"""The translatable units of a source file, and where each one sits in its translation.
+
+A unit is the smallest piece a translator translates on its own: a heading, a key point, a
+block of prose (a paragraph, a list, a table, a code block), a text field of a YAML file or an
+interface string. Its id is stable across languages (section id + position, or field path), so
+an English unit and the French one are paired by id. Each unit of a translation carries its
+span, the characters it occupies in the file, so that a new translation can be written back
+by replacing exactly those characters: everything else in the file (ids, front matter,
+layout, the translator's own line breaks) stays as it is.
+
+Units are derived from the loaded content model (sections, key points and their lines); only
+`blocks()` looks at the Markdown itself, to cut a section's body at blank lines.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from teachforward.content import markdown
+from teachforward.content.model import Course, Document, Exercise, Language, Page, Section, Workshop
+
+Kind = Literal["heading", "point", "block", "field", "string"]
+FileKind = Literal["facts", "notes", "guide", "exercise", "page", "strings"]
+
+# The text fields of workshop.yaml (and of an exercise's front matter) that are translated;
+# "*" is any list index. Numbers, ids, refs, dates and URLs are not: the parity check keeps
+# them equal to the English ones.
+FACT_FIELDS: tuple[tuple[str, ...], ...] = (
+    ("title",), ("summary",), ("audience",), ("objectives", "*"),
+    ("agenda", "*", "activity"), ("agenda", "*", "lead"), ("agenda", "*", "cut", "how"),
+    ("key_terms", "*", "term"), ("key_terms", "*", "definition"),
+    ("further_reading", "*", "title"), ("further_reading", "*", "publisher"), ("further_reading", "*", "note"),
+    ("law_check", "note"), ("law_check", "items", "*", "law"), ("law_check", "items", "*", "where"),
+    ("law_check", "items", "*", "says"),
+)
+FRONT_MATTER_FIELDS: tuple[tuple[str, ...], ...] = (("summary",),)
+
+
+@dataclass(frozen=True)
+class Span:
+    """Characters [start, end) of a file's text (LF line endings, no BOM)."""
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A unit as it is written in one file."""
+    text: str                 # the unit's text as the model reads it (a wrapped key point is one line)
+    span: Span
+    line: int
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str                   # "what-is-data/point-2", "key_terms/inference/term", "agenda_title"
+    section: str              # the translated_from key it is tracked under ("" when not tracked)
+    kind: Kind
+    source: str               # the English text
+    target: str | None        # the translation, None when the file or the unit is not translated
+    span: Span | None         # where the translation is (or, in a copy of English, would be)
+    line: int                 # line of the unit in the file it was read from
+    note: str = ""            # what the unit is, for the translator
+    english_span: Span | None = None   # where the English is, in the English file
+
+
+@dataclass
+class FileUnits:
+    """The units of one English source file paired with one language's translation of it."""
+    kind: FileKind
+    english: Path
+    translation: Path
+    text: str                 # the file the spans refer to: the translation, or the English when none
+    translated: bool          # whether the translation file exists
+    recorded: dict[str, str]  # its translated_from record
+    units: list[Unit] = field(default_factory=list)
+    english_text: str = ""    # the English file the units' english_span refer to
+
+
+# --- the one function that looks inside a section's Markdown ----------------------------
+
+def blocks(lines: list[str]) -> list[tuple[int, int]]:
+    """(first, last) line index of each block: lines cut at blank lines outside fenced code."""
+    found, start = [], None
+    for index, (line, in_code) in enumerate(zip(lines, markdown.code_mask(lines))):
+        if not line.strip() and not in_code:
+            if start is not None:
+                found.append((start, index - 1))
+                start = None
+        elif start is None:
+            start = index
+    if start is not None:
+        found.append((start, len(lines) - 1))
+    return found
+
+
+# --- building slots from the model ------------------------------------------------------
+
+class _Text:
+    def __init__(self, text: str):
+        self.text = text
+        self.lines = text.split("\n")
+        self.starts = [0]
+        for line in self.lines:
+            self.starts.append(self.starts[-1] + len(line) + 1)
+
+    def line_span(self, first: int, last: int) -> Span:
+        """Lines first..last (1-based, inclusive), without the final newline."""
+        return Span(self.starts[first - 1], self.starts[last - 1] + len(self.lines[last - 1]))
+
+    def heading(self, number: int) -> Slot | None:
+        match = markdown.HEADING.match(self.lines[number - 1])
+        if not match:
+            return None
+        title = match.group(2)
+        start = self.starts[number - 1] + match.start(2)
+        stripped = title.strip()
+        start += len(title) - len(title.lstrip())
+        return Slot(stripped, Span(start, start + len(stripped)), number)
+
+
+def _block_slots(text: _Text, body: str, first_line: int, prefix: str) -> dict[str, tuple[Kind, Slot]]:
+    if not body or first_line <= 0:
+        return {}
+    lines = body.split("\n")
+    found: dict[str, tuple[Kind, Slot]] = {}
+    for number, (first, last) in enumerate(blocks(lines), 1):
+        line = first_line + first
+        heading = text.heading(line) if first == last and not lines[first].startswith(" ") else None
+        if heading is not None:
+            found[f"{prefix}block-{number}"] = ("heading", heading)
+        else:
+            found[f"{prefix}block-{number}"] = ("block", Slot("\n".join(lines[first:last + 1]),
+                                                                text.line_span(line, first_line + last), line))
+    return found
+
+
+def _point_slots(text: _Text, section: Section, prefix: str) -> dict[str, tuple[Kind, Slot]]:
+    found = {}
+    for number, (point, line) in enumerate(zip(section.key_points, section.point_lines), 1):
+        match = markdown.BULLET.match(text.lines[line - 1])
+        if not match:
+            continue
+        last = line
+        while (last < len(text.lines) and text.lines[last].startswith((" ", "\t")) and text.lines[last].strip()
+               and not markdown.BULLET.match(text.lines[last])):
+            last += 1
+        start = text.starts[line - 1] + match.start(1)
+        end = text.line_span(last, last).end
+        found[f"{prefix}point-{number}"] = ("point", Slot(point, Span(start, end), line))
+    return found
+
+
+def _section_slots(text: _Text, section: Section) -> dict[str, tuple[Kind, Slot]]:
+    found: dict[str, tuple[Kind, Slot]] = {}
+    heading = text.heading(section.line)
+    if heading is not None:
+        found[f"{section.id}/title"] = ("heading", heading)
+    found.update(_point_slots(text, section, f"{section.id}/"))
+    found.update(_block_slots(text, section.body, section.body_line, f"{section.id}/"))
+    return found
+
+
+def document_slots(text: str, document: Document) -> dict[str, dict[str, tuple[Kind, Slot]]]:
+    """Slots per tracked section ("intro", then each section id)."""
+    source = _Text(text)
+    slots = {"intro": _block_slots(source, document.intro, document.intro_line, "intro/")}
+    for section in document.sections:
+        slots[section.id] = _section_slots(source, section)
+    return slots
+
+
+def exercise_slots(text: str, exercise: Exercise) -> dict[str, dict[str, tuple[Kind, Slot]]]:
+    source = _Text(text)
+    front, front_line, body, body_line = markdown.split_front_matter(text)
+    title = next(((line, heading) for _, level, heading, _, line in markdown.headings(body.split("\n"), body_line)
+                  if level == 1), None)
+    slots: dict[str, dict[str, tuple[Kind, Slot]]] = {"title": {}}
+    if title is not None and (heading := source.heading(title[0])) is not None:
+        slots["title"]["title"] = ("heading", heading)
+    if front is not None:
+        slots[""] = yaml_slots(text, FRONT_MATTER_FIELDS, offset=source.starts[front_line - 1], text_of=front,
+                               first_line=front_line)
+    for part in exercise.parts:
+        slots[part.id] = _section_slots(source, part)
+    return slots
+
+
+def page_slots(text: str, page: Page) -> dict[str, dict[str, tuple[Kind, Slot]]]:
+    """A site page has no section ids: its sections are numbered, as tracking numbers them."""
+    source = _Text(text)
+    intro, sections = markdown.split_sections(page.text, page.body_line, level=2, exact=True)
+    slots = {"intro": _block_slots(source, "\n".join(intro), page.body_line, "intro/")}
+    for number, raw in enumerate(sections, 1):
+        key = f"section-{number}"
+        found: dict[str, tuple[Kind, Slot]] = {}
+        heading = source.heading(raw.line)
+        if heading is not None:
+            found[f"{key}/title"] = ("heading", heading)
+        found.update(_block_slots(source, "\n".join(raw.lines), raw.first_body_line, f"{key}/"))
+        slots[key] = found
+    return slots
+
+
+def yaml_slots(text: str, patterns, offset: int = 0, text_of: str | None = None,
+               first_line: int = 1) -> dict[str, tuple[Kind, Slot]]:
+    """Slots of the text fields of a YAML file (or front matter: `text_of`, starting at `offset`)."""
+    try:
+        root = yaml.compose(text if text_of is None else text_of, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    found: dict[str, tuple[Kind, Slot]] = {}
+    for pattern in patterns:
+        for path, node in _walk(root, pattern, ()):
+            value = node.value
+            if not isinstance(value, str) or node.tag != "tag:yaml.org,2002:str" or not value.strip():
+                continue
+            found["/".join(path)] = ("field", Slot(value, Span(offset + node.start_mark.index,
+                                                                offset + node.end_mark.index),
+                                                   first_line + node.start_mark.line))
+    return found
+
+
+def strings_slots(text: str) -> dict[str, tuple[Kind, Slot]]:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    found: dict[str, tuple[Kind, Slot]] = {}
+    if isinstance(root, MappingNode):
+        for key, node in root.value:
+            if isinstance(key, ScalarNode) and isinstance(node, ScalarNode) and isinstance(node.value, str):
+                found[str(key.value)] = ("string", Slot(node.value, Span(node.start_mark.index, node.end_mark.index),
+                                                        node.start_mark.line + 1))
+    return found
+
+
+def _walk(node, pattern: tuple[str, ...], path: tuple[str, ...]):
+    if not pattern:
+        if isinstance(node, ScalarNode):
+            yield path, node
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        if isinstance(node, SequenceNode):
+            for index, item in enumerate(node.value):
+                yield from _walk(item, rest, path + (_item_key(item, index),))
+    elif isinstance(node, MappingNode):
+        for key, value in node.value:
+            if isinstance(key, ScalarNode) and key.value == head:
+                yield from _walk(value, rest, path + (head,))
+
+
+def _item_key(item, index: int) -> str:
+    """A list item is named by its own id when it has one (key terms), else by its position."""
+    if isinstance(item, MappingNode):
+        for key, value in item.value:
+            if isinstance(key, ScalarNode) and key.value == "id" and isinstance(value, ScalarNode):
+                return str(value.value)
+    return str(index)
+
+
+# --- pairing English and translation ------------------------------------------------------
+
+NOTES = {"heading": "a heading", "point": "a key point (a bullet on the slide)", "block": "a paragraph or block",
+         "field": "a field of the file", "string": "a word or sentence the generator writes"}
+
+
+def _paired(english: dict[str, dict[str, tuple[Kind, Slot]]], mine: dict[str, dict[str, tuple[Kind, Slot]]] | None,
+            english_text: str = "", text: str = "") -> list[Unit]:
+    """English units with their translations (None: the file is not translated)."""
+    units: list[Unit] = []
+    for section, theirs in english.items():
+        own = mine.get(section, {}) if mine is not None else None
+        if own and _blocks_differ(theirs, own):
+            theirs, own = _merged_body(theirs, english_text), _merged_body(own, text)
+        for id_, (kind, slot) in theirs.items():
+            if own is None:
+                units.append(Unit(id_, section, kind, slot.text, None, slot.span, slot.line, NOTES[kind], slot.span))
+                continue
+            found = own.get(id_)
+            units.append(Unit(id_, section, kind, slot.text, found[1].text if found else None,
+                              found[1].span if found else None, found[1].line if found else slot.line, NOTES[kind],
+                              slot.span))
+    return units
+
+
+def _blocks_differ(english: dict, mine: dict) -> bool:
+    count = lambda slots: sum(1 for id_ in slots if "/block-" in id_ or id_.startswith("block-"))
+    return count(english) != count(mine)
+
+
+def _merged_body(slots: dict[str, tuple[Kind, Slot]], text: str) -> dict[str, tuple[Kind, Slot]]:
+    """When a translation has a different number of blocks than the English section, the body
+    is one unit: the translator's own paragraphing is kept, and nothing is paired wrongly."""
+    kept = {k: v for k, v in slots.items() if "block-" not in k}
+    body = [v for k, v in slots.items() if "block-" in k]
+    if body:
+        prefix = next(k for k in slots if "block-" in k).rsplit("block-", 1)[0]
+        first, last = body[0][1], body[-1][1]
+        kept[f"{prefix}body"] = ("block", Slot(text[first.span.start:last.span.end],
+                                                Span(first.span.start, last.span.end), first.line))
+    return kept
+
+
+def language_files(course: Course, language: Language) -> list[FileUnits]:
+    """Every translatable file of the course, English paired with `language`'s translation."""
+    english = course.source
+    files: list[FileUnits] = []
+    for original, mine in zip(english.workshops, language.workshops):
+        files.append(_facts(course, original, mine, language))
+        for part in ("notes", "guide"):
+            doc, own = getattr(original, part), getattr(mine, part)
+            if doc is not None:
+                files.append(_markdown_file(course, part, doc.origin.path, own.origin, language,
+                                            lambda text, d: document_slots(text, d), doc, own, own.translated_from))
+        mine_exercises = {e.id: e for e in mine.exercises}
+        for exercise in original.exercises:
+            own = mine_exercises.get(exercise.id, exercise)
+            files.append(_markdown_file(course, "exercise", exercise.origin.path, own.origin, language,
+                                        exercise_slots, exercise, own, own.translated_from))
+    mine_pages = {p.path: p for p in language.pages}
+    for page in english.pages:
+        own = mine_pages.get(page.path, page)
+        recorded = own.meta.get("translated_from") if isinstance(own.meta.get("translated_from"), dict) else {}
+        files.append(_markdown_file(course, "page", page.origin.path, own.origin, language, page_slots, page, own,
+                                    recorded))
+    files.append(_strings_file(course, language))
+    return files
+
+
+def _translation_path(course: Course, english_path: Path, code: str) -> Path:
+    relative = english_path.relative_to(course.root)
+    return course.root.joinpath(relative.parts[0], code, *relative.parts[2:])
+
+
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _markdown_file(course, kind, english_path, origin, language, slots_of, original, own, recorded) -> FileUnits:
+    english_text = _read(english_path)
+    theirs = slots_of(english_text, original)
+    translated = origin.lang == language.code
+    if translated:
+        text = _read(origin.path)
+        units = _paired(theirs, slots_of(text, own), english_text, text)
+    else:
+        text = english_text
+        units = _paired(theirs, None)
+    return FileUnits(kind, english_path, _translation_path(course, english_path, language.code), text, translated,
+                     dict(recorded or {}), units, english_text)
+
+
+def _facts(course: Course, original: Workshop, mine: Workshop, language: Language) -> FileUnits:
+    english_text = _read(original.facts_origin.path)
+    theirs = _by_section(yaml_slots(english_text, FACT_FIELDS))
+    translated = mine.facts_origin.lang == language.code
+    text = _read(mine.facts_origin.path) if translated else english_text
+    units = _paired(theirs, _by_section(yaml_slots(text, FACT_FIELDS)) if translated else None, english_text, text)
+    return FileUnits("facts", original.facts_origin.path, _translation_path(course, original.facts_origin.path,
+                     language.code), text, translated, dict(mine.facts.translated_from) if translated else {}, units,
+                     english_text)
+
+
+def _by_section(slots: dict[str, tuple[Kind, Slot]]) -> dict[str, dict[str, tuple[Kind, Slot]]]:
+    grouped: dict[str, dict[str, tuple[Kind, Slot]]] = {}
+    for id_, value in slots.items():
+        grouped.setdefault(id_.split("/", 1)[0], {})[id_] = value
+    return grouped
+
+
+def _strings_file(course: Course, language: Language) -> FileUnits:
+    english_path = course.root / "docs" / course.source_language / "strings.yaml"
+    path = course.root / "docs" / language.code / "strings.yaml"
+    english_text = _read(english_path)
+    english = strings_slots(english_text)
+    text = _read(path) if path.is_file() else ""
+    mine = strings_slots(text)
+    # A string the loader refused (a wrong placeholder) is not a translation, but it has a place.
+    units = [Unit(key, "", "string", slot.text, mine[key][1].text if key in language.translated_strings else None,
+                  mine[key][1].span if key in mine else None, mine[key][1].line if key in mine else slot.line,
+                  NOTES["string"], slot.span) for key, (_, slot) in english.items()]
+    return FileUnits("strings", english_path, path, text, path.is_file(), {}, units, english_text)
