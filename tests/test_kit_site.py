@@ -103,7 +103,7 @@ def test_material_page_is_printable(built):
 def test_untranslated_material_falls_back_to_english_with_a_notice(built):
     html = article(page(built, "fr/workshops/01-basics/materials/recipe-card.html"))
     assert "Not translated yet" in html or "pas encore" in html
-    assert 'lang="en"' in html and "Fill it in with your group." in html
+    assert '<h1 dir="ltr" id="the-recipe-card" lang="en">' in html and "Fill it in with your group." in html
 
 
 def test_run_sheet_has_clock_times_leads_materials_and_cuts(built):
