@@ -38,10 +38,25 @@ def document_sections(document: Document) -> dict[str, str]:
 
 
 def exercise_sections(exercise: Exercise) -> dict[str, str]:
-    texts = {"title": exercise.title}
+    texts = {"title": exercise.title, "settings": exercise_settings(exercise)}
     for part in exercise.parts:
         texts[part.id] = f"{part.title}\n{part.body}"
     return texts
+
+
+def exercise_settings(exercise: Exercise) -> str:
+    """What a translation must keep as in English besides the text: its number (the file's
+    place in the workshop), its minutes and its group size."""
+    return f"number {exercise.number}\nminutes {exercise.minutes}\ngroup size {exercise.group_size}"
+
+
+def exercise_record(exercise: Exercise) -> dict[str, str]:
+    """A translated exercise's record. One made before the settings were tracked stands for the
+    translation's own settings, as they were copied from the English then."""
+    recorded = dict(exercise.translated_from or {})
+    if recorded and "settings" not in recorded:
+        recorded["settings"] = fingerprint(exercise_settings(exercise))
+    return recorded
 
 
 def facts_sections(workshop: Workshop) -> dict[str, str]:
@@ -137,7 +152,7 @@ def translation_status(course: Course, language: Language) -> TranslationStatus:
         for exercise in original.exercises:
             own = mine_exercises.get(exercise.id, exercise)
             files.append(_status(language, exercise.origin.path, own.origin, exercise_sections(exercise),
-                                 own.translated_from, f"{original.folder}/exercises/{exercise.origin.path.name}",
+                                 exercise_record(own), f"{original.folder}/exercises/{exercise.origin.path.name}",
                                  f"{base}/exercises.md"))
     mine_pages = {p.path: p for p in language.pages}
     for page in english.pages:
