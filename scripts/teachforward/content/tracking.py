@@ -17,6 +17,7 @@ from teachforward.content.model import Course, Document, Exercise, Language, Pag
 
 WORD = re.compile(r"\w+", re.UNICODE)
 TRACKED_FIELDS = ("title", "summary", "audience", "objectives", "agenda", "key_terms", "further_reading")
+NOT_WORDS = ("settings",)     # tracked, but nothing to translate: not counted in the status's words
 
 
 def fingerprint(text: str) -> str:
@@ -165,11 +166,11 @@ def translation_status(course: Course, language: Language) -> TranslationStatus:
 
 def _status(language: Language, english_path: Path, origin, sections: dict[str, str], recorded: dict,
             label: str, site_page: str) -> FileStatus:
-    total = sum(words(t) for t in sections.values())
+    total = sum(words(t) for k, t in sections.items() if k not in NOT_WORDS)
     translation = _translation_path(english_path, language.code)
     if origin.lang == language.code:
         outdated = [key for key, text in sections.items() if recorded.get(key) != fingerprint(text)]
-        stale_words = sum(words(sections[k]) for k in outdated)
+        stale_words = sum(words(sections[k]) for k in outdated if k not in NOT_WORDS)
         return FileStatus(english_path, translation, label, "outdated" if outdated else "translated", outdated,
                           total, total - stale_words, stale_words, site_page)
     return FileStatus(english_path, translation, label, "missing", [], total, 0, 0, site_page)
