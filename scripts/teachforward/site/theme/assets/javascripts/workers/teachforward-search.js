@@ -57,6 +57,7 @@
   /* --- the pipelines --------------------------------------------------------------------- */
 
   var installed = false;
+  var EDGES = /^[^\p{L}\p{M}\p{N}_]+|[^\p{L}\p{M}\p{N}_]+$/gu;
 
   // Called before Material's handler reads the SETUP message: the language's lunr support is
   // not loaded yet, so the pipelines are set when Material's index builder is configured.
@@ -81,10 +82,12 @@
     var support = lang === "en" ? lunr : lunr[lang];
     if (!support || !support.stemmer) throw new Error("teachforward-search.js: lunr has no support for " + lang);
     var arabic = lang === "ar";
-    // A page of a language's site may be an English page not translated yet, and numbers are
-    // words too: the trimmer keeps Latin letters and digits besides the language's letters.
-    var trimmer = lang === "en" ? lunr.trimmer
-      : lunr.trimmerSupport.generateTrimmer("\\w" + support.wordCharacters + "\u0660-\u0669");
+    // One trimmer for every language: a page of a language's site may be an English page not
+    // translated yet, a name may come in another script, and numbers are words too. (lunr's own
+    // trimmers keep only their language's letters: the Arabic one drops every Latin word.)
+    var trimmer = function (token) {
+      return token.update(function (text) { return text.replace(EDGES, ""); });
+    };
     var stopWords = support.stopWordFilter;
     var stemmer = support.stemmer;
 
@@ -123,6 +126,7 @@
 
     return function (queryString) {
       var typed = [];    // [word as lunr parsed it, the index terms it may match]
+      var queried = false;
       var results = this.query(function (query) {
         new lunr.QueryParser(queryString, query).parse();
         var clauses = query.clauses;
@@ -132,13 +136,13 @@
           if (!prefix) return query.clauses.push(clause);
           var word = clause.term.slice(0, -1);
           var last = i === clauses.length - 1;
-          var trimmed = trimmer(new lunr.Token(word, {}));
-          trimmed = trimmed ? trimmed.toString() : "";
-          if (!trimmed || (!last && isStopWord(trimmed))) {
+          var trimmed = trimmer(new lunr.Token(word, {})).toString();
+          var surface = surfaceOf(trimmed);
+          if (!surface || (!last && isStopWord(trimmed))) {
             typed.push([word, null]);
             return;
           }
-          var surface = surfaceOf(trimmed), stem = stemOf(trimmed);
+          var stem = stemOf(trimmed);
           var wanted = [[surface, lunr.Query.wildcard.TRAILING]];
           if (stem && stem !== surface) wanted.push([stem, lunr.Query.wildcard.NONE]);
           typed.push([word, wanted.map(function (w) { return w[0]; })]);
@@ -147,7 +151,9 @@
                            usePipeline: false, wildcard: w[1] });
           });
         });
+        queried = query.clauses.length > 0;
       });
+      if (!queried) return [];      // lunr would take a query left with no words for "everything"
       results.forEach(function (result) { tidy(result.matchData.metadata, typed); });
       return results;
     };
