@@ -100,9 +100,9 @@
     // Index: the word as written and its stem, both at the word's place (for highlighting).
     function pageForms(token) {
       var text = token.toString(), surface = surfaceOf(text), stem = stemOf(text);
-      var forms = [token.clone(function () { return surface; })];
+      var forms = surface ? [token.clone(function () { return surface; })] : [];
       if (stem && stem !== surface) forms.push(token.clone(function () { return stem; }));
-      return forms;
+      return forms.length ? forms : undefined;
     }
     // Query words lunr analyses itself (+required, -excluded): the stem, as in the index.
     function queryStem(token) {
