@@ -131,26 +131,28 @@ def _document(mine: Document, theirs: Document, problems: Problems, name: str) -
     for section in mine.sections:
         other = english.get(section.id)
         if other is not None:
-            _items(report, section.id, path, section.line, section.links, section.images, other.links, other.images,
-                   f'the English section "{section.id}"')
+            _items(report, section.id, path, section.line, section.links, section.images, other.links,
+                   other.images, f'the English section "{section.id}"')
 
 
 def _exercise(mine: Exercise, theirs: Exercise, problems: Problems) -> None:
     path = mine.origin.path
     report = _EnglishMoved(problems, exercise_record(mine), exercise_sections(theirs))
     if mine.number != theirs.number:
-        report.add("settings", path, None, f"the exercise file is numbered {mine.number:02d} here but {theirs.number:02d} in English",
-                     f"name the file {theirs.number:02d}-{theirs.id}.md, as in English")
+        report.add("settings", path, None,
+                   f"the exercise file is numbered {mine.number:02d} here but {theirs.number:02d} in English",
+                   f"name the file {theirs.number:02d}-{theirs.id}.md, as in English")
     if mine.minutes != theirs.minutes:
-        report.add("settings", path, None, f"the exercise lasts {mine.minutes} minutes here but {theirs.minutes} in English",
-                     f"write minutes: {theirs.minutes} at the top, as in English")
+        report.add("settings", path, None,
+                   f"the exercise lasts {mine.minutes} minutes here but {theirs.minutes} in English",
+                   f"write minutes: {theirs.minutes} at the top, as in English")
     if mine.group_size != theirs.group_size:
         report.add("settings", path, None, f"the group size is {mine.group_size} here but {theirs.group_size} in English",
-                     f"write group_size: {theirs.group_size.replace('–', '-')} at the top, as in English")
+                   f"write group_size: {theirs.group_size.replace('–', '-')} at the top, as in English")
     if (mine.questions is None) != (theirs.questions is None):
         report.add("questions", path, None, "the exercise " + ("has" if mine.questions else "has no") +
-                     ' "questions" section, unlike the English one',
-                     "keep the same sections as in English")
+                   ' "questions" section, unlike the English one',
+                   "keep the same sections as in English")
     english = {s.id: s for s in theirs.parts}
     for part in mine.parts:
         other = english.get(part.id)
