@@ -307,7 +307,7 @@ class Tours:
             context.on("request", lambda request: tour.requests.append((current["url"], request.url)))
             # The search worker indexes the whole language on every page load: half the CPU of a
             # visit, and nothing the tour looks at (the search tests wait for it instead).
-            context.route("**/assets/javascripts/workers/search.*.js", lambda route: route.abort())
+            context.route("**/assets/javascripts/workers/**", lambda route: route.abort())
             page = context.new_page()
             errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))

@@ -22,10 +22,9 @@ def search(page, word: str, phone: bool = False) -> list[str]:
         page.click('label.md-header__button[for="__search"]')
     else:
         page.click("input.md-search__input")
+    # Letters missing from a US keyboard (é, Arabic) come without key events, as from an input
+    # method or a paste: the site must read them all the same (theme/.../teachforward.js).
     page.keyboard.type(word)
-    # Letters missing from a US keyboard (é, Arabic) are inserted without key events, and Material
-    # reads the query on key events: one more key (End) makes it read what was typed.
-    page.keyboard.press("End")
     return settled_results(page)
 
 

@@ -2,7 +2,10 @@
 same sections, exercises, pictures and link targets. Only the words change.
 
 Each difference is reported on the translated file, at the line to fix, so that the slides
-and pages of every language stay in step with the English ones.
+and pages of every language stay in step with the English ones. A difference in a part of the
+English that has changed since the translation was marked current (a link, picture, section or
+exercise added, minutes changed) only makes the translation outdated: a warning, and notices on
+the site and the status page. What a translator broke in a current translation is an error.
 Files a language has not translated yet are taken from English and have nothing to compare.
 External links (https://...) that differ are only warnings: a translation may point to the
 same document in its own language.
@@ -13,7 +16,8 @@ from collections import Counter
 from pathlib import Path
 
 from teachforward.content.model import Course, Document, Exercise, Image, Language, Link, Material, Workshop
-from teachforward.content.tracking import document_sections, exercise_sections, facts_sections, fingerprint, material_sections
+from teachforward.content.tracking import (document_sections, exercise_record, exercise_sections, facts_sections,
+                                           fingerprint, material_sections)
 from teachforward.problems import Problems, did_you_mean
 
 
@@ -195,47 +199,52 @@ def _document(mine: Document, theirs: Document, problems: Problems, name: str,
         section = next(s for s in mine.sections if s.id == first)
         problems.add(path, section.line, f'the sections are not in the English order (here "{first}" comes too early)',
                      "put the sections in the same order as in English: " + ", ".join(english_order))
-    _items(problems, path, mine.intro_line, mine.links, mine.images, theirs.links, theirs.images,
+    _items(report, "intro", path, mine.intro_line, mine.links, mine.images, theirs.links, theirs.images,
            "the English introduction")
     for section in mine.sections:
         other = english.get(section.id)
         if other is not None:
-            _items(problems, path, section.line, section.links, section.images, other.links, other.images,
-                   f'the English section "{section.id}"')
+            _items(report, section.id, path, section.line, section.links, section.images, other.links,
+                   other.images, f'the English section "{section.id}"')
 
 
 def _exercise(mine: Exercise, theirs: Exercise, problems: Problems) -> None:
     path = mine.origin.path
+    report = _EnglishMoved(problems, exercise_record(mine), exercise_sections(theirs))
     if mine.number != theirs.number:
-        problems.add(path, None, f"the exercise file is numbered {mine.number:02d} here but {theirs.number:02d} in English",
-                     f"name the file {theirs.number:02d}-{theirs.id}.md, as in English")
+        report.add("settings", path, None,
+                   f"the exercise file is numbered {mine.number:02d} here but {theirs.number:02d} in English",
+                   f"name the file {theirs.number:02d}-{theirs.id}.md, as in English")
     if mine.minutes != theirs.minutes:
-        problems.add(path, None, f"the exercise lasts {mine.minutes} minutes here but {theirs.minutes} in English",
-                     f"write minutes: {theirs.minutes} at the top, as in English")
+        report.add("settings", path, None,
+                   f"the exercise lasts {mine.minutes} minutes here but {theirs.minutes} in English",
+                   f"write minutes: {theirs.minutes} at the top, as in English")
     if mine.group_size != theirs.group_size:
-        problems.add(path, None, f"the group size is {mine.group_size} here but {theirs.group_size} in English",
-                     f"write group_size: {theirs.group_size.replace('–', '-')} at the top, as in English")
+        report.add("settings", path, None, f"the group size is {mine.group_size} here but {theirs.group_size} in English",
+                   f"write group_size: {theirs.group_size.replace('–', '-')} at the top, as in English")
     if mine.materials != theirs.materials:
-        _EnglishMoved(problems, mine.translated_from, exercise_sections(theirs)).add(
-            "materials", path, mine.settings_line.get("materials"),
-            f"the exercise uses the materials [{', '.join(mine.materials)}] here but [{', '.join(theirs.materials)}] in English",
-            f"write materials: [{', '.join(theirs.materials)}] at the top, as in English" if theirs.materials
-            else "remove materials, as in English")
+        report.add("materials", path, mine.settings_line.get("materials"),
+                   f"the exercise uses the materials [{', '.join(mine.materials)}] here but [{', '.join(theirs.materials)}] in English",
+                   f"write materials: [{', '.join(theirs.materials)}] at the top, as in English" if theirs.materials
+                   else "remove materials, as in English")
     if (mine.questions is None) != (theirs.questions is None):
-        problems.add(path, None, "the exercise " + ("has" if mine.questions else "has no") +
-                     ' "questions" section, unlike the English one',
-                     "keep the same sections as in English")
+        report.add("questions", path, None, "the exercise " + ("has" if mine.questions else "has no") +
+                   ' "questions" section, unlike the English one',
+                   "keep the same sections as in English")
     english = {s.id: s for s in theirs.parts}
     for part in mine.parts:
         other = english.get(part.id)
         if other is not None:
-            _items(problems, path, part.line, part.links, part.images, other.links, other.images,
+            _items(report, part.id, path, part.line, part.links, part.images, other.links, other.images,
                    f'the English "{part.id}" section')
 
 
-def _items(problems: Problems, path: Path, line: int | None, links: tuple[Link, ...], images: tuple[Image, ...],
-           english_links: tuple[Link, ...], english_images: tuple[Image, ...], where: str) -> None:
-    """Pictures and link targets must be the same as in English (the words around them change)."""
+def _items(report: _EnglishMoved, key: str, path: Path, line: int | None, links: tuple[Link, ...],
+           images: tuple[Image, ...], english_links: tuple[Link, ...], english_images: tuple[Image, ...],
+           where: str) -> None:
+    """Pictures and link targets must be the same as in English (the words around them change);
+    key names the tracked part of the English they belong to."""
+    problems = report.problems
     for kind, mine, theirs in (("picture", images, english_images), ("link", links, english_links)):
         mine_raw = Counter(i.raw for i in mine)
         theirs_raw = Counter(i.raw for i in theirs)
@@ -252,7 +261,7 @@ def _items(problems: Problems, path: Path, line: int | None, links: tuple[Link, 
                 if external:
                     problems.warn(path, item.line, message, hint + " (a translated web page is fine if it says the same)")
                 else:
-                    problems.add(path, item.line, message, hint)
+                    report.add(key, path, item.line, message, hint)
         for raw in sorted(missing):
             external = kind == "link" and raw.lower().startswith(("http://", "https://", "mailto:"))
             message = f'{where} has the {kind} "{raw}", which is missing here'
@@ -260,4 +269,4 @@ def _items(problems: Problems, path: Path, line: int | None, links: tuple[Link, 
             if external:
                 problems.warn(path, line or None, message, hint)
             else:
-                problems.add(path, line or None, message, hint)
+                report.add(key, path, line or None, message, hint)

@@ -21,6 +21,7 @@ TRACKED_FIELDS = ("title", "summary", "audience", "objectives", "agenda", "key_t
 # Agenda fields added later: left out of the fingerprint while unset, so adding them to the
 # format did not make every translation look out of date.
 _OPTIONAL_AGENDA: dict[str, object] = {"break": False, "lead": None, "materials": [], "cut": None}
+NOT_WORDS = ("settings",)     # tracked, but nothing to translate: not counted in the status's words
 
 
 def fingerprint(text: str) -> str:
@@ -42,7 +43,7 @@ def document_sections(document: Document) -> dict[str, str]:
 
 
 def exercise_sections(exercise: Exercise) -> dict[str, str]:
-    texts = {"title": exercise.title}
+    texts = {"title": exercise.title, "settings": exercise_settings(exercise)}
     if exercise.summary:
         texts["summary"] = exercise.summary
     if exercise.materials:
@@ -54,6 +55,21 @@ def exercise_sections(exercise: Exercise) -> dict[str, str]:
 
 def material_sections(material: Material) -> dict[str, str]:
     return {"title": material.title, **document_sections(material.document)}
+
+
+def exercise_settings(exercise: Exercise) -> str:
+    """What a translation must keep as in English besides the text: its number (the file's
+    place in the workshop), its minutes and its group size."""
+    return f"number {exercise.number}\nminutes {exercise.minutes}\ngroup size {exercise.group_size}"
+
+
+def exercise_record(exercise: Exercise) -> dict[str, str]:
+    """A translated exercise's record. One made before the settings were tracked stands for the
+    translation's own settings, as they were copied from the English then."""
+    recorded = dict(exercise.translated_from or {})
+    if recorded and "settings" not in recorded:
+        recorded["settings"] = fingerprint(exercise_settings(exercise))
+    return recorded
 
 
 def facts_sections(workshop: Workshop) -> dict[str, str]:
@@ -159,7 +175,7 @@ def translation_status(course: Course, language: Language) -> TranslationStatus:
         for exercise in original.exercises:
             own = mine_exercises.get(exercise.id, exercise)
             files.append(_status(language, exercise.origin.path, own.origin, exercise_sections(exercise),
-                                 own.translated_from, f"{original.folder}/exercises/{exercise.origin.path.name}",
+                                 exercise_record(own), f"{original.folder}/exercises/{exercise.origin.path.name}",
                                  f"{base}/exercises.md"))
         mine_materials = {m.id: m for m in mine.materials}
         for material in original.materials:
@@ -179,11 +195,11 @@ def translation_status(course: Course, language: Language) -> TranslationStatus:
 
 def _status(language: Language, english_path: Path, origin: Origin, sections: dict[str, str], recorded: dict[str, str],
             label: str, site_page: str) -> FileStatus:
-    total = sum(words(t) for t in sections.values())
+    total = sum(words(t) for k, t in sections.items() if k not in NOT_WORDS)
     translation = _translation_path(english_path, language.code)
     if origin.lang == language.code:
         outdated = [key for key, text in sections.items() if recorded.get(key) != fingerprint(text)]
-        stale_words = sum(words(sections[k]) for k in outdated)
+        stale_words = sum(words(sections[k]) for k in outdated if k not in NOT_WORDS)
         return FileStatus(english_path, translation, label, "outdated" if outdated else "translated", outdated,
                           total, total - stale_words, stale_words, site_page)
     return FileStatus(english_path, translation, label, "missing", [], total, 0, 0, site_page)

@@ -108,7 +108,9 @@ def _config(course: Course, language: Language, writer: PageWriter, docs: Path, 
         "theme": {"language": material_language(language.code), "custom_dir": str(THEME_DIR)},
         "nav": _nav(course, language, writer, with_downloads),
         "plugins": {
-            "search": {"lang": [search_language(language.code)]},
+            # Material's partials leave out the stemmer (and, for Arabic, everything): our worker
+            # applies the language's trimmer, stop words and stemmer to pages and queries alike.
+            "search": {"lang": [search_language(language.code)], "pipeline": ["trimmer", "stopWordFilter", "stemmer"]},
             "teachforward-incremental": {"template_cache": str(template_cache) if template_cache else None},
             "offline": {},         # last: it copies the search index into a script for file://
         },

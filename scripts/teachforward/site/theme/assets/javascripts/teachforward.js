@@ -17,6 +17,18 @@
     opened = [];
   });
 
+  /* Material sends the search box's text to the search when a key goes up. Text that comes
+     without key events (a character an input method, a virtual keyboard, dictation or paste
+     puts in; Arabic letters typed through automation) never reached it, unless the index
+     happened to finish loading after the typing, as it does from file://. Every change of the
+     text now counts as a key going up. */
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    if (box && box.matches && box.matches("input[data-md-component=search-query]") && !event.isComposing) {
+      box.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));
+    }
+  }, true);
+
   /* A code block too wide for the screen scrolls sideways, so it must be reachable with the
      keyboard (axe-core rule scrollable-region-focusable, "serious"). Material makes it
      focusable only on screens with a pointer that hovers, and takes that back on phones and
