@@ -1,9 +1,10 @@
 """How much text fits in a box: an estimate of line breaks from the font size and the box size,
 used to split a long section or exercise over several slides (never to shrink text).
 
-Widths are Noto Sans advances (1/1000 em), which are wider than Arial's: text measured here
-fits with either font. The estimate depends on no installed font, so every machine splits the
-same way.
+Widths are the advances of the project's own fonts (decks/fonts.py: Noto Sans, and Noto Sans
+Arabic for Arabic script), read with fontTools; the slides are set in those fonts, and the
+estimate depends on no installed font, so every machine splits the same way. Arabic letters are
+measured in their isolated forms, which are wider than the joined ones: an upper bound.
 """
 from __future__ import annotations
 
@@ -12,18 +13,11 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from fontTools.ttLib import TTFont
+
+from teachforward.decks import fonts
 from teachforward.decks.text import Para, Run
 
-_REGULAR = [int(w) for w in (
-    "260 269 408 646 572 831 732 225 300 300 551 572 268 322 268 372 572 572 572 572 572 572 572 572 572 572 "
-    "268 268 572 572 572 434 899 639 650 632 730 556 519 728 741 339 273 619 524 907 760 781 605 781 622 549 "
-    "556 731 600 930 586 566 572 329 372 329 572 444 281 561 615 480 615 564 344 615 618 258 258 534 258 935 "
-    "618 605 615 615 413 479 361 618 508 786 529 510 470 380 551 380 572").split()]
-_BOLD = [int(w) for w in (
-    "260 286 472 646 572 901 750 266 339 339 545 572 285 322 285 413 572 572 572 572 572 572 572 572 572 572 "
-    "285 285 572 572 572 477 897 690 672 637 740 560 549 724 765 389 331 664 565 943 813 796 628 796 660 551 "
-    "579 756 650 967 667 624 579 331 413 331 572 411 362 604 633 514 633 591 387 633 657 305 305 620 305 982 "
-    "657 619 633 633 454 497 434 657 569 856 578 569 488 394 551 394 572").split()]
 SAFETY = 1.05                # widths are rounded up by this much
 LINE_HEIGHT = 1.22           # single spacing: PowerPoint and LibreOffice both measured at 1.2 em
 ARABIC_LINE_HEIGHT = 1.25    # Arabic script: room for the marks above and below
@@ -33,26 +27,32 @@ ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe7
 TOKEN = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+\s*|\s+")
 
 
-@lru_cache(maxsize=4096)
-def _char_width(char: str, bold: bool) -> int:
+@lru_cache(maxsize=8)
+def _advances(file_name: str) -> tuple[dict[int, int], float]:
+    """{code point: advance} and the font's units per em, for one of the project's fonts."""
+    font = TTFont(fonts.path(file_name), lazy=True)
+    widths = font["hmtx"].metrics
+    advances = {code: widths[glyph][0] for code, glyph in font.getBestCmap().items()}
+    return advances, float(font["head"].unitsPerEm)
+
+
+@lru_cache(maxsize=8192)
+def _char_width(char: str, bold: bool) -> float:
+    """Advance of one character in thousandths of an em."""
     code = ord(char)
-    table = _BOLD if bold else _REGULAR
-    if 32 <= code < 127:
-        return table[code - 32]
-    if code == 0xa0:
-        return table[0]
-    base = unicodedata.normalize("NFD", char)[0]
-    if base != char and 32 <= ord(base) < 127:
-        return table[ord(base) - 32]
-    if ARABIC.match(char):
-        return 480
-    if 0x0590 <= code <= 0x05ff:
-        return 600
-    if unicodedata.east_asian_width(char) in ("W", "F"):
-        return 1000
     if unicodedata.category(char) in ("Mn", "Me", "Cf"):
-        return 0
-    return 640
+        return 0.0
+    for file_name in ((fonts.ARABIC[bold], fonts.LATIN[bold, False]) if ARABIC.match(char)
+                      else (fonts.LATIN[bold, False], fonts.ARABIC[bold])):
+        advances, units = _advances(file_name)
+        if code in advances:
+            return advances[code] * 1000 / units
+    base = unicodedata.normalize("NFD", char)[0]
+    if base != char:
+        return _char_width(base, bold)
+    if unicodedata.east_asian_width(char) in ("W", "F"):
+        return 1000.0
+    return 640.0                                  # a character neither font has: shown from a fallback font
 
 
 @lru_cache(maxsize=65536)

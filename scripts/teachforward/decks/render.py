@@ -17,6 +17,7 @@ import pptx
 
 from teachforward.artifacts import Download
 from teachforward.content.model import Course, Language, Workshop
+from teachforward.decks import fonts
 from teachforward.decks.images import Pictures
 from teachforward.decks.plan import Deck, Strings, plan_deck
 from teachforward.decks.template import Design, DesignError, default_directory, load_design
@@ -102,12 +103,14 @@ def is_translated(workshop: Workshop, language: Language) -> bool:
 
 
 def generator_fingerprint() -> str:
-    """Changes whenever this package's code or python-pptx changes: old decks are then rewritten."""
+    """Changes whenever this package's code, the project's fonts or python-pptx change: old decks are
+    then rewritten."""
     global _fingerprint
     if _fingerprint is None:
         digest = hashlib.sha256(f"{GENERATOR_VERSION}|{pptx.__version__}".encode())
         package = Path(__file__).parent
-        for path in sorted(package.glob("*.py")) + [package.parent / "zipfiles.py"]:
+        project_fonts = sorted(fonts.DIRECTORY.glob("*.tt[fc]")) + [fonts.FONTCONFIG_FILE]
+        for path in sorted(package.glob("*.py")) + [package.parent / "zipfiles.py"] + project_fonts:
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
         _fingerprint = digest.hexdigest()
     return _fingerprint
