@@ -19,8 +19,7 @@ from teachforward.decks import fonts
 from teachforward.decks.text import Para, Run
 
 SAFETY = 1.05                # widths are rounded up by this much
-LINE_HEIGHT = 1.22           # single spacing: PowerPoint and LibreOffice both measured at 1.2 em
-ARABIC_LINE_HEIGHT = 1.25    # Arabic script: room for the marks above and below
+LINE_SAFETY = 1.03           # single spacing is the font's own line height (ascender to descender), and a little
 FILL = 0.97                  # use at most this much of a box's height
 PT_PER_EMU = 1 / 12700
 ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
@@ -92,8 +91,18 @@ def count_lines(text: str, width: float, size: float, bold: bool = False) -> int
     return lines
 
 
+@lru_cache(maxsize=4)
+def _font_line_height(file_name: str) -> float:
+    """The font's single line spacing in ems: what PowerPoint and LibreOffice give a line."""
+    font = TTFont(fonts.path(file_name), lazy=True)
+    hhea = font["hhea"]
+    return (hhea.ascent - hhea.descent + hhea.lineGap) / font["head"].unitsPerEm * LINE_SAFETY
+
+
 def line_height(text: str, size: float) -> float:
-    return size * (ARABIC_LINE_HEIGHT if ARABIC.search(text) else LINE_HEIGHT)
+    """A line of `text`: Arabic script takes the Arabic font's line height (much taller: room
+    for the marks above and below the letters)."""
+    return size * _font_line_height(fonts.ARABIC[False] if ARABIC.search(text) else fonts.LATIN[False, False])
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,10 @@ from teachforward.decks import ooxml
 from teachforward.decks.fit import Box, Level
 
 EMU_PER_PT = 12700
-KINDS = ("title", "agenda", "objectives", "section", "section_picture", "picture", "exercise", "key_terms", "closing")
+KINDS = ("title", "agenda", "objectives", "section", "section_picture", "picture", "exercise", "key_terms", "closing",
+         "break")
+# A kind an older layouts.yaml does not name is laid out like this one.
+STAND_IN_KINDS = {"break": "closing"}
 ROLES = {
     "title": ("title", "subtitle", "body"),
     "agenda": ("title", "table"),
@@ -28,6 +31,7 @@ ROLES = {
     "exercise": ("title", "meta", "body"),
     "key_terms": ("title", "body"),
     "closing": ("title", "body"),
+    "break": ("title", "body"),
 }
 TEXT_TYPES = {PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.SUBTITLE, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.TITLE,
               PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_BODY}
@@ -90,6 +94,9 @@ def load_design(directory: Path) -> Design:
     kinds_data = settings.get("kinds") if isinstance(settings, dict) else None
     if not isinstance(kinds_data, dict):
         raise DesignError(layouts_path, 'layouts.yaml has no "kinds:" list', "see the comments at the top of the file")
+    for kind, stand_in in STAND_IN_KINDS.items():
+        if kind not in kinds_data and isinstance(kinds_data.get(stand_in), dict):
+            kinds_data = {**kinds_data, kind: kinds_data[stand_in]}
     missing_kinds = [k for k in KINDS if k not in kinds_data]
     if missing_kinds:
         raise DesignError(layouts_path, "layouts.yaml does not say which layout to use for: " + ", ".join(missing_kinds),
