@@ -93,6 +93,15 @@ class Slide:
     notes: str = ""
     lang: str = "en"                         # the language the slide's text is written in
     continues: int | None = None             # index of the slide whose notes this part shares
+    item: int = 0                            # the agenda item (index) the slide is shown in
+
+
+@dataclass(frozen=True)
+class Step:
+    """An agenda item, as the presenter's pacing clock needs it."""
+    minutes: int
+    activity: str
+    is_break: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,6 +117,7 @@ class Deck:
     date: int                 # seconds since 1970, UTC
     slides: tuple[Slide, ...]
     complex_script_font: str = ""
+    agenda: tuple[Step, ...] = ()
 
 
 # A deck string a translation lacks is better replaced by a translated string that says nearly
@@ -158,6 +168,7 @@ class _Planner:
     store: Pictures
     source_code: str = "en"
     slides: list[Slide] = field(default_factory=list)
+    item: int = 0                            # the agenda item the slides being planned belong to
 
     def __post_init__(self):
         self.t = Strings(self.language, is_source=self.language.code == self.source_code)
@@ -174,7 +185,7 @@ class _Planner:
                                "shorten the heading")
         if size != box.level(0).size:
             slide = replace(slide, title_size=size)
-        self.slides.append(slide)
+        self.slides.append(replace(slide, item=self.item) if self.item else slide)
         return len(self.slides) - 1
 
     def titled(self, title: str, part: int, parts: int) -> str:
@@ -264,16 +275,29 @@ class _Planner:
         self.title_slide()
         self.agenda()
         self.objectives()
+        positions = self.agenda_positions()
         for item in self.content_order():
+            self.item = positions.get(id(item), positions.get(getattr(item, "id", None), self.item))
             if isinstance(item, Exercise):
                 self.exercise(item)
             elif isinstance(item, AgendaItem):
                 self.break_slide(item)
             else:
                 self.section(item)
+        self.item = max(0, len(self.workshop.facts.agenda) - 1)
         self.key_terms()
         self.closing()
         return self.unique_titles()
+
+    def agenda_positions(self) -> dict:
+        """{section or exercise id, or id() of a break item: the index of its agenda item}."""
+        found: dict = {}
+        for index, item in enumerate(self.workshop.facts.agenda):
+            if item.is_break:
+                found[id(item)] = index
+            elif item.ref and item.ref not in found:
+                found[item.ref] = index
+        return found
 
     def title_slide(self) -> None:
         w, t = self.workshop, self.t
@@ -643,5 +667,6 @@ def plan_deck(workshop: Workshop, language: Language, languages: dict[str, Langu
     t = planner.t
     rtl = tuple(sorted(code for code, lang in languages.items() if lang.direction == "rtl"))
     footer = f"{t('course_name')}  ·  {t('workshop_label', number=workshop.number)}"
+    agenda = tuple(Step(item.minutes, clean(plain(item.activity)), item.is_break) for item in workshop.facts.agenda)
     return Deck(workshop.folder, language.code, language_tag(language.code), rtl, clean(plain(workshop.title)),
-                clean(plain(workshop.facts.summary)), author, clean(footer), date, slides, complex_script_font)
+                clean(plain(workshop.facts.summary)), author, clean(footer), date, slides, complex_script_font, agenda)
