@@ -96,7 +96,7 @@ def present_html(deck: Deck, strings: Strings) -> str:
 </section>
 <section class="notes" aria-labelledby="notes-title">
 <h2 id="notes-title">{_e(t('present_notes'))}</h2>
-<div id="notes" class="notes-text"></div>
+<div id="notes" class="notes-text" tabindex="0" role="region" aria-labelledby="notes-title"></div>
 </section>
 </div>
 <aside class="side">
@@ -279,7 +279,8 @@ input{min-height:2.75rem;padding:.3rem;border:1px solid var(--muted);border-radi
 .audience-view{position:fixed;inset:0;background:#000;display:flex;align-items:center;justify-content:center}
 .audience-view[hidden]{display:none}
 .audience-view main{width:min(100vw,calc(100vh*16/9))}
-@media (max-width:52rem){.stage{grid-template-columns:minmax(0,1fr);padding:.5rem}.clock dd{font-size:1.1rem}}
+@media (max-width:52rem){.stage{grid-template-columns:minmax(0,1fr);padding:.5rem}.clock dd{font-size:1.1rem}
+.notes-text{max-height:45vh;overflow:auto}}
 """
 
 SCRIPT = r"""
