@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 from lxml import etree
-
 from teachforward.decks import fonts
 
 REPO = Path(__file__).resolve().parent.parent

@@ -18,6 +18,7 @@ from teachforward.content.loader import load_course
 from teachforward.content.validate import validate
 from teachforward.decks import render_decks
 from teachforward.decks import fit
+from teachforward.decks.plan import pack_items
 from teachforward.decks.text import Para, Run, notes_text
 
 REPO = Path(__file__).resolve().parent.parent
@@ -347,20 +348,20 @@ def test_a_deck_whose_sources_did_not_change_is_not_planned_again(tree, tmp_path
     assert ("en", "01-basics") in planned and downloads
 
 
-def test_packed_pages_fit_their_box_and_keep_headings_with_their_text():
+def test_packed_pages_fit_their_box_keep_headings_with_their_text_and_cut_between_items():
     box = fit.Box(600.0, 200.0, (fit.Level(20, 25, -20, 10),))
     paras = []
     for n in range(12):
         paras.append(Para((Run(f"Heading {n}"),), "heading", keep_with_next=True))
-        paras.append(Para((Run("Some words that wrap. " * (n + 1)),), "plain"))
-    pages, too_tall = fit.pack(paras, box)
-    assert len(pages) > 3 and not too_tall
+        paras.append(Para((Run(("Some words that wrap. " * (n + 1)).strip()),), "plain"))
+    pages, too_big = pack_items(paras, box, 60)
+    assert len(pages) > 3 and not too_big
     for page in pages:
         height = sum(fit.paragraph_height(p, box, i) for i, p in enumerate(page))
         assert height <= box.height * fit.FILL
+        assert sum(len(p.text.split()) for p in page) <= 60
         assert page[-1].style != "heading"
-    words = " ".join(p.text for page in pages for p in page)
-    assert words.count("Some words that wrap.") == sum(range(1, 13))
+    assert [p for page in pages for p in page] == paras, "every item whole, in order"
 
 
 def test_notes_text_is_plain():

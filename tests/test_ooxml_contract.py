@@ -16,7 +16,6 @@ from pptx.opc import oxml as opc_oxml
 from pptx.opc import serialized
 from pptx.opc.package import Part, _Relationship
 from pptx.parts.slide import SlidePart
-
 from teachforward.decks import ooxml
 
 REPO = Path(__file__).resolve().parent.parent
@@ -55,7 +54,7 @@ def _png(folder: Path) -> Path:
 
 def _one_slide_deck(image: Path) -> bytes:
     prs = Presentation(str(TEMPLATE))
-    layout = next(l for l in prs.slide_layouts if l.name == "Teach Forward: Bullets and Picture")
+    layout = next(item for item in prs.slide_layouts if item.name == "Teach Forward: Bullets and Picture")
     part = ooxml.new_slide(prs, 1, layout)
     props = ooxml.run_properties("ar-EG", True, "Noto Sans Arabic", bold=True)
     title = ooxml.text_placeholder(2, "Title 1", "title", None, ooxml.paragraph(ooxml.run("A & <B>", props)))
@@ -94,7 +93,7 @@ def test_a_deck_written_through_the_adapter_reads_back_through_the_public_api(tm
 
 def test_footer_and_notes_placeholders_are_found_in_the_template():
     prs = Presentation(str(TEMPLATE))
-    layout = next(l for l in prs.slide_layouts if l.name == "Teach Forward: Bullets")
+    layout = next(item for item in prs.slide_layouts if item.name == "Teach Forward: Bullets")
     assert {kind for kind, _ in ooxml.footer_placeholders(layout)} == {"ftr", "sldNum"}
     assert {"sldImg", "body"} <= set(ooxml.notes_placeholders(prs))
 
@@ -106,6 +105,8 @@ def test_one_escape_function_serves_text_and_attributes():
         text = path.read_text(encoding="utf-8")
         assert "saxutils" not in text, f"{path.name}: use ooxml.escape"
         if path.name != "ooxml.py":
-            assert not re.search(r"\._(element|rels|blob|base_uri)\b", text), f"{path.name} uses a private python-pptx name"
-            assert not re.search(r"^from pptx\.(oxml|opc|parts)", text, re.MULTILINE), f"{path.name} imports pptx internals"
+            private = re.search(r"\._(element|rels|blob|base_uri)\b", text)
+            assert not private, f"{path.name} uses a private python-pptx name"
+            internals = re.search(r"^from pptx\.(oxml|opc|parts)", text, re.MULTILINE)
+            assert not internals, f"{path.name} imports pptx internals"
             assert "<a:" not in text and "<p:" not in text, f"{path.name} writes slide XML: use ooxml's builders"

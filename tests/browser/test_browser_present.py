@@ -178,7 +178,7 @@ def test_the_presenter_view_passes_axe_loads_nothing_and_runs_in_its_direction(s
     for context in (desktop, phone):
         page = context.new_page()
         requests = []
-        page.on("request", lambda request: requests.append(request.url))
+        page.on("request", lambda request, seen=requests: seen.append(request.url))
         page.goto(address(site, packs, where, lang))
         page.wait_for_load_state("networkidle")
         own = urlsplit(page.url)

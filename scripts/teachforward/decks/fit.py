@@ -1,5 +1,6 @@
 """How much text fits in a box: an estimate of line breaks from the font size and the box size,
-used to split a long section or exercise over several slides (never to shrink text).
+used to cut a long section or exercise between its items over several slides (never to shrink
+text below the sizes the planner allows).
 
 Widths are the advances of the project's own fonts (decks/fonts.py: Noto Sans, and Noto Sans
 Arabic for Arabic script), read with fontTools; the slides are set in those fonts, and the
@@ -16,7 +17,7 @@ from functools import lru_cache
 from fontTools.ttLib import TTFont
 
 from teachforward.decks import fonts
-from teachforward.decks.text import Para, Run
+from teachforward.decks.text import Para
 
 SAFETY = 1.05                # widths are rounded up by this much
 LINE_SAFETY = 1.03           # single spacing is the font's own line height (ascender to descender), and a little
@@ -160,89 +161,6 @@ def paragraph_height(para: Para, box: Box, index: int = 0) -> float:
         text = f"{para.number}. {text}"
     lines = count_lines(text, box.width - fmt.margin, fmt.size, bold)
     return fmt.space_before + lines * line_height(text, fmt.size) * fmt.line_spacing
-
-
-SENTENCE_END = re.compile(r"(?<=[.!?;:\u061f\u3002])\s+")
-
-
-def split_para(para: Para, offset: int) -> tuple[Para, Para]:
-    """The paragraph cut at a character offset, keeping each run's emphasis."""
-    head, tail, seen = [], [], 0
-    for run in para.runs:
-        if seen + len(run.text) <= offset:
-            head.append(run)
-        elif seen >= offset:
-            tail.append(run)
-        else:
-            cut = offset - seen
-            head.append(Run(run.text[:cut].rstrip(), run.bold, run.italic))
-            tail.append(Run(run.text[cut:].lstrip(), run.bold, run.italic))
-        seen += len(run.text)
-    clean_head = tuple(r for r in head if r.text)
-    clean_tail = tuple(r for r in tail if r.text)
-    return Para(clean_head, para.style, para.level, para.number), Para(clean_tail, para.style, para.level, para.number,
-                                                                        para.keep_with_next)
-
-
-def split_to_fit(para: Para, box: Box, available: float, index: int) -> tuple[Para, Para] | None:
-    """The longest run of whole sentences from the start of `para` that fits in `available`
-    points, and the rest; None when not even one sentence fits or nothing would be left."""
-    if para.style != "plain":
-        return None
-    text = para.text
-    best = None
-    for match in SENTENCE_END.finditer(text):
-        head, tail = split_para(para, match.start())
-        if not head.runs or not tail.runs:
-            continue
-        if paragraph_height(head, box, index) <= available:
-            best = (head, tail)
-        else:
-            break
-    return best
-
-
-def pack(paras: list[Para], box: Box) -> tuple[list[list[Para]], list[Para]]:
-    """Cut the paragraphs into pages that each fit the box. A heading stays with what follows
-    it; a long plain paragraph is cut between sentences to fill a page. Returns the pages and
-    the paragraphs too tall for the box even alone (each then gets a page of its own)."""
-    capacity = box.height * FILL
-    pages: list[list[Para]] = []
-    too_tall: list[Para] = []
-    queue = list(paras)
-    page: list[Para] = []
-    used = 0.0
-    index = 0
-    while index < len(queue):
-        group = [queue[index]]
-        while group[-1].keep_with_next and index + len(group) < len(queue):
-            group.append(queue[index + len(group)])
-        heights = [paragraph_height(p, box, len(page) + i) for i, p in enumerate(group)]
-        if used + sum(heights) > capacity:
-            # Fill what is left of this page with the first sentences of the group's last paragraph.
-            before = sum(heights[:-1])
-            cut = split_to_fit(group[-1], box, capacity - used - before, len(page) + len(group) - 1)
-            if cut and (page or len(group) > 1 or heights[-1] > capacity):
-                page.extend(group[:-1] + [cut[0]])
-                pages.append(page)
-                page, used = [], 0.0
-                queue[index + len(group) - 1] = cut[1]
-                index += len(group) - 1
-                continue
-            if page:
-                pages.append(page)
-                page, used = [], 0.0
-                heights = [paragraph_height(p, box, i) for i, p in enumerate(group)]
-        if not page and sum(heights) > capacity and len(group) > 1:
-            group, heights = group[:1], heights[:1]
-        if not page and heights[0] > capacity:
-            too_tall.append(group[0])
-        page.extend(group)
-        used += sum(heights)
-        index += len(group)
-    if page:
-        pages.append(page)
-    return pages, too_tall
 
 
 def with_size(box: Box, size: float) -> Box:
