@@ -61,6 +61,7 @@ SMALLEST_BODY = {"objectives": 20.0, "section": 20.0, "key_terms": 18.0, "closin
 MOST_WORDS = 60
 DENSE = {"agenda", "key_terms"}
 SUMMARY_WORDS = 25            # a scenario summary made from the scenario's first sentences
+SHORTEST_SUMMARY_WORDS = 15   # ... when a long first sentence would leave the task no room
 EXERCISE_SLIDES = 2
 
 
@@ -436,17 +437,22 @@ class _Planner:
         t = self.t
         origin = exercise.origin.path
         lang = self.lang_of(exercise.origin.lang)
-        summary = exercise.summary or scenario_summary(exercise.scenario.body)
-        opening = [Para(runs(summary), "plain")] if summary.strip() else []
-        opening.append(Para(runs(t("deck_handout_pointer"), italic=True), "plain"))
-        blocks = []
-        for part in (exercise.task, exercise.questions):
-            if part is not None:
-                blocks.append([Para(runs(part.title, bold=True), "heading", keep_with_next=True),
-                               *as_items(slide_paras(part.body))])
-        blocks[0] = opening + blocks[0]
         more = Para(runs(t("deck_more_in_handout"), italic=True), "plain")
-        pages, size = self.exercise_pages(blocks, more)
+        # A summary made from the scenario is shortened when at its first length it leaves the
+        # task no room on the first slide.
+        for limit in (SUMMARY_WORDS, SHORTEST_SUMMARY_WORDS):
+            summary = exercise.summary or scenario_summary(exercise.scenario.body, limit)
+            opening = [Para(runs(summary), "plain")] if summary.strip() else []
+            opening.append(Para(runs(t("deck_handout_pointer"), italic=True), "plain"))
+            blocks = []
+            for part in (exercise.task, exercise.questions):
+                if part is not None:
+                    blocks.append([Para(runs(part.title, bold=True), "heading", keep_with_next=True),
+                                   *as_items(slide_paras(part.body))])
+            blocks[0] = opening + blocks[0]
+            pages, size = self.exercise_pages(blocks, more)
+            if exercise.summary or len(pages[0]) > len(opening) + 1:
+                break
         pictures = self.pictures(tuple(i for part in exercise.parts if part is not exercise.responses
                                        for i in part.images), origin)
         meta = (f"{t('exercise_group_size')}: {t('exercise_people', size=exercise.group_size)}     "
@@ -612,14 +618,23 @@ def sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE.split(text.strip()) if s]
 
 
-def scenario_summary(markdown: str) -> str:
-    """The first sentence or two of a scenario (two when they make at most SUMMARY_WORDS words)."""
+def scenario_summary(markdown: str, limit: int = 0) -> str:
+    """The first sentence or two of a scenario (two when they make at most `limit` words).
+    A first sentence longer than that is cut short, at a comma if there is one late enough,
+    and ends with "…": the slide leaves room for the task (the author's `summary` is better)."""
     first = next((p for p in slide_paras(markdown) if p.style == "plain" and p.text.strip()), None)
     if first is None:
         return ""
+    limit = limit or SUMMARY_WORDS
     found = sentences(first.text)
     summary = found[0]
-    if len(found) > 1 and len((summary + " " + found[1]).split()) <= SUMMARY_WORDS:
+    if len(summary.split()) > limit:
+        words_ = summary.split()[:limit]
+        pause = max((i for i, word in enumerate(words_) if word.endswith((",", ";", ":", "،", "؛")) and i >= limit // 3),
+                    default=None)
+        words_ = words_[:pause + 1] if pause is not None else words_
+        return " ".join(words_).rstrip(",;:،؛") + "…"
+    if len(found) > 1 and len((summary + " " + found[1]).split()) <= limit:
         summary += " " + found[1]
     return summary
 
