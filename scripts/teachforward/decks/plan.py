@@ -462,8 +462,9 @@ class _Planner:
         total = len(pages) + len(pictures)
         first = None
         for number, page in enumerate(pages, 1):
+            # Both slides carry the whole notes: the questions' slide needs the possible responses.
             index = self.add(Slide("exercise", self.titled(title, number, total), body=tuple(page), body_size=size,
-                                   meta=meta, notes=notes if first is None else "", lang=lang, continues=first),
+                                   meta=meta, notes=notes, lang=lang, continues=first),
                              origin, exercise.scenario.line)
             first = index if first is None else first
         for number, picture in enumerate(pictures, len(pages) + 1):
