@@ -264,6 +264,8 @@ def test_ruled_lines_need_a_number_and_an_end(tree):
     found = problems_of(tree)[1]
     has(found, f"{WS}/materials/01-recipe-card.md:14: error:", '"::: lines four" does not say how many lines', "::: lines 4")
     has(found, f"{WS}/materials/02-feedback.md:9: error:", "this ::: lines block is not closed", '":::"')
+    tree.replace(f"{WS}/materials/02-feedback.md", "::: lines 3\n", "::: lines 3\nWrite here\n:::\n")
+    has(problems_of(tree)[1], f"{WS}/materials/02-feedback.md:10: error:", "holds no text")
 
 
 def test_links_to_and_from_materials_are_checked(tree):
@@ -381,3 +383,12 @@ def test_new_agenda_fields_outdate_the_agenda_only_when_used(tree, capsys):
     tree.replace(f"{WS}/workshop.yaml", "    ref: wrap-up\n", "    ref: wrap-up\n    lead: Co-facilitator\n")
     details = status(tree, capsys)["01-basics/workshop.yaml"]
     assert details["state"] == "outdated" and details["outdated_sections"] == ["agenda"]
+
+
+def test_course_start_time(tree):
+    tree.replace("workshops/course.yaml", "source_language: en", "source_language: en\nstart_time: 13:30")
+    course, found = problems_of(tree)
+    assert errors(found) == [] and course.settings.start_time == "13:30"     # unquoted, not read as base 60
+    tree.replace("workshops/course.yaml", "start_time: 13:30", "start_time: 1.30pm")
+    has(problems_of(tree)[1], "workshops/course.yaml:4: error:", '"start_time" "1.30pm" is not in the expected form',
+        "e.g. 09:30 or 13:30")

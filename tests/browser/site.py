@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 # The page types every language's site has, with the folder of each (relative to site/<lang>/).
 REQUIRED_TYPES = ("home", "workshop", "handout", "glossary", "translation-status")
-WORKSHOP_PARTS = ("notes", "guide", "exercises", "handout")
+WORKSHOP_PARTS = ("notes", "guide", "exercises", "handout", "run-sheet")
 
 
 def source_languages() -> list[str]:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from teachforward.content import markdown
 from teachforward.content.languages import describe
 from teachforward.content.model import (
-    ID_PATTERN, CourseFile, Course, Document, Exercise, ExerciseFrontMatter, GROUP_SIZE, Image,
+    ID_PATTERN, CourseFile, Course, FormatsFile, Document, Exercise, ExerciseFrontMatter, GROUP_SIZE, Image,
     Language, Link, Material, MaterialFrontMatter, Origin, Page, Section, Target, Workshop, WorkshopFile,
 )
 from teachforward.content.schema import schema_problems
@@ -104,7 +104,15 @@ class _Loader:
             return None
         english = self._language(self.source, None)
         languages = [english] + [self._language(code, english) for code in sorted(codes - {self.source})]
-        return Course(self.root, self.settings, self.source, tuple(l for l in languages if l))
+        formats, lines = self._formats()
+        return Course(self.root, self.settings, self.source, tuple(l for l in languages if l), formats, lines)
+
+    def _formats(self) -> tuple[FormatsFile | None, LineMap]:
+        path = self.root / "workshops" / "formats.yaml"
+        loaded = _read_yaml(path, self.problems) if path.is_file() else None
+        if loaded is None:
+            return None, LineMap()
+        return _validated(FormatsFile, loaded[0], loaded[1], path, self.problems), loaded[1]
 
     def _language_codes(self) -> set[str]:
         codes = set()

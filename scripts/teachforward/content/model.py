@@ -121,6 +121,39 @@ class CourseFile(_Schema):
     duration: Range = Range(min=90, max=120)
     key_points: Range = Range(min=2, max=5)
     pages: list[str]
+    # When a session starts unless the facilitator says otherwise (the run-sheets' clock times).
+    start_time: Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] = "09:30"
+
+
+Clock = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]   # "09:30", 24-hour
+
+
+class FormatItem(_Schema):
+    """One thing in a day of a delivery format: a workshop, or minutes of something else."""
+    workshop: str | None = None                              # a workshop folder, e.g. 01-fundamentals
+    break_minutes: int | None = Field(default=None, alias="break", gt=0, le=120)
+    lunch: int | None = Field(default=None, gt=0, le=120)
+    welcome: int | None = Field(default=None, gt=0, le=120)
+    closing: int | None = Field(default=None, gt=0, le=120)
+
+
+class FormatDay(_Schema):
+    start: Clock
+    hours: float = Field(gt=0, le=12)                        # how long the day (or session) may last
+    items: list[FormatItem] = Field(min_length=1)
+
+
+class DeliveryFormat(_Schema):
+    id: Id
+    title: dict[str, Text]                                   # by language code; English required
+    summary: dict[str, Text] = {}
+    unit: Literal["day", "session", "week"] = "day"          # how its days are called
+    days: list[FormatDay] = Field(min_length=1)
+
+
+class FormatsFile(_Schema):
+    """workshops/formats.yaml: the ways the course can be delivered."""
+    formats: list[DeliveryFormat] = Field(min_length=1)
 
 
 # --- The resolved model ------------------------------------------------------------------
@@ -298,6 +331,8 @@ class Course:
     settings: CourseFile
     source_language: str
     languages: tuple[Language, ...]
+    formats: FormatsFile | None = None                        # workshops/formats.yaml, if there is one
+    formats_lines: LineMap = field(default_factory=LineMap, compare=False, repr=False)
 
     def language(self, code: str) -> Language:
         return next(lang for lang in self.languages if lang.code == code)

@@ -85,6 +85,8 @@ def _pattern_hint(loc: tuple) -> str:
         return "use lower-case letters, digits and dashes only, e.g. what-is-data"
     if loc and loc[-1] in ("url", "source"):
         return "a web address starts with https://"
+    if loc and loc[-1] == "start_time":
+        return "write the time as hours:minutes on the 24-hour clock, e.g. 09:30 or 13:30"
     if loc and loc[-1] in ("checked", "since"):
         return "write the date as year-month-day, e.g. 2026-12-01"
     if loc and isinstance(loc[-1], int) and "materials" in loc:

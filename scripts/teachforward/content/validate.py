@@ -33,6 +33,7 @@ def validate(course: Course, problems: Problems) -> None:
             _check_links(course, language, workshop, problems)
         _check_key_terms(language, problems)
         _check_pages(course, language, problems)
+    _check_formats(course, problems)
     check_parity(course, problems)
     check_html(course, problems)
     check_templates(course, problems)
@@ -74,6 +75,91 @@ def _check_workshop(course: Course, workshop: Workshop, problems: Problems) -> N
     _check_agenda_plan(workshop, course.source_language, problems)
     _check_law_check(workshop, problems)
     _check_materials(workshop, problems)
+
+
+ANY_WORKSHOP = "any"          # in formats.yaml: whichever workshop is chosen (the "one workshop alone" format)
+FORMAT_ITEMS = {"workshop": "workshop", "break_minutes": "break", "lunch": "lunch", "welcome": "welcome", "closing": "closing"}
+LUNCH_NEEDED_AFTER = 300      # minutes of a day without a lunch break
+
+
+def _check_formats(course: Course, problems: Problems) -> None:
+    """workshops/formats.yaml: every day fits its hours, every workshop comes once, breaks are placed."""
+    if course.formats is None:
+        return
+    path, line = course.root / "workshops" / "formats.yaml", course.formats_lines.line
+    workshops = {w.folder: w for w in course.source.workshops}
+    codes = [l.code for l in course.languages]
+    ids: set[str] = set()
+    for f_index, fmt in enumerate(course.formats.formats):
+        at = ("formats", f_index)
+        if fmt.id in ids:
+            problems.add(path, line(at + ("id",)), f'the format id "{fmt.id}" is used twice', "give each format its own id")
+        ids.add(fmt.id)
+        if course.source_language not in fmt.title:
+            problems.add(path, line(at + ("title",)), f'the format "{fmt.id}" has no title in {course.source_language}',
+                         f'add a line "{course.source_language}: ..." under title')
+        for name in ("title", "summary"):
+            for code in getattr(fmt, name):
+                if code not in codes:
+                    problems.add(path, line(at + (name, code)), f'"{code}" is not a language of the course',
+                                 did_you_mean(code, codes) or "use one of: " + ", ".join(codes))
+        used: dict[str, int] = {}
+        for d_index, day in enumerate(fmt.days):
+            _check_format_day(fmt, d_index, day, at + ("days", d_index), workshops, used, path, line, problems)
+        if ANY_WORKSHOP in used:
+            if len(used) > 1:
+                problems.add(path, line(at + ("days",)), f'the format "{fmt.id}" has "workshop: any" and named workshops',
+                             'a format is either one workshop of the facilitator\'s choice ("any") or the whole course')
+            continue
+        missing = [folder for folder in workshops if folder not in used]
+        if missing:
+            problems.add(path, line(at + ("days",)), f'the format "{fmt.id}" leaves out ' + ", ".join(missing),
+                         "put every workshop in one of its days, once")
+
+
+def _check_format_day(fmt, index: int, day, at: tuple, workshops: dict, used: dict, path, line, problems: Problems) -> None:
+    label = f'{fmt.unit} {index + 1} of the format "{fmt.id}"'
+    total, lunch, previous = 0, False, None
+    longest = max((w.facts.duration for w in workshops.values()), default=0)
+    for i_index, item in enumerate(day.items):
+        item_at = at + ("items", i_index)
+        given = [name for name in FORMAT_ITEMS if getattr(item, name) is not None]
+        if len(given) != 1:
+            problems.add(path, line(item_at), f"item {i_index + 1} of {label} must be one thing, not "
+                         + (" and ".join(FORMAT_ITEMS[g] for g in given) or "nothing"),
+                         "write one of: workshop: 01-fundamentals, break: 15, lunch: 60, welcome: 15, closing: 15")
+            continue
+        if given[0] != "workshop":
+            total += getattr(item, given[0])
+            lunch = lunch or given[0] == "lunch"
+            previous = None
+            continue
+        folder = item.workshop
+        if folder != ANY_WORKSHOP and folder not in workshops:
+            problems.add(path, line(item_at + ("workshop",)), f'there is no workshop "{folder}"',
+                         did_you_mean(folder, workshops) or "use a folder name of workshops/en/, or any")
+            continue
+        if folder in used:
+            problems.add(path, line(item_at + ("workshop",)), f'the workshop "{folder}" is already in {fmt.unit} {used[folder] + 1}'
+                         f' of the format "{fmt.id}"', "put each workshop in the format once")
+        used.setdefault(folder, index)
+        if previous is not None:
+            problems.add(path, line(item_at + ("workshop",)), f'the workshops "{previous}" and "{folder}" follow each other without a break',
+                         "put a break (break: 15) or lunch between them")
+        previous = folder
+        total += longest if folder == ANY_WORKSHOP else workshops[folder].facts.duration
+    if total > day.hours * 60:
+        problems.add(path, line(at + ("hours",)), f"{label} holds {total} minutes, more than its {day.hours:g} hours "
+                     f"({day.hours * 60:g} minutes)", "make the day longer, shorten the breaks, or move a workshop to another day")
+    if total > LUNCH_NEEDED_AFTER and not lunch:
+        problems.add(path, line(at + ("items",)), f"{label} lasts {total} minutes without a lunch break",
+                     "add a lunch (lunch: 60) between two workshops")
+    for i_index in (0, len(day.items) - 1):
+        item = day.items[i_index]
+        given = [name for name in FORMAT_ITEMS if getattr(item, name) is not None]
+        if given in (["break_minutes"], ["lunch"]):
+            problems.warn(path, line(at + ("items", i_index)), f"{label} {'starts' if i_index == 0 else 'ends'} with a break",
+                          "put breaks between the parts of the day")
 
 
 def _check_agenda_plan(workshop: Workshop, source_language: str, problems: Problems) -> None:
@@ -175,6 +261,10 @@ def _check_ruled_lines(material, problems: Problems) -> None:
                     problems.add(document.origin.path, open_line, f'"{stripped}" does not say how many lines to draw',
                                  f"write ::: lines and a number from 1 to {MAX_RULED_LINES}, e.g. ::: lines 4")
             elif stripped == ":::" and open_line is not None:
+                open_line = None
+            elif stripped and open_line is not None:
+                problems.add(document.origin.path, first + offset, "a ::: lines block is space to write in and holds no text",
+                             'put the text before "::: lines", and close the block with a line ":::" right after it')
                 open_line = None
         if open_line is not None:
             problems.add(document.origin.path, open_line, "this ::: lines block is not closed",

@@ -231,7 +231,8 @@ def _convert(node, path, lines, constructor, source, problems, first_line):
                 for index, item in enumerate(node.value)]
     # Dates and timestamps stay what the author typed (the schema checks their form, the
     # validator that they are in the calendar), so a wrong date is reported like any other.
-    if node.tag == "tag:yaml.org,2002:timestamp":
+    # "09:30" read as YAML 1.1 base-60 would be the number 570: a clock time stays text too.
+    if node.tag == "tag:yaml.org,2002:timestamp" or (node.tag == "tag:yaml.org,2002:int" and ":" in node.value):
         return node.value
     value = _construct(constructor, node, first_line)
     if not isinstance(value, (str, int, float, bool, type(None))):

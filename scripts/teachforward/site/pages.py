@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from teachforward.artifacts import Download
 from teachforward.content.model import Course, Document, Exercise, Language, Origin, Page, Workshop
 from teachforward.content.tracking import TranslationStatus
+from teachforward.site.kit import RUN_SHEET, KitPages
 
-PARTS = ("overview", "notes", "guide", "exercises", "handout")
+PARTS = ("overview", "notes", "guide", "exercises", "handout", RUN_SHEET)
 TRANSLATORS_PAGE = "writing-and-translating.md"
 
 
@@ -22,7 +23,7 @@ def workshop_dir(workshop: Workshop) -> str:
 
 
 def part_path(workshop_folder: str, part: str) -> str:
-    name = "index" if part == "overview" else part
+    name = {"overview": "index", RUN_SHEET: "run-sheet"}.get(part, part)
     return f"workshops/{workshop_folder}/{name}.md"
 
 
@@ -32,7 +33,7 @@ def presenter_page(workshop_folder: str) -> str:
 
 
 @dataclass
-class PageWriter:
+class PageWriter(KitPages):
     """Everything needed to write the pages of one language."""
     course: Course
     language: Language
@@ -52,6 +53,7 @@ class PageWriter:
             part_path(workshop.folder, "guide"): self.guide(workshop),
             part_path(workshop.folder, "exercises"): self.exercises(workshop),
             part_path(workshop.folder, "handout"): self.handout(workshop),
+            **self.kit_pages(workshop),
         }
 
     def overview(self, workshop: Workshop) -> str:
@@ -72,6 +74,7 @@ class PageWriter:
                f"## {self.t('objectives_title')} {{#objectives}}", "", self.t("objectives_intro"), ""]
         out += [f"- {text(o)}" for o in facts.objectives] + [""]
         out += [f"## {self.t('agenda_title')} {{#agenda}}", "", self.agenda_table(workshop, here), ""]
+        out += self.law_box(workshop) + self.materials_list(workshop, here)
         if facts.key_terms:
             out += [f"## {self.t('key_terms_title')} {{#key-terms}}", ""]
             for term in facts.key_terms:
@@ -82,20 +85,20 @@ class PageWriter:
         return _join(out)
 
     def agenda_table(self, workshop: Workshop, here: str) -> str:
-        rows = [f"| {self.t('agenda_start')} | {self.t('agenda_minutes')} | {self.t('agenda_activity')} |",
-                "|---:|---:|:---|"]
-        clock, ids = 0, workshop.ids()
-        exercise_ids = {e.id for e in workshop.exercises}
-        guide_ids = {s.id for s in workshop.guide.sections} if workshop.guide else set()
+        agenda = workshop.facts.agenda
+        lead, materials = any(i.lead for i in agenda), any(i.materials for i in agenda)
         lang = self._foreign(workshop.facts_origin)
-        for item in workshop.facts.agenda:
-            activity = _span(_escape(item.activity).replace("|", "\\|"), lang)
-            if item.ref in ids:
-                part = "exercises" if item.ref in exercise_ids else "guide" if item.ref in guide_ids else "notes"
-                activity = f"[{activity}]({_relative(here, part_path(workshop.folder, part))}#{item.ref})"
-            rows.append(f"| {clock // 60}:{clock % 60:02d} | {item.minutes} | {activity} |")
+        extra = [self.t("agenda_lead")] * lead + [self.t("agenda_materials")] * materials
+        rows = ["| " + " | ".join([self.t("agenda_start"), self.t("agenda_minutes"), self.t("agenda_activity"), *extra]) + " |",
+                "|---:|---:|:---|" + ":---|" * len(extra)]
+        clock = 0
+        for item in agenda:
+            cells = [f"{clock // 60}:{clock % 60:02d}", str(item.minutes), self._activity(workshop, item, here)]
+            cells += [self._text(item.lead, lang) if item.lead else ""] * lead
+            cells += [self.agenda_materials(workshop, item, here)] * materials
+            rows.append("| " + " | ".join(cells) + " |")
             clock += item.minutes
-        rows.append(f"| {clock // 60}:{clock % 60:02d} | **{clock}** | **{self.t('agenda_total')}** |")
+        rows.append(f"| {clock // 60}:{clock % 60:02d} | **{clock}** | **{self.t('agenda_total')}** |" + " |" * len(extra))
         return "\n".join(rows)
 
     def notes(self, workshop: Workshop) -> str:
@@ -354,6 +357,8 @@ def workshop_images(workshop: Workshop):
     documents = [d for d in (workshop.notes, workshop.guide) if d]
     items = [i for d in documents for i in d.images] + [i for d in documents for s in d.sections for i in s.images]
     items += [i for e in workshop.exercises for p in e.parts for i in p.images]
+    materials = [m.document for m in workshop.materials]
+    items += [i for d in materials for i in d.images] + [i for d in materials for s in d.sections for i in s.images]
     return [i for i in items if i.path is not None]
 
 

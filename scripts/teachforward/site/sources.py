@@ -16,6 +16,7 @@ import yaml
 from teachforward.artifacts import Download
 from teachforward.content.model import Course, Language
 from teachforward.content.tracking import translation_status
+from teachforward.site.kit import PROGRAMME, RUN_SHEET, day_path, material_path
 from teachforward.site.offline import SHIM
 from teachforward.site.pages import PageWriter, image_path_in_workshop, part_path, presenter_page, workshop_images
 
@@ -34,6 +35,7 @@ def write_language_sources(course: Course, language: Language, lang_dir: Path, s
         wanted[page.path] = writer.site_page(page).encode("utf-8")
     for workshop in language.workshops:
         wanted.update({path: text.encode("utf-8") for path, text in writer.workshop_pages(workshop).items()})
+    wanted.update({path: text.encode("utf-8") for path, text in writer.programme_pages().items()})
     wanted["translation-status.md"] = writer.translation_status().encode("utf-8")
     if downloads:
         wanted["downloads.md"] = writer.downloads_page().encode("utf-8")
@@ -131,6 +133,11 @@ def _nav(course: Course, language: Language, writer: PageWriter, with_downloads:
     for entry in course.settings.pages:
         if entry == "workshops":
             nav.append({_text(writer.t("nav_workshops")): [_workshop_nav(w, writer) for w in language.workshops]})
+        elif entry == "programme":
+            if course.formats is not None:
+                nav.append({_text(writer.t("programme_title")): [PROGRAMME] + [
+                    {_text(writer.t("label_and_title", label=writer.worded_text(f.title), title=writer._unit(f, i))): day_path(f.id, i)}
+                    for f in course.formats.formats for i, d in enumerate(f.days) if not writer._any_workshop(d)]})
         elif entry == "translation-status":
             nav.append({_text(writer.t("status_title")): "translation-status.md"})
         elif entry == "downloads":
@@ -145,8 +152,11 @@ def _workshop_nav(workshop, writer: PageWriter) -> dict:
     # U+2068/U+2069 isolate the title, so an English title in a right-to-left menu keeps its number in place.
     title = _text(f"{workshop.number}. \u2068{workshop.title}\u2069")
     items = [{_text(writer.overview_title(workshop)): part_path(workshop.folder, "overview")}]
-    for part in ("notes", "guide", "exercises", "handout"):
+    for part in ("notes", "guide", "exercises", "handout", RUN_SHEET):
         items.append({_text(writer.t(f"workshop_{part}")): part_path(workshop.folder, part)})
+    if workshop.materials:
+        items.append({_text(writer.t("materials_title")):
+                      [{_text(m.title): material_path(workshop.folder, m.id)} for m in workshop.materials]})
     return {title: items}
 
 

@@ -26,8 +26,10 @@
       code.setAttribute("tabindex", "0");
     }
   }
+  /* A table too wide for a phone (a run-sheet's six columns) scrolls inside Material's wrapper:
+     reachable in the same way. */
   function all() {
-    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset pre > code"), reachable);
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset pre > code, .md-typeset__scrollwrap"), reachable);
   }
   function watch() {
     all();
@@ -38,9 +40,53 @@
     }).observe(document.body, { attributes: true, attributeFilter: ["tabindex"], subtree: true });
     window.addEventListener("resize", all);
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", watch);
-  } else {
+  /* A run-sheet's clock times follow its start field (site/kit.py writes each time's minutes
+     after the start in data-offset). The start is kept in the address (?start=13:30), so a
+     bookmarked or shared run-sheet opens with it, from a web server or from file://. */
+  var CLOCK = /^([01]\d|2[0-3]):([0-5]\d)$/;
+  function startFromAddress() {
+    var match = /[?&]start=([^&#]*)/.exec(location.search);
+    var value = match ? decodeURIComponent(match[1]) : "";
+    return CLOCK.test(value) ? value : null;
+  }
+  function showTimes(start) {
+    var parts = CLOCK.exec(start);
+    if (!parts) return;
+    var begin = Number(parts[1]) * 60 + Number(parts[2]);
+    Array.prototype.forEach.call(document.querySelectorAll(".tf-clock[data-offset]"), function (span) {
+      var total = (begin + Number(span.getAttribute("data-offset"))) % 1440;
+      span.textContent = String(Math.floor(total / 60)).padStart(2, "0") + ":" + String(total % 60).padStart(2, "0");
+    });
+  }
+  function keepInAddress(start, fallback) {
+    var search = start === fallback ? "" : "?start=" + start;
+    try {
+      history.replaceState(null, "", location.pathname + search + location.hash);
+    } catch (error) {
+      /* Some browsers refuse to change a file:// address: the times still follow the field. */
+    }
+  }
+  function runSheet() {
+    var field = document.getElementById("tf-start");
+    if (!field) return;
+    var fallback = field.getAttribute("data-default");
+    var start = startFromAddress();
+    if (start) field.value = start;
+    showTimes(field.value);
+    field.addEventListener("input", function () {
+      if (!CLOCK.test(field.value)) return;
+      showTimes(field.value);
+      keepInAddress(field.value, fallback);
+    });
+  }
+
+  function ready() {
     watch();
+    runSheet();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
 })();
