@@ -25,8 +25,9 @@ def title(case: dict) -> str:
 
 def write_case(tree, number: int, case: dict) -> str:
     relative = f"workshops/en/01-basics/exercises/{number:02d}-{case['id']}.md"
+    # In the task: the exercise's slide shows the task whole (the scenario only as a summary).
     tree.write(relative, f"---\ngroup_size: 3-5\nminutes: 10\n---\n# {title(case)}\n\n## Scenario {{#scenario}}\n\n"
-                         f"{case['markdown'].rstrip()}\n\n## Task {{#task}}\n\nDiscuss.\n\n"
+                         f"A rep brings a question to the branch.\n\n## Task {{#task}}\n\n{case['markdown'].rstrip()}\n\n"
                          "## Possible responses {#responses}\n\nAny.\n")
     return relative
 
