@@ -18,10 +18,12 @@ from teachforward.content.loader import load_course
 from teachforward.content.validate import validate
 from teachforward.decks import render_decks
 from teachforward.decks import fit
+from teachforward.content.design import read_layouts
 from teachforward.content.prose import parse
 from teachforward.decks.blocks import notes_text
 from teachforward.decks.plan import pack_items
 from teachforward.decks.text import Para, Run
+from teachforward.problems import Problems
 
 REPO = Path(__file__).resolve().parent.parent
 DESIGN = REPO / "slides_src"
@@ -321,6 +323,43 @@ def test_an_agenda_break_becomes_a_break_slide_in_its_place(tree, tmp_path):
     agenda = next(shape.table for shape in by_title(files["en/01-basics.pptx"])["Agenda"].shapes if shape.has_table)
     rows = [[cell.text for cell in row.cells] for row in agenda.rows]
     assert rows[3] == ["1:00", "10", "Tea break"] and rows[1][0] == "0:00", "the agenda counts from 0:00"
+
+
+def test_an_exercise_table_has_slides_of_its_own_after_the_text_it_belongs_with(tree, tmp_path):
+    add_deck_strings(tree)
+    path = "workshops/en/01-basics/exercises/01-rota.md"
+    tree.replace(path, "List the data the app needs.",
+                 "List the data the app needs.\n\n| Data | Who sees it |\n|---|---|\n| Shifts | The manager |")
+    tree.replace(path, "1. Which data could harm a worker?",
+                 "1. Which data could harm a worker?\n\n| Risk | Level |\n|---|---:|\n| Travel | High |")
+    downloads, files, problems = build(tree.root, tmp_path / "decks")
+    deck = Presentation(str(files["en/01-basics.pptx"]))
+    shown = [(slide.shapes.title.text_frame.text, next((shape.table for shape in slide.shapes if shape.has_table), None))
+             for slide in deck.slides if slide.shapes.title.text_frame.text.startswith("Exercise:")]
+    cells = [[[cell.text for cell in row.cells] for row in table.rows] if table else None for _, table in shown]
+    # One slide for the text (it all fits), then the task's table, then the questions' table.
+    assert cells == [None, [["Data", "Who sees it"], ["Shifts", "The manager"]], [["Risk", "Level"], ["Travel", "High"]]]
+    assert [name for name, _ in shown] == [f"Exercise: Who decides the rota? ({n}/3)" for n in (1, 2, 3)]
+    assert not [p for p in problems if p.severity == "error"]
+
+
+def test_a_layouts_file_without_the_break_kind_lays_breaks_out_like_the_closing(english, tmp_path):
+    tree, _, _, _, _ = english
+    tree.replace("workshops/en/01-basics/workshop.yaml", "  - minutes: 30\n    activity: Wrap-up\n",
+                 "  - minutes: 10\n    activity: Tea break\n    break: true\n  - minutes: 20\n    activity: Wrap-up\n")
+    design = copy_design(tmp_path)
+    layouts = design / "layouts.yaml"
+    older = "".join(line for line in layouts.read_text(encoding="utf-8").splitlines(keepends=True)
+                    if not line.lstrip().startswith("break:"))
+    layouts.write_text(older, encoding="utf-8")
+    found = Problems(design)
+    read = read_layouts(design, found)
+    assert read is not None and not found.items
+    assert read.kinds["break"] == read.kinds["closing"]
+    downloads, files, problems = build(tree.root, tmp_path / "decks", design)
+    assert not [p for p in problems if p.severity == "error"]
+    slides = by_title(files["en/01-basics.pptx"])
+    assert slides["Tea break"].slide_layout.name == "Teach Forward: Closing"
 
 
 def test_a_key_point_too_long_for_any_slide_is_reported_with_its_line(tree, tmp_path):
