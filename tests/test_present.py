@@ -82,3 +82,13 @@ def test_the_arabic_presenter_page_runs_right_to_left(tree, tmp_path):
     assert json.loads(page.script_data)["rtl"] is True
     slides = [a for t, a in page.tags if t == "section" and "slide" in a.get("class", "")]
     assert slides and all(a["dir"] == "rtl" and a["lang"] == "ar" for a in slides)
+
+
+def test_a_table_of_the_prose_is_a_table_on_the_presenter_page_aligned_as_written(tree, tmp_path):
+    add_deck_strings(tree)
+    tree.replace("workshops/en/01-basics/exercises/01-rota.md", "List the data the app needs.",
+                 "List the data the app needs.\n\n| Data | Hours |\n|---|---:|\n| Shifts | 38 |")
+    _, files, _ = build(tree.root, tmp_path / "decks")
+    text = files["en/01-basics.present.html"].read_text(encoding="utf-8")
+    assert '<tr><th scope="col">Data</th><th scope="col" class="right">Hours</th></tr>' in text
+    assert '<tr><td>Shifts</td><td class="right">38</td></tr>' in text

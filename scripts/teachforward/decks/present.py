@@ -186,6 +186,9 @@ def _picture(path: str) -> str:
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
 
+ALIGN = {"r": ' class="right"', "ctr": ' class="middle"'}
+
+
 def _slide(deck: Deck, slide: Slide, number: int) -> str:
     direction = "rtl" if slide.lang in deck.rtl_languages else "ltr"
     parts = [f'<h2 class="title">{_e(slide.title)}</h2>']
@@ -198,11 +201,13 @@ def _slide(deck: Deck, slide: Slide, number: int) -> str:
         content.append(f'<div class="body">{_body(slide.body)}</div>')
     if slide.table:
         header, *rows = slide.table
-        head = "".join(f'<th scope="col">{_e(cell)}</th>' for cell in header)
+        # A column aligned in the Markdown (|---:|) is aligned here too, as on the slide and the site.
+        align = [ALIGN.get(a, "") for a in slide.table_align] + [""] * len(header)
+        head = "".join(f'<th scope="col"{align[i]}>{_e(cell)}</th>' for i, cell in enumerate(header))
         body = []
         for index, row in enumerate(rows):
             bold = ' class="total"' if slide.table_bold_last and index == len(rows) - 1 else ""
-            body.append(f"<tr{bold}>" + "".join(f"<td>{_e(cell)}</td>" for cell in row) + "</tr>")
+            body.append(f"<tr{bold}>" + "".join(f"<td{align[i]}>{_e(cell)}</td>" for i, cell in enumerate(row)) + "</tr>")
         content.append(f'<table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
     if slide.picture:
         caption = f"<figcaption>{_e(slide.caption)}</figcaption>" if slide.caption else ""
@@ -265,6 +270,7 @@ input{min-height:2.75rem;padding:.3rem;border:1px solid var(--muted);border-radi
 .slide table{border-collapse:collapse;font-size:1.7cqw;width:100%}
 .slide th{background:var(--title);color:#fff;text-align:start;padding:.3cqw .8cqw}
 .slide td{padding:.25cqw .8cqw}
+.slide th.right,.slide td.right{text-align:right}.slide th.middle,.slide td.middle{text-align:center}
 .slide tbody tr:nth-child(odd){background:var(--panel)}
 .slide tr.total{font-weight:bold}
 .slide .footer{position:absolute;inset-inline:4.5cqw;bottom:1cqw;font-size:1.3cqw;color:#5a6473;display:flex;justify-content:space-between;margin:0}
