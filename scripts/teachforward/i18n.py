@@ -42,7 +42,8 @@ Next steps for {info.english_name} ({info.name}, {'right to left' if info.direct
   1. In docs/{code}/strings.yaml, remove the '# ' before a line and translate its text.
   2. Copy an English file to the same place under {code}/, e.g.
        cp workshops/en/01-fundamentals/workshop.yaml workshops/{code}/01-fundamentals/workshop.yaml
-     and translate it. Untranslated pages are shown in English until then.
+     and translate it (notes.md, guide.md, exercises/ and materials/ files the same way).
+     Untranslated pages are shown in English until then.
   3. teachforward i18n mark-current {code} <file>   records which English you translated
   4. teachforward i18n status {code}                shows what is left""", file=out)
     return 0

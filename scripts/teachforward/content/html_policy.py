@@ -204,6 +204,10 @@ def _check_workshop(language: Language, workshop: Workshop, problems: Problems) 
     for exercise in workshop.exercises:
         if exercise.origin.lang == language.code:
             _check_exercise(exercise, problems)
+    for material in workshop.materials:
+        if material.origin.lang == language.code:
+            _report(problems, material.origin.path, material.title_line, markdown_findings(material.title))
+            _check_document(material.document, problems)
 
 
 def _check_document(document: Document, problems: Problems) -> None:
@@ -217,6 +221,8 @@ def _check_document(document: Document, problems: Problems) -> None:
 def _check_exercise(exercise: Exercise, problems: Problems) -> None:
     path = exercise.origin.path
     _report(problems, path, None, html_findings(exercise.title), fixed_line=True)
+    if exercise.summary:
+        _report(problems, path, exercise.settings_line.get("summary"), html_findings(exercise.summary), fixed_line=True)
     for section in exercise.parts:
         _check_section(section, path, problems)
 

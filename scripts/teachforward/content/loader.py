@@ -14,7 +14,7 @@ from teachforward.content import markdown
 from teachforward.content.languages import describe
 from teachforward.content.model import (
     ID_PATTERN, CourseFile, Course, Document, Exercise, ExerciseFrontMatter, GROUP_SIZE, Image,
-    Language, Link, Origin, Page, Section, Target, Workshop, WorkshopFile,
+    Language, Link, Material, MaterialFrontMatter, Origin, Page, Section, Target, Workshop, WorkshopFile,
 )
 from teachforward.content.schema import schema_problems
 from teachforward.content.textfile import outside_root, read_text
@@ -183,19 +183,20 @@ class _Loader:
         notes = self._document(folder / "notes.md", code, folder.name, key_points=True)
         guide = self._document(folder / "guide.md", code, folder.name, key_points=False)
         exercises = self._exercises(folder, code, original)
+        materials = self._materials(folder, code, original)
         if original is not None:
             notes = notes or original.notes
             guide = guide or original.guide
         return Workshop(folder.name, int(number), slug, code, facts, facts_origin, notes, guide,
-                        tuple(exercises), lines)
+                        tuple(exercises), lines, tuple(materials))
 
     def _unexpected_files(self, folder: Path) -> None:
         for entry in sorted(folder.iterdir()):
-            if entry.name.startswith(".") or entry.name in PART_FILES or entry.name in ("exercises", "images"):
+            if entry.name.startswith(".") or entry.name in PART_FILES or entry.name in ("exercises", "images", "materials"):
                 continue
             suggestion = did_you_mean(entry.name, PART_FILES)
             self.problems.add(entry, None, f'unexpected file "{entry.name}" in a workshop folder',
-                              "a workshop folder holds workshop.yaml, notes.md, guide.md, exercises/ and images/"
+                              "a workshop folder holds workshop.yaml, notes.md, guide.md, exercises/, materials/ and images/"
                               + (f" ({suggestion})" if suggestion else ""))
 
     def _exercises(self, folder: Path, code: str, original: Workshop | None) -> list[Exercise]:
@@ -271,7 +272,66 @@ class _Loader:
         size = f"{low}–{high}" if high else low
         return Exercise(id_, number, Origin(path, code), title, size, settings.minutes,
                         parts["scenario"], parts["task"], parts.get("questions"), parts["responses"],
-                        dict(settings.translated_from))
+                        dict(settings.translated_from), settings.summary, tuple(settings.materials),
+                        {key: line for key in ("summary", "materials") if (line := loaded[1].line((key,)))})
+
+    # --- printable materials -----------------------------------------------------------
+
+    def _materials(self, folder: Path, code: str, original: Workshop | None) -> list[Material]:
+        """materials/NN-id.md, each falling back to English on its own, like exercises."""
+        base = folder / "materials"
+        found: dict[str, Material] = {}
+        if base.is_dir():
+            for path in sorted(base.iterdir()):
+                if path.name.startswith(".") or self._escapes(path):
+                    continue
+                match = EXERCISE_FILE.match(path.name)
+                if not match or not path.is_file():
+                    self.problems.add(path, None, f'"{path.name}" is not a material file',
+                                      'name material files with two digits, a dash, a short name and ".md", e.g. "01-recipe-card.md"')
+                    continue
+                material = self._material(path, code, folder.name, int(match.group(1)), match.group(2))
+                if material:
+                    found[material.id] = material
+        if original is None:
+            return list(found.values())
+        originals = {m.id: m for m in original.materials}
+        for id_, material in found.items():
+            if id_ not in originals:
+                self.problems.add(material.origin.path, None, f'there is no English material "{id_}" to translate',
+                                  did_you_mean(id_, originals) or "keep the English file name: " + (", ".join(
+                                      f"{m.number:02d}-{m.id}.md" for m in original.materials) or "there are none"))
+        return [found.get(id_, material) for id_, material in originals.items()]
+
+    def _material(self, path: Path, code: str, folder: str, number: int, id_: str) -> Material | None:
+        text = read_text(path, self.problems)
+        if text is None:
+            return None
+        front, front_line, body, body_line = markdown.split_front_matter(text)
+        if front is None:
+            self.problems.add(path, 1, "the material has no settings block at the top",
+                              'start the file with "---", then "kind: worksheet" and "audience: participants", then "---"')
+            return None
+        loaded = _read_yaml(path, self.problems, front or " ", front_line)
+        settings = _validated(MaterialFrontMatter, loaded[0], loaded[1], path, self.problems) if loaded else None
+        intro, raw_sections = markdown.split_sections(body, body_line, level=2, exact=True)
+        title = next(((index, heading, line) for index, level, heading, _, line in markdown.headings(intro, body_line)
+                      if level == 1), None)
+        if title is None:
+            self.problems.add(path, body_line, "the material has no title", 'write the title on its own line as "# Title"')
+            return None
+        index, heading, title_line = title
+        intro = intro[index + 1:]
+        sections = [s for raw in raw_sections if (s := self._section(raw, path, folder, key_points=False))]
+        if len(sections) != len(raw_sections) or settings is None:
+            return None
+        intro_text = markdown.strip_blank_edges(intro)
+        intro_line = title_line + 1 + _leading_blank_lines(intro)
+        links, images = self._links(intro_text, intro_line, path, folder)
+        document = Document(Origin(path, code), intro_text, tuple(sections), links, images,
+                            dict(settings.translated_from), intro_line=intro_line)
+        return Material(id_, number, heading, title_line, settings.kind, settings.audience, settings.orientation,
+                        document)
 
     # --- Markdown documents ---------------------------------------------------------
 
@@ -526,6 +586,10 @@ def _workshop_target(parts: tuple[str, ...], anchor: str | None) -> Target | Non
             return Target(parts[0], "overview", anchor)
         if name in ("exercises.md", "handout.md"):
             return Target(parts[0], name[:-3], anchor)
+    if len(parts) == 3 and WORKSHOP_FOLDER.match(parts[0]) and parts[1] == "materials":
+        match = EXERCISE_FILE.match(parts[2])
+        if match:
+            return Target(parts[0], f"materials/{match.group(2)}", anchor)
     if len(parts) == 3 and WORKSHOP_FOLDER.match(parts[0]) and parts[1] == "exercises":
         match = EXERCISE_FILE.match(parts[2])
         if match:

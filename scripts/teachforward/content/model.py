@@ -27,10 +27,41 @@ class _Schema(BaseModel):
 
 # --- Schemas of the files authors write -------------------------------------------------
 
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]   # a real date: checked by the validator
+MATERIAL_KINDS = ("worksheet", "template", "form", "checklist", "letter")
+
+
+class Cut(_Schema):
+    """What to drop from an agenda item when the session runs late."""
+    order: int = Field(ge=1, le=99)     # 1 = the first thing to cut
+    saves: int = Field(gt=0, le=240)    # minutes gained
+    how: Text
+
+
 class AgendaItem(_Schema):
     minutes: int = Field(gt=0, le=240)
     activity: Text
     ref: Id | None = None      # a notes section or exercise this item covers
+    is_break: bool = Field(default=False, alias="break")
+    lead: Text | None = None   # who leads the item
+    materials: list[Id] = []   # ids of the workshop's materials/ files used here
+    cut: Cut | None = None
+
+
+class LawItem(_Schema):
+    law: Text
+    provision: Text
+    since: IsoDate | None = None
+    where: Text | None = None
+    says: Text
+    source: Url
+
+
+class LawCheck(_Schema):
+    checked: IsoDate
+    note: Text | None = None
+    items: list[LawItem] = Field(min_length=1)
 
 
 class KeyTerm(_Schema):
@@ -44,7 +75,7 @@ class Reading(_Schema):
     author: Text | None = None
     publisher: Text | None = None
     year: int | None = Field(default=None, ge=1900, le=2100)
-    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    url: Url | None = None
     note: Text | None = None
 
 
@@ -58,6 +89,7 @@ class WorkshopFile(_Schema):
     agenda: list[AgendaItem] = Field(min_length=1)
     key_terms: list[KeyTerm] = []
     further_reading: list[Reading] = []
+    law_check: LawCheck | None = None
     # Written by `teachforward i18n mark-current` in a translation: which English it matches.
     translated_from: dict[str, str] = {}
 
@@ -65,6 +97,16 @@ class WorkshopFile(_Schema):
 class ExerciseFrontMatter(_Schema):
     group_size: int | str
     minutes: int = Field(gt=0, le=240)
+    summary: Text | None = None         # what a slide shows instead of the whole scenario
+    materials: list[Id] = []
+    translated_from: dict[str, str] = {}
+
+
+class MaterialFrontMatter(_Schema):
+    """The settings of workshops/<lang>/<NN-slug>/materials/NN-id.md"""
+    kind: Literal[MATERIAL_KINDS]
+    audience: Literal["participants", "facilitators"]
+    orientation: Literal["portrait", "landscape"] = "portrait"
     translated_from: dict[str, str] = {}
 
 
@@ -155,10 +197,34 @@ class Exercise:
     questions: Section | None
     responses: Section
     translated_from: dict = field(default_factory=dict, compare=False)
+    summary: str | None = None
+    materials: tuple[str, ...] = ()
+    settings_line: dict = field(default_factory=dict, compare=False)   # front-matter field -> line
 
     @property
     def parts(self) -> tuple[Section, ...]:
         return tuple(s for s in (self.scenario, self.task, self.questions, self.responses) if s)
+
+
+@dataclass(frozen=True)
+class Material:
+    """A printable worksheet, template, form, checklist or letter (materials/NN-id.md)."""
+    id: str
+    number: int
+    title: str
+    title_line: int
+    kind: str
+    audience: str             # "participants" or "facilitators"
+    orientation: str          # "portrait" or "landscape"
+    document: Document        # the text after the title: an intro and optional sections
+
+    @property
+    def origin(self) -> Origin:
+        return self.document.origin
+
+    @property
+    def translated_from(self) -> dict:
+        return self.document.translated_from
 
 
 @dataclass(frozen=True)
@@ -173,6 +239,7 @@ class Workshop:
     guide: Document | None
     exercises: tuple[Exercise, ...]
     lines: LineMap = field(default_factory=LineMap, compare=False, repr=False)   # YAML path -> line
+    materials: tuple[Material, ...] = ()
 
     @property
     def title(self) -> str:
@@ -185,12 +252,16 @@ class Workshop:
         found = [self.facts_origin]
         found += [d.origin for d in (self.notes, self.guide) if d]
         found += [e.origin for e in self.exercises]
+        found += [m.origin for m in self.materials]
         return found
 
     def ids(self) -> set[str]:
         """Every id a link or an agenda item may point at."""
         ids = {s.id for d in (self.notes, self.guide) if d for s in d.sections}
         return ids | {e.id for e in self.exercises}
+
+    def material(self, id_: str) -> Material | None:
+        return next((m for m in self.materials if m.id == id_), None)
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from teachforward.content.model import Course, Document, Exercise, Image, Language, Link, Workshop
-from teachforward.content.tracking import document_sections, facts_sections, fingerprint
+from teachforward.content.model import Course, Document, Exercise, Image, Language, Link, Material, Workshop
+from teachforward.content.tracking import document_sections, exercise_sections, facts_sections, fingerprint, material_sections
 from teachforward.problems import Problems, did_you_mean
 
 
@@ -26,7 +26,8 @@ class _EnglishMoved:
         self.problems, self.recorded, self.english = problems, recorded, english
 
     def add(self, key: str, path, line, message: str, hint: str) -> None:
-        moved = bool(self.recorded) and self.recorded.get(key) != fingerprint(self.english.get(key, ""))
+        known = key in self.recorded or key in self.english     # a part neither side has did not move
+        moved = bool(self.recorded) and known and self.recorded.get(key) != fingerprint(self.english.get(key, ""))
         if moved:
             self.problems.warn(path, line, message + " (the English has changed since this file was translated)",
                                hint + ", then run teachforward i18n mark-current")
@@ -63,6 +64,10 @@ def _workshop(language: Language, workshop: Workshop, original: Workshop, proble
     for exercise in workshop.exercises:
         if _translated(language, exercise.origin) and exercise.id in theirs:
             _exercise(exercise, theirs[exercise.id], problems)
+    english_materials = {m.id: m for m in original.materials}
+    for material in workshop.materials:
+        if _translated(language, material.origin) and material.id in english_materials:
+            _material(material, english_materials[material.id], problems)
 
 
 def _facts(workshop: Workshop, original: Workshop, problems: Problems) -> None:
@@ -89,6 +94,8 @@ def _facts(workshop: Workshop, original: Workshop, problems: Problems) -> None:
             english_ref = f'"{other.ref}"' if other.ref else "nothing"
             report.add("agenda", path, line, f"agenda item {index + 1} refers to {shown} here but to {english_ref} in English",
                          wanted)
+        _agenda_plan(workshop, index, item, other, report)
+    _law_check(workshop, original, report)
     mine_ids = [t.id for t in facts.key_terms]
     theirs_ids = [t.id for t in english.key_terms]
     for index, id_ in enumerate(mine_ids):
@@ -103,11 +110,77 @@ def _facts(workshop: Workshop, original: Workshop, problems: Problems) -> None:
                      "translate every key term, keeping its id")
 
 
-def _document(mine: Document, theirs: Document, problems: Problems, name: str) -> None:
+def _agenda_plan(workshop: Workshop, index: int, item, other, report: _EnglishMoved) -> None:
+    """Breaks, materials and cuts are not words: they stay as in English."""
+    path, number = workshop.facts_origin.path, index + 1
+    if item.is_break != other.is_break:
+        report.add("agenda", path, workshop.line_of("agenda", index, "break") or workshop.line_of("agenda", index),
+                   f"agenda item {number} is {'' if item.is_break else 'not '}a break here but is {'' if other.is_break else 'not '}one in English",
+                   "write break: true, as in English" if other.is_break else "remove break: true, as in English")
+    if item.materials != other.materials:
+        report.add("agenda", path, workshop.line_of("agenda", index, "materials") or workshop.line_of("agenda", index),
+                   f"agenda item {number} uses the materials [{', '.join(item.materials)}] here but [{', '.join(other.materials)}] in English",
+                   f"write materials: [{', '.join(other.materials)}], as in English" if other.materials else "remove materials, as in English")
+    mine, theirs = item.cut, other.cut
+    if (mine is None) != (theirs is None):
+        report.add("agenda", path, workshop.line_of("agenda", index, "cut") or workshop.line_of("agenda", index),
+                   f"agenda item {number} {'has a' if mine else 'has no'} cut here, unlike in English",
+                   "translate the English cut, keeping its order and saves" if theirs else "remove the cut, as in English")
+    elif mine is not None:
+        for name in ("order", "saves"):
+            if getattr(mine, name) != getattr(theirs, name):
+                report.add("agenda", path, workshop.line_of("agenda", index, "cut", name),
+                           f"the cut of agenda item {number} has {name} {getattr(mine, name)} here but {getattr(theirs, name)} in English",
+                           f"write {name}: {getattr(theirs, name)}, as in English")
+
+
+def _law_check(workshop: Workshop, original: Workshop, report: _EnglishMoved) -> None:
+    path, mine, theirs = workshop.facts_origin.path, workshop.facts.law_check, original.facts.law_check
+    if mine is None and theirs is None:
+        return
+    if (mine is None) != (theirs is None):
+        report.add("law_check", path, workshop.line_of("law_check") or None,
+                   "the law check box is " + ("here but not in English" if mine else "in English but missing here"),
+                   "translate the English law_check" if theirs else "remove law_check, as in English")
+        return
+    if mine.checked != theirs.checked:
+        report.add("law_check", path, workshop.line_of("law_check", "checked"),
+                   f"the law check is dated {mine.checked} here but {theirs.checked} in English",
+                   f"write checked: {theirs.checked}, as in English")
+    if len(mine.items) != len(theirs.items):
+        report.add("law_check", path, workshop.line_of("law_check", "items"),
+                   f"the law check has {len(mine.items)} items here but {len(theirs.items)} in English",
+                   "translate each English item, in the same order")
+    for index, (item, other) in enumerate(zip(mine.items, theirs.items)):
+        for name in ("since", "source"):
+            if getattr(item, name) != getattr(other, name):
+                report.add("law_check", path, workshop.line_of("law_check", "items", index, name)
+                           or workshop.line_of("law_check", "items", index),
+                           f"law check item {index + 1} has {name} {getattr(item, name) or 'nothing'} here but "
+                           f"{getattr(other, name) or 'nothing'} in English",
+                           f"write {name}: {getattr(other, name)}, as in English" if getattr(other, name)
+                           else f"remove {name}, as in English")
+
+
+def _material(mine: Material, theirs: Material, problems: Problems) -> None:
+    path = mine.origin.path
+    report = _EnglishMoved(problems, mine.translated_from, material_sections(theirs))
+    if mine.number != theirs.number:
+        problems.add(path, None, f"the material file is numbered {mine.number:02d} here but {theirs.number:02d} in English",
+                     f"name the file {theirs.number:02d}-{theirs.id}.md, as in English")
+    for name in ("kind", "audience", "orientation"):
+        if getattr(mine, name) != getattr(theirs, name):
+            problems.add(path, None, f"the material's {name} is {getattr(mine, name)} here but {getattr(theirs, name)} in English",
+                         f"write {name}: {getattr(theirs, name)} at the top, as in English")
+    _document(mine.document, theirs.document, problems, theirs.origin.path.name, report)
+
+
+def _document(mine: Document, theirs: Document, problems: Problems, name: str,
+              report: _EnglishMoved | None = None) -> None:
     path = mine.origin.path
     english = {s.id: s for s in theirs.sections}
     mine_ids = [s.id for s in mine.sections]
-    report = _EnglishMoved(problems, mine.translated_from, document_sections(theirs))
+    report = report or _EnglishMoved(problems, mine.translated_from, document_sections(theirs))
     for section in mine.sections:
         if section.id not in english:
             report.add(section.id, path, section.line, f'the section id "{section.id}" is not in the English {name}',
@@ -142,6 +215,12 @@ def _exercise(mine: Exercise, theirs: Exercise, problems: Problems) -> None:
     if mine.group_size != theirs.group_size:
         problems.add(path, None, f"the group size is {mine.group_size} here but {theirs.group_size} in English",
                      f"write group_size: {theirs.group_size.replace('–', '-')} at the top, as in English")
+    if mine.materials != theirs.materials:
+        _EnglishMoved(problems, mine.translated_from, exercise_sections(theirs)).add(
+            "materials", path, mine.settings_line.get("materials"),
+            f"the exercise uses the materials [{', '.join(mine.materials)}] here but [{', '.join(theirs.materials)}] in English",
+            f"write materials: [{', '.join(theirs.materials)}] at the top, as in English" if theirs.materials
+            else "remove materials, as in English")
     if (mine.questions is None) != (theirs.questions is None):
         problems.add(path, None, "the exercise " + ("has" if mine.questions else "has no") +
                      ' "questions" section, unlike the English one',

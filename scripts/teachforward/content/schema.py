@@ -40,6 +40,11 @@ def schema_problems(schema: type[BaseModel], error: ValidationError, lines: Line
             yield line, f"{field} is empty", "write at least one item"
         elif kind == "string_too_short":
             yield line, f"{field} is empty", "write some text, or remove the field if it is optional"
+        elif kind == "literal_error":
+            allowed = [str(v) for v in item.get("ctx", {}).get("expected", "").replace("'", "").split(" or ")
+                       for v in v.split(", ") if v]
+            yield line, f"{field} is {_shown(value)}, which is not one of: {', '.join(allowed)}", \
+                did_you_mean(str(value), allowed) or f"write one of: {', '.join(allowed)}"
         elif kind == "string_pattern_mismatch":
             yield line, f'{field} "{value}" is not in the expected form', _pattern_hint(loc)
         else:
@@ -78,8 +83,12 @@ def _type_hint(kind: str) -> str:
 def _pattern_hint(loc: tuple) -> str:
     if loc and loc[-1] in ("id", "ref"):
         return "use lower-case letters, digits and dashes only, e.g. what-is-data"
-    if loc and loc[-1] == "url":
+    if loc and loc[-1] in ("url", "source"):
         return "a web address starts with https://"
+    if loc and loc[-1] in ("checked", "since"):
+        return "write the date as year-month-day, e.g. 2026-12-01"
+    if loc and isinstance(loc[-1], int) and "materials" in loc:
+        return "use the id of a file in the workshop's materials/ folder: its name without the number and .md"
     return ""
 
 
@@ -89,7 +98,7 @@ def _fields_at(schema: type[BaseModel], loc: tuple) -> list[str]:
     for part in loc:
         if isinstance(part, int):
             continue
-        field = model.model_fields.get(part)
+        field = next((f for name, f in model.model_fields.items() if (f.alias or name) == part), None)
         if field is None:
             return []
         annotation = field.annotation
@@ -98,4 +107,4 @@ def _fields_at(schema: type[BaseModel], loc: tuple) -> list[str]:
         model = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
         if model is None:
             return []
-    return list(model.model_fields)
+    return [f.alias or name for name, f in model.model_fields.items()]

@@ -13,10 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from teachforward.content.markdown import split_sections
-from teachforward.content.model import Course, Document, Exercise, Language, Page, Workshop
+from teachforward.content.model import Course, Document, Exercise, Language, Material, Page, Workshop
 
 WORD = re.compile(r"\w+", re.UNICODE)
-TRACKED_FIELDS = ("title", "summary", "audience", "objectives", "agenda", "key_terms", "further_reading")
+TRACKED_FIELDS = ("title", "summary", "audience", "objectives", "agenda", "key_terms", "further_reading", "law_check")
+# Agenda fields added later: left out of the fingerprint while unset, so adding them to the
+# format did not make every translation look out of date.
+_OPTIONAL_AGENDA = {"break": False, "lead": None, "materials": [], "cut": None}
 
 
 def fingerprint(text: str) -> str:
@@ -39,13 +42,27 @@ def document_sections(document: Document) -> dict[str, str]:
 
 def exercise_sections(exercise: Exercise) -> dict[str, str]:
     texts = {"title": exercise.title}
+    if exercise.summary:
+        texts["summary"] = exercise.summary
+    if exercise.materials:
+        texts["materials"] = " ".join(exercise.materials)
     for part in exercise.parts:
         texts[part.id] = f"{part.title}\n{part.body}"
     return texts
 
 
+def material_sections(material: Material) -> dict[str, str]:
+    return {"title": material.title, **document_sections(material.document)}
+
+
 def facts_sections(workshop: Workshop) -> dict[str, str]:
-    data = workshop.facts.model_dump(mode="json")
+    data = workshop.facts.model_dump(mode="json", by_alias=True)
+    for item in data.get("agenda", []):
+        for name, default in _OPTIONAL_AGENDA.items():
+            if item.get(name) == default:
+                del item[name]
+    if data.get("law_check"):
+        data["law_check"] = {k: v for k, v in data["law_check"].items() if v is not None}
     texts = {}
     for name in TRACKED_FIELDS:
         value = data.get(name)
@@ -139,6 +156,12 @@ def translation_status(course: Course, language: Language) -> TranslationStatus:
             files.append(_status(language, exercise.origin.path, own.origin, exercise_sections(exercise),
                                  own.translated_from, f"{original.folder}/exercises/{exercise.origin.path.name}",
                                  f"{base}/exercises.md"))
+        mine_materials = {m.id: m for m in mine.materials}
+        for material in original.materials:
+            own = mine_materials.get(material.id, material)
+            files.append(_status(language, material.origin.path, own.origin, material_sections(material),
+                                 own.translated_from, f"{original.folder}/materials/{material.origin.path.name}",
+                                 f"{base}/materials/{material.id}.md"))
     mine_pages = {p.path: p for p in language.pages}
     for page in english.pages:
         own = mine_pages.get(page.path, page)
@@ -181,6 +204,9 @@ def record_for(course: Course, english_path: Path) -> dict[str, str]:
         for exercise in workshop.exercises:
             if exercise.origin.path == english_path:
                 return {k: fingerprint(v) for k, v in exercise_sections(exercise).items()}
+        for material in workshop.materials:
+            if material.origin.path == english_path:
+                return {k: fingerprint(v) for k, v in material_sections(material).items()}
     for page in english.pages:
         if page.origin.path == english_path:
             return {k: fingerprint(v) for k, v in page_sections(page).items()}

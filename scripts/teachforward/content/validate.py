@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,6 +20,10 @@ from teachforward.problems import Problems, did_you_mean
 OVERVIEW_ANCHORS = {"objectives", "agenda", "key-terms", "further-reading"}
 WORKSHOP_PARTS = {"overview", "notes", "guide", "exercises", "handout"}
 MAX_PICTURE_BYTES = 10_000_000
+BREAK_NEEDED_AFTER = 100      # minutes: a longer workshop without a break gets a warning
+SUMMARY_WORDS = 40
+LINES_BLOCK = re.compile(r"^:::\s*lines\b(.*)$")
+MAX_RULED_LINES = 40
 
 
 def validate(course: Course, problems: Problems) -> None:
@@ -66,6 +71,119 @@ def _check_workshop(course: Course, workshop: Workshop, problems: Problems) -> N
             _claim(seen, section.id, document.origin.path, section.line, problems)
     for exercise in workshop.exercises:
         _claim(seen, exercise.id, exercise.origin.path, 1, problems)
+    _check_agenda_plan(workshop, course.source_language, problems)
+    _check_law_check(workshop, problems)
+    _check_materials(workshop, problems)
+
+
+def _check_agenda_plan(workshop: Workshop, source_language: str, problems: Problems) -> None:
+    """Breaks, materials and what to cut when late (FORMAT: agenda items)."""
+    facts, path = workshop.facts, workshop.facts_origin.path
+    materials = [m.id for m in workshop.materials]
+    cuts: dict[int, int] = {}
+    for index, item in enumerate(facts.agenda):
+        if item.is_break and item.ref is not None:
+            problems.add(path, workshop.line_of("agenda", index, "ref"), f'agenda item {index + 1} is a break but refers to "{item.ref}"',
+                         "remove the ref from the break, or remove break: true if this is not a break")
+        if item.is_break and item.cut is not None:
+            problems.add(path, workshop.line_of("agenda", index, "cut"), f"agenda item {index + 1} is a break and cannot be cut",
+                         "remove the cut from the break: keep breaks even when running late")
+        for position, id_ in enumerate(item.materials):
+            if id_ not in materials:
+                problems.add(path, workshop.line_of("agenda", index, "materials", position),
+                             f'agenda item {index + 1} uses the material "{id_}", which is not in materials/',
+                             _material_hint(id_, materials))
+        if item.cut is None:
+            continue
+        if item.cut.saves > item.minutes:
+            problems.add(path, workshop.line_of("agenda", index, "cut", "saves"),
+                         f"cutting agenda item {index + 1} saves {item.cut.saves} minutes, more than the {item.minutes} it lasts",
+                         f"write saves: {item.minutes} or fewer")
+        if item.cut.order in cuts:
+            problems.add(path, workshop.line_of("agenda", index, "cut", "order"),
+                         f"the cut order {item.cut.order} is already used by agenda item {cuts[item.cut.order] + 1}",
+                         "number the cuts 1, 2, 3... in the order to drop them, each number once")
+        else:
+            cuts[item.cut.order] = index
+    if cuts and sorted(cuts) != list(range(1, len(cuts) + 1)):
+        problems.warn(path, workshop.line_of("agenda"), "the cut orders are " + ", ".join(map(str, sorted(cuts)))
+                      + ", not 1, 2, 3...", "number the cuts from 1 without gaps")
+    # Translations follow the English agenda (parity): the break is added there, so warn there only.
+    if workshop.facts_origin.lang == workshop.lang == source_language and facts.duration > BREAK_NEEDED_AFTER \
+            and not any(item.is_break for item in facts.agenda):
+        problems.warn(path, workshop.line_of("duration"),
+                      f"the workshop lasts {facts.duration} minutes and has no break",
+                      "add a 10-minute break to the agenda (an item with break: true)")
+
+
+def _check_law_check(workshop: Workshop, problems: Problems) -> None:
+    law = workshop.facts.law_check
+    if law is None:
+        return
+    dates = [(("law_check", "checked"), law.checked)]
+    dates += [(("law_check", "items", index, "since"), item.since) for index, item in enumerate(law.items) if item.since]
+    for where, value in dates:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            problems.add(workshop.facts_origin.path, workshop.line_of(*where), f'"{value}" is not a date in the calendar',
+                         "write a real date as year-month-day, e.g. 2026-12-01")
+
+
+def _check_materials(workshop: Workshop, problems: Problems) -> None:
+    materials = [m.id for m in workshop.materials]
+    for exercise in workshop.exercises:
+        for id_ in exercise.materials:
+            if id_ not in materials:
+                problems.add(exercise.origin.path, exercise.settings_line.get("materials"),
+                             f'the exercise uses the material "{id_}", which is not in materials/',
+                             _material_hint(id_, materials))
+        if exercise.summary and len(exercise.summary.split()) > SUMMARY_WORDS:
+            problems.warn(exercise.origin.path, exercise.settings_line.get("summary"),
+                          f"the summary has {len(exercise.summary.split())} words; a slide has room for {SUMMARY_WORDS}",
+                          "shorten it to one or two short sentences")
+    numbers: dict[int, str] = {}
+    for material in workshop.materials:
+        if material.number in numbers:
+            problems.add(material.origin.path, None, f"the number {material.number:02d} is already used by the material "
+                         f'"{numbers[material.number]}"', "give each material file its own number")
+        numbers.setdefault(material.number, material.id)
+        seen: set[str] = set()
+        for section in material.document.sections:
+            if section.id in seen:
+                problems.add(material.origin.path, section.line, f'the section id "{section.id}" is used twice in this file',
+                             "give each section its own id")
+            seen.add(section.id)
+        _check_ruled_lines(material, problems)
+
+
+def _check_ruled_lines(material, problems: Problems) -> None:
+    """`::: lines N` ... `:::` (writing space): N is a number and the block is closed."""
+    document = material.document
+    blocks = [(document.intro, document.intro_line)] + [(s.body, s.body_line) for s in document.sections]
+    for text, first in blocks:
+        open_line = None
+        for offset, line in enumerate(text.split("\n")):
+            stripped = line.strip()
+            match = LINES_BLOCK.match(stripped)
+            if match:
+                if open_line is not None:
+                    break
+                open_line = first + offset
+                count = match.group(1).strip()
+                if not count.isdigit() or not 1 <= int(count) <= MAX_RULED_LINES:
+                    problems.add(document.origin.path, open_line, f'"{stripped}" does not say how many lines to draw',
+                                 f"write ::: lines and a number from 1 to {MAX_RULED_LINES}, e.g. ::: lines 4")
+            elif stripped == ":::" and open_line is not None:
+                open_line = None
+        if open_line is not None:
+            problems.add(document.origin.path, open_line, "this ::: lines block is not closed",
+                         'put a line with only ":::" after it')
+
+
+def _material_hint(id_: str, materials: list[str]) -> str:
+    return did_you_mean(id_, materials) or ("the materials of this workshop are: " + ", ".join(materials) if materials
+                                            else "add the file materials/NN-" + id_ + ".md, or remove the id")
 
 
 def _claim(seen: dict, id_: str, path: Path, line: int, problems: Problems) -> None:
@@ -100,6 +218,11 @@ def _check_links(course: Course, language: Language, workshop: Workshop, problem
     for exercise in workshop.exercises:
         for part in exercise.parts:
             _check_items(course, language, exercise.origin.path, part.links, part.images, problems)
+    for material in workshop.materials:
+        document = material.document
+        _check_items(course, language, document.origin.path, document.links, document.images, problems)
+        for section in document.sections:
+            _check_items(course, language, document.origin.path, section.links, section.images, problems)
 
 
 def _check_pages(course: Course, language: Language, problems: Problems) -> None:
@@ -182,6 +305,16 @@ def _link_problem(course: Course, language: Language, link: Link) -> tuple[str, 
         if workshop is None:
             return (f'the link "{link.raw}" points to a workshop that does not exist',
                     did_you_mean(target.workshop, workshops) or "check the folder name")
+        if target.part.startswith("materials/"):
+            material = workshop.material(target.part.split("/", 1)[1])
+            if material is None:
+                return (f'the link "{link.raw}" points to a material that does not exist',
+                        _material_hint(target.part.split("/", 1)[1], [m.id for m in workshop.materials]))
+            anchors = {s.id for s in material.document.sections}
+            if target.anchor is not None and target.anchor not in anchors:
+                return (f'the link "{link.raw}" points to "#{target.anchor}", which does not exist there',
+                        did_you_mean(target.anchor, anchors) or "use the id of a section: the part in curly brackets after its heading")
+            return None
         if target.part not in WORKSHOP_PARTS:
             return (f'the link "{link.raw}" points to a file that does not exist',
                     "link to notes.md, guide.md, workshop.yaml or a file in exercises/")

@@ -229,8 +229,11 @@ def _convert(node, path, lines, constructor, source, problems, first_line):
     if isinstance(node, SequenceNode):
         return [_convert(item, path + (index,), lines, constructor, source, problems, first_line)
                 for index, item in enumerate(node.value)]
+    # Dates and timestamps stay what the author typed (the schema checks their form, the
+    # validator that they are in the calendar), so a wrong date is reported like any other.
+    if node.tag == "tag:yaml.org,2002:timestamp":
+        return node.value
     value = _construct(constructor, node, first_line)
-    # Dates and timestamps have no place in our sources; keep what the author typed.
     if not isinstance(value, (str, int, float, bool, type(None))):
         value = node.value
     return value
