@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from teachforward.build import build, load_and_check
 from teachforward.cli import main
 from teachforward.content.tracking import translation_status

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from teachforward.build import load_and_check
 from teachforward.cli import main
 

@@ -11,15 +11,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import VALID
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from teachforward.build import load_and_check
 from teachforward.content.html_policy import markdown_findings, svg_findings
 from teachforward.content.template_policy import template_findings
 from teachforward.content.yamlfile import parse_yaml
 from teachforward.problems import Problems
-from conftest import VALID
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 WS = "workshops/en/01-basics"

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from teachforward.content.languages import describe
 from teachforward.content.tracking import TranslationStatus, record_for, translation_status
+from teachforward.fsutil import write_atomic
 
 RECORD_KEY = "translated_from"
 
@@ -89,7 +88,7 @@ def mark_current(root: Path, code: str, file: Path, out=None) -> int:
         return 2
     text = file.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
     updated = write_record_yaml(text, record) if file.suffix == ".yaml" else write_record_markdown(text, record)
-    _replace_file(file, updated)
+    write_atomic(file, updated)
     print(f"{relative}: recorded as up to date with the English ({len(record)} sections).", file=out)
     return 0
 
@@ -133,19 +132,6 @@ def write_record_markdown(text: str, record: dict[str, str]) -> str:
                 front.pop()
             return "\n".join(["---", *front, *_block(record), "---", *lines[end + 1:]])
     return "\n".join(["---", *_block(record), "---", *lines])
-
-
-def _replace_file(path: Path, text: str) -> None:
-    """Write next to the file, then rename: an interrupted write never leaves half a file."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(temporary, path.stat().st_mode & 0o7777)   # mkstemp makes it private; keep the file's own mode
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def status(root: Path, codes: list[str], format: str, fail_under: float | None, out=None) -> int:

@@ -2,31 +2,27 @@
 served on 127.0.0.1 by a threaded http.server; one Chromium for the tests, and the "tours" (every
 page type of every language at both widths, with axe-core) taken in two background threads.
 
-Every browser test needs /usr/bin/chromium (Debian's package, driven by Playwright): without it
-the whole browser suite is skipped with one clear reason.
+Every browser test needs Debian's chromium (driven by Playwright): without it every browser test
+fails under `make test` and is skipped elsewhere, naming the package (tests/conftest.py).
 """
 from __future__ import annotations
 
 import functools
 import http.server
-import io
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
+from conftest import require_tool
 
-from .site import REPO, BuiltSite, source_languages
+from .site import BuiltSite, source_languages
 
-CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
-MISSING_CHROMIUM = (f"browser suite skipped: {CHROMIUM} is missing. Install Debian's chromium "
-                    "(`make system-deps` as root, or `apt-get install -y chromium`) to run it.")
 
 # Numbers worth seeing in every run, printed at the end of the session.
 REPORT: dict[str, str] = {}
@@ -52,35 +48,19 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> BuiltSite:
-    """The real course, built once (decks, sites and offline packs) and served on 127.0.0.1."""
-    from teachforward.build import build
-
-    out = tmp_path_factory.mktemp("browser") / "site"
-    log = io.StringIO()
-    started = time.monotonic()
-    status = build(REPO, out, jobs=2, out_stream=log)
-    seconds = time.monotonic() - started
-    assert status == 0, f"the real course did not build:\n{log.getvalue()}"
-    REPORT["site build (decks, sites, offline packs)"] = f"{seconds:.1f} s"
+def site(real_course) -> BuiltSite:
+    """The real course, built once per test run (tests/conftest.py), served on 127.0.0.1."""
+    out = real_course.site
+    REPORT["site build (decks, sites, offline packs)"] = f"{real_course.seconds:.1f} s"
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(out)))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield BuiltSite(out, f"http://127.0.0.1:{server.server_port}/", seconds)
+        yield BuiltSite(out, f"http://127.0.0.1:{server.server_port}/", real_course.seconds)
     finally:
         server.shutdown()
         server.server_close()
-
-
-def _need_browser() -> None:
-    if not CHROMIUM.is_file():
-        pytest.skip(MISSING_CHROMIUM)
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        pytest.skip("browser suite skipped: Playwright is not installed (pip install -e '.[test]')")
 
 
 _SESSION = {"tours wanted": False}
@@ -92,14 +72,14 @@ def pytest_collection_finish(session):
 
 @pytest.fixture(scope="session")
 def browser(request):
-    _need_browser()
+    chromium_path = require_tool("chromium", "chromium")
     from playwright.sync_api import sync_playwright
     if _SESSION["tours wanted"]:
         # The tours run in the background from the first browser test on, while the other tests
         # mostly wait (for search, for downloads): by the time theirs come, most are done.
         request.getfixturevalue("tours").start()
     playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+    chromium = playwright.chromium.launch(executable_path=chromium_path, args=LAUNCH_ARGS)
     try:
         yield chromium
     finally:
@@ -238,8 +218,8 @@ class Tours:
 
     THREADS = 2
 
-    def __init__(self, site: BuiltSite, axe):
-        self.site, self.axe = site, axe
+    def __init__(self, site: BuiltSite, axe, chromium: str):
+        self.site, self.axe, self.chromium = site, axe, chromium
         self._futures: dict = {}
         self._pool = None
         self._stopping = False
@@ -278,7 +258,7 @@ class Tours:
             from playwright.sync_api import sync_playwright
             try:
                 with sync_playwright() as playwright:
-                    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+                    chromium = playwright.chromium.launch(executable_path=self.chromium, args=LAUNCH_ARGS)
                     try:
                         while (lang := next_language()) is not None:
                             future = self._futures[lang]
@@ -338,7 +318,6 @@ class Tours:
 
 @pytest.fixture(scope="session")
 def tours(site, axe) -> Tours:
-    _need_browser()
-    tours = Tours(site, axe)
+    tours = Tours(site, axe, require_tool("chromium", "chromium"))
     yield tours
     tours.close()

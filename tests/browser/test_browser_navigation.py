@@ -48,6 +48,7 @@ def settled_results(page, timeout: float = 15.0) -> list[str]:
     raise AssertionError(f"search results never settled: {last}")
 
 
+@pytest.mark.skip_allowed("a language whose every word is also another language's has no word of its own to search for")
 def test_search_finds_a_word_of_the_language_in_its_own_pages_only(site, desktop, lang):
     found = site.own_word(lang)
     if not found:
@@ -85,6 +86,7 @@ def test_search_of_a_shared_word_stays_in_the_language(site, desktop, phone, axe
         page.close()
 
 
+@pytest.mark.skip_allowed("a one-language site has no language menu")
 def test_language_selector_keeps_the_page(site, desktop, lang):
     types = site.page_types(lang)
     path = types.get("exercises") or types["workshop"]
@@ -111,6 +113,7 @@ def test_language_selector_keeps_the_page(site, desktop, lang):
     assert page.locator("article h1").count() == 1
 
 
+@pytest.mark.skip_allowed("the source language and complete translations have no fallback page")
 def test_fallback_page_shows_its_notice(site, desktop, lang):
     pages = site.fallback_pages(lang)
     if not pages:
@@ -135,9 +138,7 @@ def test_fallback_page_shows_its_notice(site, desktop, lang):
 
 def test_every_deck_link_downloads_a_valid_pptx(site, desktop, lang):
     links = site.deck_links(lang)
-    if not any(site.deck_links(l) for l in site.languages):
-        pytest.skip("this build has no slide decks (the deck renderer made none)")
-    assert links, f"the {lang} site links to no slide deck although other languages have decks"
+    assert links, f"the {lang} site links to no slide deck"
     assert "downloads.html" in links, f"the {lang} downloads page links to no deck"
     workshops = site.workshops(lang)
     overviews = [p for p in links if p.startswith("workshops/")]

@@ -11,7 +11,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-
 from teachforward.site.offline import SHIM, pack_name, zip_tree
 
 from .conftest import SEARCH_READY

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from teachforward.content.languages import describe as describe_language
 
 from .conftest import WIDTHS

@@ -13,8 +13,22 @@ from pydantic import BaseModel, ValidationError
 from teachforward.content import markdown
 from teachforward.content.languages import describe
 from teachforward.content.model import (
-    ID_PATTERN, CourseFile, Course, Document, Exercise, ExerciseFrontMatter, GROUP_SIZE, Image,
-    Language, Link, Origin, Page, Section, Target, Workshop, WorkshopFile,
+    GROUP_SIZE,
+    ID_PATTERN,
+    Course,
+    CourseFile,
+    Document,
+    Exercise,
+    ExerciseFrontMatter,
+    Image,
+    Language,
+    Link,
+    Origin,
+    Page,
+    Section,
+    Target,
+    Workshop,
+    WorkshopFile,
 )
 from teachforward.content.schema import schema_problems
 from teachforward.content.textfile import outside_root, read_text

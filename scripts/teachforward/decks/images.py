@@ -18,6 +18,8 @@ import struct
 from functools import lru_cache
 from pathlib import Path
 
+from teachforward.fsutil import write_atomic
+
 # A drawing becomes a PNG as wide as the widest it can be shown on a slide (in the largest
 # picture box of the design, at its proportions), at 132 pixels per inch: about what a
 # 1920-pixel projector shows of a 13.3-inch slide. Smaller is blurred, larger only slower.
@@ -65,10 +67,7 @@ class Pictures:
         target = self.cache_dir / f"{digest[:32]}-{RENDERER_VERSION}-{sizes}.png"
         if not target.is_file():
             data = self._convert(source, suffix)
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(data)
-            os.replace(temporary, target)
+            write_atomic(target, data)
         with target.open("rb") as handle:
             width, height = png_size(handle.read(32))
         return target, width, height

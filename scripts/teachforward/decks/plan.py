@@ -13,7 +13,7 @@ from babel.core import get_global
 
 from teachforward.content.model import Exercise, Image, Language, Section, Workshop
 from teachforward.decks import fit
-from teachforward.decks.images import Pictures, PictureError
+from teachforward.decks.images import PictureError, Pictures
 from teachforward.decks.template import Design
 from teachforward.decks.text import Para, Run, clean, notes_text, plain, runs, slide_paras
 from teachforward.problems import Problems

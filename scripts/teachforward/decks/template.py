@@ -212,8 +212,8 @@ def _measure(ph, master, width: int, height: int) -> Box:
 
 
 def _theme_fonts(master) -> dict:
-    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
     from lxml import etree
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
     try:
         theme = etree.fromstring(master.part.part_related_by(RT.THEME).blob)
     except Exception:

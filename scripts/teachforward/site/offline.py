@@ -21,6 +21,7 @@ import os
 import time
 from pathlib import Path
 
+from teachforward.fsutil import atomic_file
 from teachforward.zipfiles import read_entries, reuse_or_compress, write_zip
 
 SHIM = "assets/javascripts/iframe-worker-shim.js"   # under the theme's custom_dir, copied into every site
@@ -50,10 +51,8 @@ def zip_tree(folder: Path, target: Path, prefix: str) -> None:
     earlier = read_entries(target)
     entries = (reuse_or_compress(f"{prefix}/{path.relative_to(folder).as_posix()}", path.read_bytes(), earlier,
                                  store=path.suffix.lower() in PACKED) for path in files)
-    partial = target.with_name(target.name + ".part")
-    with open(partial, "wb") as handle:
+    with atomic_file(target) as handle:
         write_zip(handle, entries, _zip_timestamp(), unix=True)
-    os.replace(partial, target)
 
 
 def _zip_timestamp() -> tuple[int, int, int, int, int, int]:

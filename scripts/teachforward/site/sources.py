@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import os
 from pathlib import Path
 
 import yaml
@@ -16,6 +15,8 @@ import yaml
 from teachforward.artifacts import Download
 from teachforward.content.model import Course, Language
 from teachforward.content.tracking import translation_status
+from teachforward.fsutil import write_atomic
+from teachforward.site.mkdocs_adapter import material_languages, material_lunr
 from teachforward.site.offline import SHIM
 from teachforward.site.pages import PageWriter, image_path_in_workshop, part_path, workshop_images
 
@@ -72,10 +73,7 @@ def _sync(target: Path, content: bytes | Path) -> str:
             return digest
     except OSError:
         pass
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, target)
+    write_atomic(target, data)
     return digest
 
 
@@ -153,8 +151,7 @@ def _text(title: str) -> str:
 
 def material_language(code: str) -> str:
     """The closest language Material's interface is translated into."""
-    import material
-    available = Path(material.__file__).parent / "templates" / "partials" / "languages"
+    available = material_languages()
     for candidate in (code, code.split("-")[0]):
         if (available / f"{candidate}.html").is_file():
             return candidate
@@ -164,7 +161,6 @@ def material_language(code: str) -> str:
 def search_language(code: str) -> str:
     """The stemmer lunr has for the language. Material's own choice falls back to English
     for some languages (Arabic among them) although lunr supports them."""
-    import material
-    lunr = Path(material.__file__).parent / "templates" / "assets" / "javascripts" / "lunr" / "min"
+    lunr = material_lunr()
     base = code.split("-")[0]
     return base if base == "en" or (lunr / f"lunr.{base}.min.js").is_file() else "en"
