@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from conftest import REPO, VALID
 from teachforward.cli import main
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from teachforward.build import load_and_check
 from teachforward.content.tracking import translation_status
 
@@ -27,7 +28,7 @@ def test_synthetic_course_loads_without_errors(tmp_path):
     course, problems = load_and_check(root)
     assert course is not None
     assert [p.format() for p in problems.errors] == []
-    assert [l.code for l in course.languages] == ["en", "fr"]
+    assert [lang.code for lang in course.languages] == ["en", "fr"]
     english, french = course.languages
     assert [w.folder for w in english.workshops] == ["01-fundamentals-1"]
     assert english.workshops[0].facts.title.endswith(" (part 1)")

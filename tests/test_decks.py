@@ -11,9 +11,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import require_tool
 from lxml import etree
 from pptx import Presentation
+
+from conftest import require_tool
 from teachforward.content.loader import load_course
 from teachforward.content.validate import validate
 from teachforward.decks import fit, render_decks
@@ -280,7 +281,8 @@ def test_a_deck_whose_sources_did_not_change_is_not_planned_again(tree, tmp_path
     import teachforward.decks.render as render
     planned = []
     real = render._Renderer._plan
-    monkeypatch.setattr(render._Renderer, "_plan", lambda self, w, l: planned.append((l.code, w.folder)) or real(self, w, l))
+    monkeypatch.setattr(render._Renderer, "_plan",
+                        lambda self, w, lang: planned.append((lang.code, w.folder)) or real(self, w, lang))
     build(tree.root, tmp_path / "decks")
     assert planned == []
     tree.replace("workshops/en/01-basics/notes.md", "- Thank everyone", "- Thank everyone warmly")
@@ -411,7 +413,8 @@ def test_a_broken_template_is_reported_not_raised(english, tmp_path):
 def test_the_template_is_made_from_theme_yaml_reproducibly(tmp_path):
     one, two = tmp_path / "one.pptx", tmp_path / "two.pptx"
     for out in (one, two):
-        subprocess.run([sys.executable, str(REPO / "scripts/make_template.py"), "--out", str(out)], check=True, capture_output=True)
+        subprocess.run([sys.executable, str(REPO / "scripts/make_template.py"), "--out", str(out)],
+                       check=True, capture_output=True)
     assert one.read_bytes() == two.read_bytes()
     assert one.read_bytes() == (DESIGN / "template.pptx").read_bytes(), \
         "slides_src/template.pptx is out of date: run scripts/make_template.py"

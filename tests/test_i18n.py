@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from teachforward.build import build, load_and_check
 from teachforward.cli import main
 from teachforward.content.tracking import translation_status
@@ -100,6 +101,7 @@ def test_right_to_left_language_site(tree, tmp_path):
 
 def test_recorded_fingerprints_stay_text_even_when_all_digits():
     import yaml
+
     from teachforward.i18n import write_record_markdown, write_record_yaml
     record = {"responses": "707886368816", "task": "0e12"}
     assert yaml.safe_load(write_record_yaml("title: x\n", record))["translated_from"] == record

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+
 from teachforward.build import load_and_check
 from teachforward.cli import main
 

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import VALID
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from conftest import VALID
 from teachforward.build import load_and_check
 from teachforward.content.html_policy import markdown_findings, svg_findings
 from teachforward.content.template_policy import template_findings
@@ -135,7 +136,7 @@ def test_any_translated_notes(course_root, document):
 @SETTINGS
 @given(yaml_documents, markdown_documents)
 def test_any_exercise(course_root, front, body):
-    check_with(course_root, f"{WS}/exercises/01-rota.md", f"---\n{front}---\n{body}".encode("utf-8"))
+    check_with(course_root, f"{WS}/exercises/01-rota.md", f"---\n{front}---\n{body}".encode())
 
 
 @SETTINGS

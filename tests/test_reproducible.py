@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from conftest import EPOCH, copy_of_the_course
 from teachforward.cli import main
 
@@ -99,7 +100,7 @@ def wait_until_building(root: Path, process: subprocess.Popen, timeout: float = 
 @pytest.mark.slow
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "killed"])
 def test_an_interrupted_build_leaves_the_previous_site(tree, how):
-    for attempt in range(3):            # a fast machine may finish the build before the signal lands
+    for _ in range(3):            # a fast machine may finish the build before the signal lands
         if (tree.root / "site").exists():
             shutil.rmtree(tree.root / "site")
         before_site = previous_site(tree.root)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from jinja2 import Environment
 from jinja2.exceptions import SecurityError, TemplateNotFound, UndefinedError
+
 from teachforward.build import build, load_and_check, unsafe_output
 from teachforward.cli import main
 from teachforward.content.html_policy import html_findings, markdown_findings, svg_findings

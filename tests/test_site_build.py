@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from conftest import copy_valid_course
 from teachforward.build import build, load_and_check
 from teachforward.content.tracking import translation_status

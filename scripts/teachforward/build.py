@@ -124,7 +124,7 @@ def _summary(course: Course, outcome, warnings: int, with_decks: bool, out: Path
     rendered = sum(site.rendered for site in outcome.sites)
     decks = f", {outcome.decks} decks ({outcome.decks_written} written)" if with_decks else ""
     return (f"Built {out} in {seconds:.1f} s: {len(course.languages)} language(s) "
-            f"({', '.join(l.code for l in course.languages)}), {pages} pages ({rendered} rendered){decks}, "
+            f"({', '.join(lang.code for lang in course.languages)}), {pages} pages ({rendered} rendered){decks}, "
             f"{warnings} warning(s).")
 
 

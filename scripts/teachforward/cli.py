@@ -92,7 +92,7 @@ def check(root: Path) -> int:
     if errors or course is None:
         print(f"\n{errors} error(s), {warnings} warning(s). Fix the errors, then run the check again.")
         return 1
-    summary = ", ".join(f"{l.code}: {len(l.workshops)} workshops" for l in course.languages)
+    summary = ", ".join(f"{lang.code}: {len(lang.workshops)} workshops" for lang in course.languages)
     print(f"All sources are valid ({summary}){f'; {warnings} warning(s)' if warnings else ''}.")
     return 0
 

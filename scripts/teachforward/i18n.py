@@ -142,8 +142,8 @@ def status(root: Path, codes: list[str], format: str, fail_under: float | None, 
     if course is None:
         print("error: the sources cannot be loaded; run teachforward check", file=out)
         return 1
-    languages = [l for l in course.languages if l.code != course.source_language and (not codes or l.code in codes)]
-    unknown = set(codes) - {l.code for l in course.languages}
+    languages = [lang for lang in course.languages if lang.code != course.source_language and (not codes or lang.code in codes)]
+    unknown = set(codes) - {lang.code for lang in course.languages}
     if unknown:
         print(f"error: no such language: {', '.join(sorted(unknown))}", file=out)
         return 2

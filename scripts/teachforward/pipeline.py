@@ -12,10 +12,10 @@ import multiprocessing
 import os
 import signal
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait as wait_for
 from pathlib import Path
-from typing import Callable
 
 from teachforward.content.model import Course
 from teachforward.problems import Problem, Problems
@@ -49,10 +49,10 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
     context = BuildContext(course, work, environment_fingerprint())
     groups = deck_groups(course) if with_decks else []
     source = course.source.code
-    needs = {l.code: {source, l.code} & set(groups) for l in course.languages}
+    needs = {lang.code: {source, lang.code} & set(groups) for lang in course.languages}
     made: dict = {}
     done_groups: set[str] = set()
-    waiting = [l.code for l in course.languages]
+    waiting = [lang.code for lang in course.languages]
     sites: dict = {}
     outcome = Outcome()
     progress.total = len(groups) + len(waiting)
@@ -103,7 +103,7 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
                 progress.step(f"site {code}: {what}" + ("" if value.ok else " FAILED"))
     finally:
         runner.close()
-    outcome.sites = [sites[l.code] for l in course.languages if l.code in sites]
+    outcome.sites = [sites[lang.code] for lang in course.languages if lang.code in sites]
     return outcome
 
 

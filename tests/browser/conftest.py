@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 
 import pytest
+
 from conftest import require_tool
 
 from .site import BuiltSite, source_languages
@@ -150,7 +151,8 @@ PAGE_FACTS = """(width) => {
     scrollWidth: document.documentElement.scrollWidth,
     innerWidth: window.innerWidth,
     wide: wide.slice(0, 5),
-    headings: article ? [...article.querySelectorAll("h1, h2, h3, h4, h5, h6")].map(h => [Number(h.tagName[1]), h.textContent.trim()]) : [],
+    headings: article ? [...article.querySelectorAll("h1, h2, h3, h4, h5, h6")]
+      .map(h => [Number(h.tagName[1]), h.textContent.trim()]) : [],
     skipHref: href,
     skipTargetExists: !!target,
     agenda,
@@ -284,13 +286,13 @@ class Tours:
             context = chromium.new_context(**options)
             context.set_default_timeout(15_000)
             current = {"url": ""}
-            context.on("request", lambda request: tour.requests.append((current["url"], request.url)))
+            context.on("request", lambda request, current=current: tour.requests.append((current["url"], request.url)))
             # The search worker indexes the whole language on every page load: half the CPU of a
             # visit, and nothing the tour looks at (the search tests wait for it instead).
             context.route("**/assets/javascripts/workers/search.*.js", lambda route: route.abort())
             page = context.new_page()
             errors: list[str] = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
             for kind, path in self.site.page_types(lang).items():
                 url = current["url"] = self.site.url(lang, path)
                 errors.clear()

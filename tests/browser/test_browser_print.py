@@ -8,6 +8,7 @@ import subprocess
 import unicodedata
 
 import pytest
+
 from conftest import require_tool
 
 from .conftest import open_page
@@ -28,7 +29,8 @@ SCREEN_TEXTS = """() => {
   clone.querySelectorAll(".tf-parts, .headerlink").forEach(el => el.remove());
   const body = text(clone);
   const chrome = [
-    ...[...document.querySelectorAll(".md-skip, .md-header__topic, .md-nav--primary .md-nav__link, .md-footer__title, .md-search__input")]
+    ...[...document.querySelectorAll(".md-skip, .md-header__topic, .md-nav--primary .md-nav__link, "
+                                     + ".md-footer__title, .md-search__input")]
       .map(el => el.matches("input") ? el.placeholder : text(el)),
     ...(parts ? [...parts.querySelectorAll("a")].map(text) : []),
   ].filter(t => t.length >= 4);

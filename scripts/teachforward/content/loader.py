@@ -118,7 +118,7 @@ class _Loader:
             return None
         english = self._language(self.source, None)
         languages = [english] + [self._language(code, english) for code in sorted(codes - {self.source})]
-        return Course(self.root, self.settings, self.source, tuple(l for l in languages if l))
+        return Course(self.root, self.settings, self.source, tuple(language for language in languages if language))
 
     def _language_codes(self) -> set[str]:
         codes = set()
@@ -159,7 +159,8 @@ class _Loader:
                     continue
                 if not entry.is_dir() or not WORKSHOP_FOLDER.match(entry.name):
                     self.problems.add(entry, None, f'"{entry.name}" is not a workshop folder',
-                                      'name workshop folders with two (or three) digits, a dash and a short name, e.g. "01-fundamentals"')
+                                      'name workshop folders with two (or three) digits, a dash and a short name, '
+                                      'e.g. "01-fundamentals"')
                     continue
                 folders[entry.name] = entry
         if english is None:
@@ -222,7 +223,8 @@ class _Loader:
                 match = EXERCISE_FILE.match(path.name)
                 if not match or not path.is_file():
                     self.problems.add(path, None, f'"{path.name}" is not an exercise file',
-                                      'name exercise files with two digits, a dash, a short name and ".md", e.g. "01-rota-check.md"')
+                                      'name exercise files with two digits, a dash, a short name and ".md", '
+                                      'e.g. "01-rota-check.md"')
                     continue
                 exercise = self._exercise(path, code, folder.name, int(match.group(1)), match.group(2))
                 if exercise:
@@ -250,7 +252,7 @@ class _Loader:
         settings = _validated(ExerciseFrontMatter, loaded[0], loaded[1], path, self.problems) if loaded else None
         intro, raw_sections = markdown.split_sections(body, body_line, level=2, exact=True)
         title = None
-        for index, level, heading, _, line in markdown.headings(intro, body_line):
+        for _index, level, heading, _, _line in markdown.headings(intro, body_line):
             if level == 1:
                 title = heading
                 break
@@ -277,7 +279,8 @@ class _Loader:
         if settings is not None:
             group = GROUP_SIZE.match(str(settings.group_size))
             if not group:
-                self.problems.add(path, loaded[1].line(("group_size",)), f'group_size "{settings.group_size}" is not a number of people',
+                self.problems.add(path, loaded[1].line(("group_size",)),
+                                  f'group_size "{settings.group_size}" is not a number of people',
                                   "write a number such as 4, or a range such as 3-5")
         if settings is None or title is None or group is None or not all(p in parts for p in ("scenario", "task", "responses")):
             return None
@@ -298,7 +301,7 @@ class _Loader:
         front, front_line, body, body_line = markdown.split_front_matter(text)
         recorded = self._translated_from(path, front, front_line)
         intro, raw_sections = markdown.split_sections(body, body_line, level=2)
-        for _, level, heading, _, line in markdown.headings(intro, body_line):
+        for _, level, _heading, _, line in markdown.headings(intro, body_line):
             if level == 1:
                 self.problems.add(path, line, "a title (#) is not needed here: the page's title is added for you",
                                   "remove this line, or make it a section with ## and an id")
@@ -334,7 +337,8 @@ class _Loader:
             point_lines = [raw.first_body_line + index for index, _ in found]
             low, high = self.settings.key_points.min, self.settings.key_points.max
             if not low <= len(points) <= high:
-                self.problems.add(path, raw.line, f'the section "{raw.title}" has {len(points)} key points; it needs {low} to {high}',
+                self.problems.add(path, raw.line,
+                                  f'the section "{raw.title}" has {len(points)} key points; it needs {low} to {high}',
                                   "put the key points as a bullet list (lines starting with '- ') directly under the heading")
         body = markdown.strip_blank_edges(lines)
         first = raw.first_body_line + offset + _leading_blank_lines(lines)
@@ -489,7 +493,8 @@ class _Loader:
         own: dict[str, str] = {}
         text = read_text(path, self.problems) if path.is_file() else None
         # A new language's file starts with every line commented out: nothing translated yet.
-        only_comments = text is not None and not any(l.strip() and not l.lstrip().startswith("#") for l in text.split("\n"))
+        only_comments = text is not None and not any(line.strip() and not line.lstrip().startswith("#")
+                                                      for line in text.split("\n"))
         if text is not None and not (only_comments and english is not None):
             loaded = _read_yaml(path, self.problems, text)
             if loaded:
@@ -515,7 +520,8 @@ class _Loader:
         missing = [key for key in english.strings if key not in own]
         if missing:
             shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
-            self.problems.warn(path, None, f"{len(missing)} interface string(s) are not translated and are shown in English: {shown}",
+            self.problems.warn(path, None,
+                               f"{len(missing)} interface string(s) are not translated and are shown in English: {shown}",
                                f"copy them from docs/{self.source}/{STRINGS_FILE} and translate them")
         return {**english.strings, **own}, set(own)
 

@@ -51,7 +51,7 @@ def code_mask(lines: list[str]) -> list[bool]:
 
 def headings(lines: list[str], first_line: int):
     """(index, level, title, id, line) for each heading outside code blocks."""
-    for index, (line, in_code) in enumerate(zip(lines, code_mask(lines))):
+    for index, (line, in_code) in enumerate(zip(lines, code_mask(lines), strict=True)):
         if not in_code:
             match = HEADING.match(line)
             if match:
@@ -94,7 +94,7 @@ def take_key_points(lines: list[str]) -> tuple[list[tuple[int, str]], list[str],
 def find_links(text: str, first_line: int):
     """(line, is_image, text, target) for each Markdown link or picture outside code."""
     lines = text.split("\n")
-    for offset, (line, in_code) in enumerate(zip(lines, code_mask(lines))):
+    for offset, (line, in_code) in enumerate(zip(lines, code_mask(lines), strict=True)):
         if in_code:
             continue
         visible = INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line)

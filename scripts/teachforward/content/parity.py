@@ -77,7 +77,7 @@ def _facts(workshop: Workshop, original: Workshop, problems: Problems) -> None:
         report.add("agenda", path, workshop.line_of("agenda"),
                      f"the agenda has {len(mine)} items here but {len(theirs)} in English",
                      "translate each English agenda item, keeping their order, minutes and refs")
-    for index, (item, other) in enumerate(zip(mine, theirs)):
+    for index, (item, other) in enumerate(zip(mine, theirs, strict=False)):   # a count apart: said above
         if item.minutes != other.minutes:
             report.add("agenda", path, workshop.line_of("agenda", index, "minutes"),
                          f"agenda item {index + 1} lasts {item.minutes} minutes here but {other.minutes} in English",
@@ -118,7 +118,7 @@ def _document(mine: Document, theirs: Document, problems: Problems, name: str) -
     shared = [id_ for id_ in mine_ids if id_ in english]
     english_order = [id_ for id_ in english if id_ in shared]
     if shared != english_order:
-        first = next(a for a, b in zip(shared, english_order) if a != b)
+        first = next(a for a, b in zip(shared, english_order, strict=True) if a != b)
         section = next(s for s in mine.sections if s.id == first)
         problems.add(path, section.line, f'the sections are not in the English order (here "{first}" comes too early)',
                      "put the sections in the same order as in English: " + ", ".join(english_order))

@@ -1,7 +1,7 @@
 """Turn pydantic's validation errors into messages a non-programmer can act on."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from pydantic import BaseModel, ValidationError
 

@@ -123,7 +123,7 @@ class TranslationStatus:
 def translation_status(course: Course, language: Language) -> TranslationStatus:
     english = course.source
     files: list[FileStatus] = []
-    for original, mine in zip(english.workshops, language.workshops):
+    for original, mine in zip(english.workshops, language.workshops, strict=False):
         base = f"workshops/{original.folder}"
         files.append(_status(language, original.facts_origin.path, mine.facts_origin,
                              facts_sections(original), mine.facts.translated_from,

@@ -104,8 +104,9 @@ def _librsvg():
         rsvg = ctypes.CDLL(ctypes.util.find_library("rsvg-2") or "librsvg-2.so.2")
         cairo = ctypes.CDLL(ctypes.util.find_library("cairo") or "libcairo.so.2")
         gobject = ctypes.CDLL(ctypes.util.find_library("gobject-2.0") or "libgobject-2.0.so.0")
-        rsvg.rsvg_handle_render_document      # librsvg 2.46 or newer
-        rsvg.rsvg_handle_get_intrinsic_size_in_pixels   # 2.52 or newer
+        for symbol in ("rsvg_handle_render_document",                 # librsvg 2.46 or newer
+                       "rsvg_handle_get_intrinsic_size_in_pixels"):   # 2.52 or newer
+            getattr(rsvg, symbol)
     except (OSError, AttributeError):
         return None
     p, error_p = ctypes.c_void_p, ctypes.POINTER(ctypes.POINTER(_GError))

@@ -174,7 +174,8 @@ class _Planner:
         found = []
         for image in images:
             if image.path is None or not image.path.is_file():
-                self.problems.warn(origin, image.line, f'the picture "{image.raw}" was not found, so it is left out of the slides',
+                self.problems.warn(origin, image.line,
+                                   f'the picture "{image.raw}" was not found, so it is left out of the slides',
                                    "check the file name under images/")
                 continue
             if image.path.suffix.lower() not in PICTURE_SUFFIXES:

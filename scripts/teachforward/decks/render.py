@@ -46,12 +46,12 @@ def render_decks(course: Course, deck_dir: Path, problems: Problems,
 def deck_groups(course: Course) -> list[str]:
     """The languages decks are written in: English first (every other language may fall back on it)."""
     source = course.source
-    return [source.code] + [l.code for l in course.languages
-                            if l.code != source.code and any(is_translated(w, l) for w in l.workshops)]
+    return [source.code] + [lang.code for lang in course.languages
+                            if lang.code != source.code and any(is_translated(w, lang) for w in lang.workshops)]
 
 
 def render_deck_group(course: Course, code: str, deck_dir: Path, problems: Problems,
-                      design_dir: Path | None = None) -> dict[tuple[str, str], "DeckFile"]:
+                      design_dir: Path | None = None) -> dict[tuple[str, str], DeckFile]:
     """Write the decks written in one language (those of its translated workshops) under
     deck_dir/<code>/; returns {(code, workshop folder): DeckFile}."""
     try:
@@ -62,7 +62,7 @@ def render_deck_group(course: Course, code: str, deck_dir: Path, problems: Probl
     return _Renderer(course, deck_dir, problems, design).group(code)
 
 
-def offered_decks(course: Course, language: Language, made: dict[tuple[str, str], "DeckFile"]
+def offered_decks(course: Course, language: Language, made: dict[tuple[str, str], DeckFile]
                   ) -> tuple[list[Download], dict[str, Path]]:
     """The deck offered with each workshop on a language's site: its own, or the English one."""
     source = course.source

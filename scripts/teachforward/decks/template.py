@@ -84,7 +84,7 @@ def load_design(directory: Path) -> Design:
         settings = yaml.safe_load(layouts_path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
         raise DesignError(layouts_path, f"layouts.yaml cannot be read: {error}".splitlines()[0],
-                          "check the indentation and the quotes")
+                          "check the indentation and the quotes") from error
     kinds_data = settings.get("kinds") if isinstance(settings, dict) else None
     if not isinstance(kinds_data, dict):
         raise DesignError(layouts_path, 'layouts.yaml has no "kinds:" list', "see the comments at the top of the file")
@@ -113,7 +113,7 @@ def load_design(directory: Path) -> Design:
         prs = Presentation(io.BytesIO(template_bytes))
     except Exception as error:   # any unreadable file: zip, XML or package errors
         raise DesignError(template_path, f"the slide template cannot be opened ({type(error).__name__}: {error})",
-                          "make it again with: .venv/bin/python scripts/make_template.py")
+                          "make it again with: .venv/bin/python scripts/make_template.py") from error
     layouts = {layout.name: layout for layout in prs.slide_layouts}
     wanted = sorted({k.layout for k in kinds.values()})
     missing = [name for name in wanted if name not in layouts]

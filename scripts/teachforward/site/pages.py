@@ -108,7 +108,8 @@ class PageWriter:
             return _join(out + [self._part_links(workshop, part)])
         out += [self._fallback(document.origin, here), self._part_links(workshop, part)]
         if document.intro:
-            out += [_in_language(self._prose(document.intro, document, document.origin, here), self._foreign(document.origin)), ""]
+            prose = self._prose(document.intro, document, document.origin, here)
+            out += [_in_language(prose, self._foreign(document.origin)), ""]
         stale = self._outdated_sections(document.origin)
         lang = self._foreign(document.origin)
         for section in document.sections:
@@ -151,7 +152,8 @@ class PageWriter:
             # Each exercise is its own printed sheet, with ruled space for notes.
             out += ['<div class="tf-handout-exercise" markdown>', ""]
             out += self._exercise(exercise, here, with_responses=False)
-            out += [f"### {self.t('handout_notes')}", "", '<div class="tf-notes-space" aria-hidden="true"></div>', "", "</div>", ""]
+            out += [f"### {self.t('handout_notes')}", "", '<div class="tf-notes-space" aria-hidden="true"></div>', "",
+                    "</div>", ""]
         return _join(out)
 
     def _exercise(self, exercise: Exercise, here: str, with_responses: bool) -> list[str]:
@@ -176,7 +178,7 @@ class PageWriter:
         if notice:
             # The notice goes under the title, so the page keeps its heading first.
             lines = text.split("\n")
-            index = next((i for i, l in enumerate(lines) if l.startswith("# ")), 0)
+            index = next((i for i, line in enumerate(lines) if line.startswith("# ")), 0)
             text = "\n".join(lines[: index + 1] + ["", notice] + lines[index + 1:])
         return _front_matter(meta) + text.rstrip("\n") + "\n"
 
@@ -278,7 +280,8 @@ class PageWriter:
         download = self.downloads.get(workshop.folder)
         if not download:
             return ""
-        return f'<div class="tf-download" markdown>\n{self._download_link(download, part_path(workshop.folder, "overview"))}\n</div>\n'
+        link = self._download_link(download, part_path(workshop.folder, "overview"))
+        return f'<div class="tf-download" markdown>\n{link}\n</div>\n'
 
     def _download_link(self, download: Download, here: str) -> str:
         href = _relative(here, f"downloads/{download.filename}")

@@ -109,7 +109,7 @@ def _config(course: Course, language: Language, writer: PageWriter, docs: Path, 
             "offline": {},         # last: it copies the search index into a script for file://
         },
         "extra": {
-            "alternate": [{"name": l.name, "lang": l.code, "link": f"../{l.code}/"} for l in course.languages],
+            "alternate": [{"name": lang.name, "lang": lang.code, "link": f"../{lang.code}/"} for lang in course.languages],
             "site_language": {"code": language.code, "dir": language.direction},
             # Our copy of the shim that lets search run from file://; the offline plugin would load it from unpkg.com.
             "polyfills": [SHIM],
