@@ -15,11 +15,11 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, BinaryIO
 
 
 @contextmanager
-def atomic_file(path: Path) -> Iterator[IO[bytes]]:
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
     """A binary file to write `path` through: it replaces `path` only if the block succeeds.
     An existing file keeps its permissions; a new one gets the usual ones (the umask's)."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -99,9 +99,9 @@ def markdown_findings(text: str) -> list[Finding]:
     for number, line in enumerate(visible, 1):
         for match in markdown.LINK.finditer(line):
             findings += _address(number, match.group(3), "picture" if match.group(1) else "link")
-        match = _REFERENCE.match(line)
-        if match:
-            findings += _address(number, match.group(1), "link")
+        reference = _REFERENCE.match(line)
+        if reference:
+            findings += _address(number, reference.group(1), "link")
         for block in _ATTR_LIST.finditer(line):
             for pair in _ATTR_PAIR.finditer(block.group(1)):
                 findings += _attribute(number, "", pair.group(1).lower(), pair.group(2).strip("\"'"))
@@ -153,11 +153,11 @@ def _attribute(line: int, tag: str, name: str, value: str | None) -> list[Findin
 
 
 class _Checker(HTMLParser):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.findings: list[Finding] = []
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         line = self.getpos()[0]
         if tag in DANGEROUS_TAGS:
             self.findings.append((line, f"the HTML element <{tag}> is not allowed", f"remove it: {DANGEROUS_TAGS[tag]}"))
@@ -170,7 +170,7 @@ class _Checker(HTMLParser):
             if allowed or name.startswith("on") or refused_url(value or ""):
                 self.findings += _attribute(line, tag, name, value)
 
-    def handle_startendtag(self, tag, attrs):
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
 
 
@@ -241,7 +241,7 @@ def _report(problems: Problems, path: Path, first_line: int | None, findings: It
         problems.add(path, where, message, hint)
 
 
-def _fields(data, location: tuple = ()) -> Iterator[tuple[tuple, str]]:
+def _fields(data: object, location: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """(location, text) for every piece of text in a YAML file's data."""
     if isinstance(data, dict):
         for key, value in data.items():
@@ -253,7 +253,7 @@ def _fields(data, location: tuple = ()) -> Iterator[tuple[tuple, str]]:
         yield location, data
 
 
-def _strings(data) -> Iterator[str]:
+def _strings(data: object) -> Iterator[str]:
     for _, value in _fields(data):
         yield value
 
@@ -292,12 +292,12 @@ def _svg_reference(value: str) -> bool:
 
 
 class _SvgChecker(HTMLParser):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.findings: list[Finding] = []
         self._in_style = False
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         line = self.getpos()[0]
         if tag in SVG_REFUSED:
             self.findings.append((line, f"the drawing contains a <{tag}> element, which is not allowed",
@@ -319,23 +319,23 @@ class _SvgChecker(HTMLParser):
             elif name == "style" or "url(" in (value or "").lower():
                 self._css(line, value or "")
 
-    def handle_startendtag(self, tag, attrs):
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
         self._in_style = False
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag == "style":
             self._in_style = False
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         if self._in_style:
             self._css(self.getpos()[0], data)
 
-    def unknown_decl(self, data):
+    def unknown_decl(self, data: str) -> None:
         if data.upper().startswith("CDATA[") and self._in_style:
             self._css(self.getpos()[0], data[6:])
 
-    def handle_decl(self, decl):
+    def handle_decl(self, decl: str) -> None:
         if "<!ENTITY" in decl.upper() or "ENTITY" in decl.upper():
             self.findings.append((self.getpos()[0], "the drawing declares XML entities, which are not allowed",
                                   "export the drawing again as plain SVG"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from babel import Locale, UnknownLocaleError
 
@@ -16,7 +17,7 @@ class LanguageInfo:
     code: str
     name: str             # in the language itself
     english_name: str
-    direction: str        # "ltr" or "rtl"
+    direction: Literal["ltr", "rtl"]
 
 
 def describe(code: str) -> LanguageInfo:
@@ -29,5 +30,5 @@ def describe(code: str) -> LanguageInfo:
         raise ValueError(f'"{code}" is not a language Babel knows: use a BCP 47 code such as "fr", "pt-BR" or "ar"') from None
     name = locale.get_display_name(locale) or code
     english = locale.get_display_name(Locale("en")) or code
-    direction = "rtl" if locale.character_order == "right-to-left" else "ltr"
+    direction: Literal["ltr", "rtl"] = "rtl" if locale.character_order == "right-to-left" else "ltr"
     return LanguageInfo(code, name[:1].upper() + name[1:], english, direction)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path, PurePosixPath
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -54,6 +55,9 @@ def load_course(root: Path) -> tuple[Course | None, Problems]:
     return loader.course(), problems
 
 
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
 def _load_settings(root: Path, problems: Problems) -> CourseFile | None:
     path = root / "workshops" / "course.yaml"
     if not path.is_file():
@@ -72,7 +76,8 @@ def _numbered(path: Path) -> tuple[int, str]:
     return (int(number) if number.isdigit() else -1, path.name)
 
 
-def _read_yaml(path: Path, problems: Problems, text: str | None = None, first_line: int = 1):
+def _read_yaml(path: Path, problems: Problems, text: str | None = None,
+               first_line: int = 1) -> tuple[dict[str, Any], LineMap] | None:
     if text is None:
         text = read_text(path, problems)
         if text is None:
@@ -91,7 +96,7 @@ def _read_yaml(path: Path, problems: Problems, text: str | None = None, first_li
     return data, lines
 
 
-def _validated(schema: type[BaseModel], data: dict, lines: LineMap, path: Path, problems: Problems):
+def _validated(schema: type[_Model], data: dict[str, Any], lines: LineMap, path: Path, problems: Problems) -> _Model | None:
     try:
         return schema.model_validate(data)
     except ValidationError as error:
@@ -173,12 +178,14 @@ class _Loader:
                                   + (did_you_mean(name, known) or ", ".join(known)))
         result = []
         for name, original in known.items():
-            path = folders.get(name)
-            result.append(self._workshop(path, code, original) if path else original)
+            own = folders.get(name)
+            result.append(self._workshop(own, code, original) if own else original)
         return [w for w in result if w]
 
     def _workshop(self, folder: Path, code: str, original: Workshop | None) -> Workshop | None:
-        number, slug = WORKSHOP_FOLDER.match(folder.name).groups()
+        named = WORKSHOP_FOLDER.match(folder.name)
+        assert named is not None, folder      # _workshop_folders kept only such names
+        number, slug = named.groups()
         facts_path = folder / "workshop.yaml"
         facts, lines, facts_origin = None, LineMap(), None
         if facts_path.is_file():
@@ -201,6 +208,7 @@ class _Loader:
         if original is not None:
             notes = notes or original.notes
             guide = guide or original.guide
+        assert facts_origin is not None       # set together with facts
         return Workshop(folder.name, int(number), slug, code, facts, facts_origin, notes, guide,
                         tuple(exercises), lines)
 
@@ -279,7 +287,7 @@ class _Loader:
         if settings is not None:
             group = GROUP_SIZE.match(str(settings.group_size))
             if not group:
-                self.problems.add(path, loaded[1].line(("group_size",)),
+                self.problems.add(path, loaded[1].line(("group_size",)) if loaded else None,
                                   f'group_size "{settings.group_size}" is not a number of people',
                                   "write a number such as 4, or a range such as 3-5")
         if settings is None or title is None or group is None or not all(p in parts for p in ("scenario", "task", "responses")):
@@ -347,7 +355,7 @@ class _Loader:
         return Section(raw.id, raw.title, raw.line, tuple(points), body, links + point_links, images + point_images,
                        body_line=first, point_lines=tuple(point_lines))
 
-    def _translated_from(self, path: Path, front: str | None, front_line: int) -> dict:
+    def _translated_from(self, path: Path, front: str | None, front_line: int) -> dict[str, str]:
         """The record of which English a translated Markdown file matches (its only setting)."""
         if front is None or not front.strip():
             return {}
@@ -368,8 +376,10 @@ class _Loader:
 
     # --- links and pictures ---------------------------------------------------------
 
-    def _links(self, text: str, first_line: int, path: Path, folder: str | None):
-        links, images = [], []
+    def _links(self, text: str, first_line: int, path: Path,
+               folder: str | None) -> tuple[tuple[Link, ...], tuple[Image, ...]]:
+        links: list[Link] = []
+        images: list[Image] = []
         for line, is_image, label, raw in markdown.find_links(text, first_line):
             if is_image:
                 images.append(Image(line, label, raw, self._image(raw, path)))
@@ -381,8 +391,8 @@ class _Loader:
     def _target(self, raw: str, path: Path, folder: str | None) -> Target | None:
         if EXTERNAL.match(raw):
             return Target(url=raw)
-        where, _, anchor = raw.partition("#")
-        anchor = anchor or None
+        where, _, fragment = raw.partition("#")
+        anchor = fragment or None
         if not where:
             return Target(folder, self._part_of(path), anchor) if folder else Target(part=self._page_path(path), anchor=anchor)
         if ":" in where or where.startswith(("/", "\\")):
@@ -477,7 +487,7 @@ class _Loader:
         if text is None:
             return None
         front, front_line, body, body_line = markdown.split_front_matter(text)
-        meta = {}
+        meta: dict[str, Any] = {}
         if front is not None and front.strip():
             loaded = _read_yaml(path, self.problems, front, front_line)
             meta = loaded[0] if loaded else {}

@@ -3,6 +3,7 @@ points, links and pictures, each with its line number. The prose itself stays Ma
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*(?:\{[ \t]*#([^}\s]*)[ \t]*\})?[ \t]*#*[ \t]*$")
@@ -49,7 +50,7 @@ def code_mask(lines: list[str]) -> list[bool]:
     return mask
 
 
-def headings(lines: list[str], first_line: int):
+def headings(lines: list[str], first_line: int) -> Iterator[tuple[int, int, str, str | None, int]]:
     """(index, level, title, id, line) for each heading outside code blocks."""
     for index, (line, in_code) in enumerate(zip(lines, code_mask(lines), strict=True)):
         if not in_code:
@@ -91,7 +92,7 @@ def take_key_points(lines: list[str]) -> tuple[list[tuple[int, str]], list[str],
     return points, lines[index:], index
 
 
-def find_links(text: str, first_line: int):
+def find_links(text: str, first_line: int) -> Iterator[tuple[int, bool, str, str]]:
     """(line, is_image, text, target) for each Markdown link or picture outside code."""
     lines = text.split("\n")
     for offset, (line, in_code) in enumerate(zip(lines, code_mask(lines), strict=True)):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -138,7 +138,7 @@ class Document:
     sections: tuple[Section, ...]
     links: tuple[Link, ...] = ()
     images: tuple[Image, ...] = ()
-    translated_from: dict = field(default_factory=dict, compare=False)
+    translated_from: dict[str, str] = field(default_factory=dict, compare=False)
     intro_line: int = 0       # line of the intro's first line in the file (0 when unknown)
 
 
@@ -154,7 +154,7 @@ class Exercise:
     task: Section
     questions: Section | None
     responses: Section
-    translated_from: dict = field(default_factory=dict, compare=False)
+    translated_from: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def parts(self) -> tuple[Section, ...]:
@@ -178,7 +178,7 @@ class Workshop:
     def title(self) -> str:
         return self.facts.title
 
-    def line_of(self, *path) -> int | None:
+    def line_of(self, *path: str | int) -> int | None:
         return self.lines.line(path)
 
     def origins(self) -> list[Origin]:
@@ -200,7 +200,7 @@ class Page:
     origin: Origin
     title: str
     text: str                 # Markdown, front matter removed
-    meta: dict
+    meta: dict[str, Any]
     body_line: int            # line of the text's first line in the file
     links: tuple[Link, ...] = ()
     images: tuple[Image, ...] = ()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from teachforward.content.model import Course, Document, Exercise, Image, Language, Link, Workshop
+from teachforward.content.model import Course, Document, Exercise, Image, Language, Link, Origin, Workshop
 from teachforward.content.tracking import document_sections, facts_sections, fingerprint
 from teachforward.problems import Problems, did_you_mean
 
@@ -22,10 +22,10 @@ class _EnglishMoved:
     the translator last marked the file current: then the translation is merely out of date
     (a warning, and a notice on the site), and the build goes on."""
 
-    def __init__(self, problems: Problems, recorded: dict, english: dict[str, str]):
+    def __init__(self, problems: Problems, recorded: dict[str, str], english: dict[str, str]) -> None:
         self.problems, self.recorded, self.english = problems, recorded, english
 
-    def add(self, key: str, path, line, message: str, hint: str) -> None:
+    def add(self, key: str, path: Path | str, line: int | None, message: str, hint: str) -> None:
         moved = bool(self.recorded) and self.recorded.get(key) != fingerprint(self.english.get(key, ""))
         if moved:
             self.problems.warn(path, line, message + " (the English has changed since this file was translated)",
@@ -48,7 +48,7 @@ def check_parity(course: Course, problems: Problems) -> None:
         # not compared; their links are still checked like any other.
 
 
-def _translated(language: Language, origin) -> bool:
+def _translated(language: Language, origin: Origin | None) -> bool:
     return origin is not None and origin.lang == language.code
 
 

@@ -46,7 +46,7 @@ def schema_problems(schema: type[BaseModel], error: ValidationError, lines: Line
             yield line, f"{field}: {item['msg']}", ""
 
 
-def _describe(loc: tuple) -> str:
+def _describe(loc: tuple[str | int, ...]) -> str:
     parts = []
     for part in loc:
         if isinstance(part, int):
@@ -56,7 +56,7 @@ def _describe(loc: tuple) -> str:
     return "the field " + " > ".join(f'"{p}"' if not p.startswith("item ") else p for p in parts) if parts else "the file"
 
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, (dict, list)):
@@ -75,7 +75,7 @@ def _type_hint(kind: str) -> str:
     return ""
 
 
-def _pattern_hint(loc: tuple) -> str:
+def _pattern_hint(loc: tuple[str | int, ...]) -> str:
     if loc and loc[-1] in ("id", "ref"):
         return "use lower-case letters, digits and dashes only, e.g. what-is-data"
     if loc and loc[-1] == "url":
@@ -83,12 +83,13 @@ def _pattern_hint(loc: tuple) -> str:
     return ""
 
 
-def _fields_at(schema: type[BaseModel], loc: tuple) -> list[str]:
+def _fields_at(schema: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
     """The field names allowed at a location inside the schema."""
-    model = schema
+    model: type[BaseModel] | None = schema
     for part in loc:
         if isinstance(part, int):
             continue
+        assert model is not None
         field = model.model_fields.get(part)
         if field is None:
             return []
@@ -98,4 +99,4 @@ def _fields_at(schema: type[BaseModel], loc: tuple) -> list[str]:
         model = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
         if model is None:
             return []
-    return list(model.model_fields)
+    return list(model.model_fields) if model is not None else []

@@ -11,6 +11,8 @@ Workshop prose is never a template: it is shown exactly as written.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from jinja2 import Environment, TemplateSyntaxError
 
 from teachforward.content.model import Course, Page
@@ -19,7 +21,8 @@ from teachforward.problems import Problems
 ALLOWED_VARIABLES = ("workshop_cards", "workshop_table", "glossary")
 # The same markers as the macros plugin in mkdocs.yml: "{#id}" stays a Markdown heading id.
 MARKERS = {"comment_start_string": "{##", "comment_end_string": "##}"}
-_LEXER = Environment(**MARKERS)
+_LEXER = Environment(comment_start_string=MARKERS["comment_start_string"],
+                     comment_end_string=MARKERS["comment_end_string"])
 _HINT = ("a site page may only use {{ workshop_cards }}, {{ workshop_table }} and {{ glossary }}; "
          'to show curly brackets as text, write {{ "{{" }} and {{ "}}" }}')
 
@@ -78,7 +81,7 @@ def _check_page(page: Page, problems: Problems) -> None:
             break
 
 
-def _texts(data):
+def _texts(data: object) -> Iterator[str]:
     if isinstance(data, dict):
         for key, value in data.items():
             yield str(key)

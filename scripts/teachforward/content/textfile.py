@@ -43,8 +43,7 @@ def read_text(path: Path, problems: Problems) -> str | None:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        problems.add(path, line, "the file is not UTF-8 text",
+        problems.add(path, data[:error.start].count(b"\n") + 1, "the file is not UTF-8 text",
                      "save it again as UTF-8 (in most editors: File > Save with encoding > UTF-8)")
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")

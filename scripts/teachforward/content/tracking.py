@@ -11,9 +11,10 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from teachforward.content.markdown import split_sections
-from teachforward.content.model import Course, Document, Exercise, Language, Page, Workshop
+from teachforward.content.model import Course, Document, Exercise, Language, Origin, Page, Workshop
 
 WORD = re.compile(r"\w+", re.UNICODE)
 TRACKED_FIELDS = ("title", "summary", "audience", "objectives", "agenda", "key_terms", "further_reading")
@@ -105,10 +106,7 @@ class TranslationStatus:
     def percent_missing(self) -> float:
         return max(0.0, round(100 - self.percent_current - self.percent_outdated, 1))
 
-    def for_page(self, page: str) -> list[FileStatus]:
-        return [f for f in self.files if f.site_page == page]
-
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "language": self.lang,
             "files": {"translated": self.count("translated"), "outdated": self.count("outdated"),
@@ -142,13 +140,15 @@ def translation_status(course: Course, language: Language) -> TranslationStatus:
     mine_pages = {p.path: p for p in language.pages}
     for page in english.pages:
         own = mine_pages.get(page.path, page)
-        recorded = own.meta.get("translated_from") if isinstance(own.meta.get("translated_from"), dict) else {}
+        recorded = own.meta.get("translated_from")
+        if not isinstance(recorded, dict):
+            recorded = {}
         files.append(_status(language, page.origin.path, own.origin, page_sections(page), recorded,
                              page.path, page.path))
     return TranslationStatus(language.code, files)
 
 
-def _status(language: Language, english_path: Path, origin, sections: dict[str, str], recorded: dict,
+def _status(language: Language, english_path: Path, origin: Origin, sections: dict[str, str], recorded: dict[str, str],
             label: str, site_page: str) -> FileStatus:
     total = sum(words(t) for t in sections.values())
     translation = _translation_path(english_path, language.code)

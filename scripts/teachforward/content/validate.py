@@ -70,7 +70,7 @@ def _check_workshop(course: Course, workshop: Workshop, problems: Problems) -> N
         _claim(seen, exercise.id, exercise.origin.path, 1, problems)
 
 
-def _claim(seen: dict, id_: str, path: Path, line: int, problems: Problems) -> None:
+def _claim(seen: dict[str, tuple[Path, int]], id_: str, path: Path, line: int, problems: Problems) -> None:
     if id_ in seen:
         first_path, first_line = seen[id_]
         problems.add(path, line, f'the id "{id_}" is already used in {problems.show(first_path)}:{first_line}',
@@ -80,7 +80,7 @@ def _claim(seen: dict, id_: str, path: Path, line: int, problems: Problems) -> N
 
 
 def _check_key_terms(language: Language, problems: Problems) -> None:
-    seen: dict[str, tuple[Workshop, int]] = {}
+    seen: dict[str, tuple[Workshop, int | None]] = {}
     for workshop in language.workshops:
         for index, term in enumerate(workshop.facts.key_terms):
             line = workshop.line_of("key_terms", index, "id")
@@ -118,8 +118,8 @@ def _check_items(course: Course, language: Language, path: Path, links: tuple[Li
             problems.add(path, link.line, message[0], message[1])
     for image in images:
         if image.path is None:
-            message, hint = _missing_picture(course, path, image.raw)
-            problems.add(path, image.line, message, hint)
+            missing, hint = _missing_picture(course, path, image.raw)
+            problems.add(path, image.line, missing, hint)
             continue
         if not image.alt.strip():
             problems.add(path, image.line, f'the picture "{image.raw}" has no description',
@@ -132,8 +132,8 @@ def _check_items(course: Course, language: Language, path: Path, links: tuple[Li
             continue
         kind = _image_kind(image.path)
         if kind == "svg":
-            for line, message, hint in _svg_problems(image.path):
-                problems.add(image.path, line, message, hint)
+            for line, finding, hint in _svg_problems(image.path):
+                problems.add(image.path, line, finding, hint)
         if kind is None:
             problems.add(path, image.line, f'"{image.raw}" is not a picture this site can show',
                          "use an SVG, PNG, JPEG, GIF or WebP file")

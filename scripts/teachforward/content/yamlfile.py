@@ -3,14 +3,16 @@ later (by the schema or the validator) can name the line an author has to edit."
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from teachforward.problems import Problems
 
-Path_ = tuple  # a path into the data, e.g. ("agenda", 2, "minutes")
+DataPath = tuple[str | int, ...]   # a path into the data, e.g. ("agenda", 2, "minutes")
+Source = Path | str
 MAX_DEPTH = 40     # lists inside lists: our files need 4 levels at most
 MAX_NODES = 100_000
 
@@ -27,43 +29,44 @@ class _GuardedLoader(yaml.SafeLoader):
     """SafeLoader that refuses aliases (so no "billion laughs" expansion or self-reference)
     and nesting deeper than any course file needs (so no recursion overflow)."""
 
-    def __init__(self, stream):
+    def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._depth = 0
         self._nodes = 0
 
-    def compose_node(self, parent, index):
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
             raise _RefusedYAML("YAML aliases (*name) are not allowed in course files",
                                "write the value out in full instead of referring to an anchor (&name)",
                                mark.line)
         self._nodes += 1
         if self._nodes > MAX_NODES:
-            mark = self.peek_event().start_mark
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
             raise _RefusedYAML(f"the file has more than {MAX_NODES} values", "split it up or shorten it", mark.line)
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                mark = self.peek_event().start_mark
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
                 raise _RefusedYAML(f"the values are nested more than {MAX_DEPTH} levels deep",
                                    "check the indentation and the brackets", mark.line)
-            return super().compose_node(parent, index)
+            node: Node | None = super().compose_node(parent, index)
+            return node
         finally:
             self._depth -= 1
 
 
-class LineMap(dict):
+class LineMap(dict[DataPath, int]):
     """Maps a path into the data to the line it was written on."""
 
-    def line(self, path: tuple) -> int | None:
+    def line(self, path: DataPath) -> int | None:
         path = tuple(path)
         while path not in self and path:
             path = path[:-1]
         return self.get(path)
 
 
-def parse_yaml(text: str, source, problems: Problems, first_line: int = 1) -> tuple[Any, LineMap] | None:
+def parse_yaml(text: str, source: Source, problems: Problems, first_line: int = 1) -> tuple[Any, LineMap] | None:
     """Parse YAML text; on a syntax error report it and return None."""
     if "\t" in text:
         for number, line in enumerate(text.split("\n"), first_line):
@@ -84,9 +87,9 @@ def parse_yaml(text: str, source, problems: Problems, first_line: int = 1) -> tu
                          'end the text with the same quote mark it starts with ("..." or \'...\')')
             return None
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        line = mark.line + first_line if mark else None
+        error_line = mark.line + first_line if mark else None
         what = getattr(error, "problem", None) or str(error)
-        problems.add(source, line, f"this is not valid YAML: {what}",
+        problems.add(source, error_line, f"this is not valid YAML: {what}",
                      "check the indentation (spaces only, same depth for items of one list), "
                      "and put text containing ': ' or starting with a quote inside quotes")
         return None
@@ -131,7 +134,7 @@ def _unclosed_quote(text: str) -> int | None:
 _PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
 
 
-def _compose(text: str):
+def _compose(text: str) -> Node | None:
     """The document's node tree. libyaml (C) composes ordinary files fast; a file with anchors or
     aliases, very deep nesting or a syntax error goes through the guarded Python composer, which
     refuses what must be refused and words errors as PyYAML does, with their line."""
@@ -139,18 +142,21 @@ def _compose(text: str):
     if fast is not None and not _needs_guard(text):
         loader = fast(text)
         try:
-            node = loader.get_single_node()
+            node: Node | None = loader.get_single_node()
         except yaml.YAMLError:
-            node = False
+            node, failed = None, True
+        else:
+            failed = False
         finally:
             loader.dispose()
-        if node is not False and _is_tree(node):
+        if not failed and (node is None or _is_tree(node)):
             return node
-    loader = _GuardedLoader(text)
+    guarded = _GuardedLoader(text)
     try:
-        return loader.get_single_node()
+        single: Node | None = guarded.get_single_node()
+        return single
     finally:
-        loader.dispose()
+        guarded.dispose()
 
 
 def _needs_guard(text: str) -> bool:
@@ -167,10 +173,10 @@ def _needs_guard(text: str) -> bool:
     return any(len(line) - len(line.lstrip(" -")) > 2 * MAX_DEPTH for line in text.split("\n"))
 
 
-def _is_tree(root) -> bool:
+def _is_tree(root: Node) -> bool:
     """False when a node appears twice (an alias: the guarded composer then refuses it with its
     line); raises when there are too many nodes."""
-    count, stack, seen = 0, [root], set()
+    count, stack, seen = 0, [root], set[int]()
     while stack:
         node = stack.pop()
         if id(node) in seen:
@@ -193,7 +199,7 @@ class _ValueError(Exception):
         self.message, self.line, self.plain = message, line, plain
 
 
-def _construct(constructor, node, first_line: int):
+def _construct(constructor: yaml.SafeLoader, node: Node, first_line: int) -> Any:
     """One scalar's value, with any error (unknown tag, a number too long to read) made readable."""
     try:
         return constructor.construct_object(node)
@@ -203,13 +209,14 @@ def _construct(constructor, node, first_line: int):
         raise _ValueError(what, return_line) from None
 
 
-def _convert(node, path, lines, constructor, source, problems, first_line):
+def _convert(node: Node, path: DataPath, lines: LineMap, constructor: yaml.SafeLoader, source: Source,
+             problems: Problems, first_line: int) -> Any:
     lines[path] = node.start_mark.line + first_line
     if node.tag not in _PLAIN_TAGS:
         shown = node.tag.replace("tag:yaml.org,2002:", "!!")
         raise _ValueError(f'the YAML tag "{shown}" is not allowed', node.start_mark.line + first_line, plain=True)
     if isinstance(node, MappingNode):
-        result = {}
+        result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 problems.add(source, key_node.start_mark.line + first_line, "a field name must be plain text")

@@ -232,7 +232,7 @@ class _Planner:
         box = self.design.box(kind, "body")
         base = box.level(0).size
         smallest = min(base, SMALLEST_BODY.get(kind, base))
-        best = None
+        best: tuple[list[list[Para]], float, list[Para]] | None = None
         size = base
         while size >= smallest and size >= base - 4:
             pages, too_tall = fit.pack(paras, fit.with_size(box, size))
@@ -241,6 +241,7 @@ class _Planner:
             if len(pages) <= 1:
                 break
             size -= 2
+        assert best is not None       # the first size always gives one
         pages, size, too_tall = best
         return pages, (None if size == base else size), too_tall
 
@@ -290,7 +291,9 @@ class _Planner:
         total = (f"{clock // 60}:{clock % 60:02d}", str(clock), t("agenda_total"))
         header_height = fit.table_row_height(list(header), list(widths), size, True)
         capacity = height_pt * fit.FILL
-        pages, page, used = [], [], header_height
+        pages: list[list[tuple[str, str, str]]] = []
+        page: list[tuple[str, str, str]] = []
+        used = header_height
         for row in rows + [total]:
             row_height = fit.table_row_height(list(row), list(widths), size, row is total)
             if page and used + row_height > capacity:
@@ -338,6 +341,7 @@ class _Planner:
 
     def section(self, section: Section) -> None:
         notes_doc = self.workshop.notes
+        assert notes_doc is not None      # sections come from the notes
         origin = notes_doc.origin.path
         lang = self.lang_of(notes_doc.origin.lang)
         paras = [Para(runs(point), "bullet") for point in section.key_points]

@@ -125,7 +125,7 @@ def load_design(directory: Path) -> Design:
     boxes, geometry, problems = {}, {}, []
     for kind in kinds.values():
         layout = layouts[kind.layout]
-        by_idx = {ph.placeholder_format.idx: ph for ph in layout.placeholders}
+        by_idx = {ph.placeholder_format.idx: ph for ph in layout.placeholders}  # type: ignore[misc]  # python-pptx's hints
         for role, idx in kind.placeholders.items():
             ph = by_idx.get(idx)
             if ph is None:
@@ -147,7 +147,7 @@ def load_design(directory: Path) -> Design:
     fingerprint = hashlib.sha256(template_bytes + b"\0" + layouts_path.read_bytes()).hexdigest()
     fonts = _theme_fonts(master)
     return Design(directory, template_path, template_bytes, kinds, boxes, geometry,
-                  (prs.slide_width, prs.slide_height), fingerprint, fonts)
+                  (int(prs.slide_width or 0), int(prs.slide_height or 0)), fingerprint, fonts)
 
 
 def _geometry(ph, master) -> tuple[int, int, int, int]:

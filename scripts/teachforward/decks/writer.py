@@ -196,6 +196,7 @@ class _SlideWriter:
 
     def picture(self) -> None:
         picture = self.spec.picture
+        assert picture is not None        # only picture slides are drawn with one
         _, rId = self.part.get_or_add_image_part(picture.png)
         x, y, width, height = self.mirrored("picture") or self.design.geometry[(self.spec.kind, "picture")]
         scale = min(width / picture.width, height / picture.height)

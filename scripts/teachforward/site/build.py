@@ -69,7 +69,7 @@ def build_language(course: Course, language: Language, lang_dir: Path, downloads
     built = previous is not None and (site_dir / "index.html").is_file()
     if built and previous == current and pack.is_file():
         return LanguageBuild(language.code, "unchanged", pages, 0, site_dir, pack, state)
-    if built and _only_text_changed(previous, current):
+    if built and previous is not None and _only_text_changed(previous, current):
         mode = "incremental"
         rendered = sum(path.endswith(".md") and previous["files"][path] != digest for path, digest in digests.items())
     else:
