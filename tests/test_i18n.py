@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -139,3 +142,16 @@ def test_translation_that_drops_a_section_it_claims_is_current_is_an_error(tree,
     capsys.readouterr()
     assert run(tree, "check") == 1
     assert 'error: the English section "wrap-up" is missing here' in capsys.readouterr().out
+
+
+def test_status_into_a_closed_pipe_ends_quietly(tree):
+    """`teachforward i18n status | head`: the reader goes away; no error message, no word about a site."""
+    reading, writing = os.pipe()
+    os.close(reading)                  # closed before the first line is written: every write fails
+    try:
+        done = subprocess.run([sys.executable, "-m", "teachforward", "--root", str(tree.root), "i18n", "status"],
+                              stdout=writing, stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(writing)
+    assert done.stderr == ""
+    assert done.returncode == 141      # as a command stopped by SIGPIPE

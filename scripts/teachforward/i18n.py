@@ -63,7 +63,7 @@ def mark_current(root: Path, code: str, file: Path, out=None) -> int:
     out = out or sys.stdout
     from teachforward.content.loader import load_course
 
-    course, problems = load_course(root)
+    course, _ = load_course(root)
     if course is None:
         print("error: the sources cannot be loaded; run teachforward check", file=out)
         return 1
@@ -136,9 +136,9 @@ def write_record_markdown(text: str, record: dict[str, str]) -> str:
 
 def status(root: Path, codes: list[str], format: str, fail_under: float | None, out=None) -> int:
     out = out or sys.stdout
-    from teachforward.build import load_and_check
+    from teachforward.content.loader import load_course
 
-    course, problems = load_and_check(root)
+    course, _ = load_course(root)      # the status needs the files, not the check
     if course is None:
         print("error: the sources cannot be loaded; run teachforward check", file=out)
         return 1
