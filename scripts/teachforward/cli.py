@@ -46,9 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     root = (args.root or find_root(Path.cwd())).resolve()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
-        status = _dispatch(args, root)
+        exit_status = _dispatch(args, root)
         sys.stdout.flush()       # here, where a closed pipe can still be handled
-        return status
+        return exit_status
     except BrokenPipeError:       # the reader went away (`teachforward i18n status | head`): stop quietly
         _silence_stdout()
         return 141                # as a command stopped by SIGPIPE
