@@ -38,7 +38,6 @@ from teachforward.problems import Problems, did_you_mean
 
 WORKSHOP_FOLDER = re.compile(r"^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
 EXERCISE_FILE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
-IMAGE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"}
 EXERCISE_PARTS = ("scenario", "task", "questions", "responses")
 PART_FILES = {"notes.md": "notes", "guide.md": "guide", "workshop.yaml": "overview"}
 EXTERNAL = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)

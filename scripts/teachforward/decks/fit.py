@@ -28,7 +28,6 @@ SAFETY = 1.05                # widths are rounded up by this much
 LINE_HEIGHT = 1.22           # single spacing: PowerPoint and LibreOffice both measured at 1.2 em
 ARABIC_LINE_HEIGHT = 1.25    # Arabic script: room for the marks above and below
 FILL = 0.97                  # use at most this much of a box's height
-PT_PER_EMU = 1 / 12700
 ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 _WIDE = r"\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"     # CJK and full-width forms
 TOKEN = re.compile(rf"[{_WIDE}]|[^\s{_WIDE}]+\s*|\s+")

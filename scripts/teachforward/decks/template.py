@@ -56,13 +56,10 @@ class Kind:
 
 @dataclass
 class Design:
-    directory: Path
-    template_path: Path
     template_bytes: bytes
     kinds: dict[str, Kind]
     boxes: dict[tuple[str, str], Box]               # (kind, role) -> measured box
     geometry: dict[tuple[str, str], tuple[int, int, int, int]]   # (kind, role) -> EMU box
-    slide_size: tuple[int, int]
     fingerprint: str
     fonts: dict = field(default_factory=dict)
 
@@ -146,8 +143,7 @@ def load_design(directory: Path) -> Design:
                           "make it again with scripts/make_template.py or fix slides_src/layouts.yaml")
     fingerprint = hashlib.sha256(template_bytes + b"\0" + layouts_path.read_bytes()).hexdigest()
     fonts = _theme_fonts(master)
-    return Design(directory, template_path, template_bytes, kinds, boxes, geometry,
-                  (int(prs.slide_width or 0), int(prs.slide_height or 0)), fingerprint, fonts)
+    return Design(template_bytes, kinds, boxes, geometry, fingerprint, fonts)
 
 
 def _geometry(ph, master) -> tuple[int, int, int, int]:

@@ -17,10 +17,6 @@ PARTS = ("overview", "notes", "guide", "exercises", "handout")
 TRANSLATORS_PAGE = "writing-and-translating.md"
 
 
-def workshop_dir(workshop: Workshop) -> str:
-    return f"workshops/{workshop.folder}"
-
-
 def part_path(workshop_folder: str, part: str) -> str:
     name = "index" if part == "overview" else part
     return f"workshops/{workshop_folder}/{name}.md"
@@ -356,16 +352,6 @@ def image_path_in_workshop(path, folder: str) -> str:
         if parent.name == folder:
             return path.relative_to(parent).as_posix()
     return path.name
-
-
-def _workshop_origins(workshop: Workshop):
-    yield "overview", workshop.facts_origin
-    if workshop.notes:
-        yield "notes", workshop.notes.origin
-    if workshop.guide:
-        yield "guide", workshop.guide.origin
-    for exercise in workshop.exercises:
-        yield f"exercise:{exercise.id}", exercise.origin
 
 
 def _unchecked_link(markdown: str, url: str) -> str:
