@@ -67,7 +67,7 @@ def write_deck(deck: Deck, design: Design) -> tuple[bytes, int]:
             part.relate_to(notes, RT.NOTES_SLIDE)
     if deck.lang in deck.rtl_languages:
         xml_tweaks.set_presentation_rtl(prs)
-    date = dt.datetime.fromtimestamp(deck.date, dt.timezone.utc).replace(tzinfo=None)
+    date = dt.datetime.fromtimestamp(deck.date, dt.UTC).replace(tzinfo=None)
     xml_tweaks.core_properties(prs, deck.title, deck.subject, deck.author, deck.language_tag, date)
     xml_tweaks.set_app_properties(package, len(deck.slides))
     cache = _TEMPLATE_PARTS.setdefault(design.fingerprint, {})
@@ -196,6 +196,7 @@ class _SlideWriter:
 
     def picture(self) -> None:
         picture = self.spec.picture
+        assert picture is not None        # only picture slides are drawn with one
         _, rId = self.part.get_or_add_image_part(picture.png)
         x, y, width, height = self.mirrored("picture") or self.design.geometry[(self.spec.kind, "picture")]
         scale = min(width / picture.width, height / picture.height)
@@ -229,7 +230,8 @@ class _SlideWriter:
                 align = spec.table_align[c] if c < len(spec.table_align) else "ctr" if c < len(row) - 1 else "l"
                 run = self.run(text, bold=True if bold else None, size=spec.table_size, colour=colour)
                 cells.append(f'<a:tc><a:txBody><a:bodyPr/><a:lstStyle/>{self.paragraph(run, align)}</a:txBody>'
-                             f'<a:tcPr marT="{margin_y}" marB="{margin_y}" anchor="ctr"><a:solidFill><a:schemeClr val="{fill}"/></a:solidFill></a:tcPr></a:tc>')
+                             f'<a:tcPr marT="{margin_y}" marB="{margin_y}" anchor="ctr">'
+                             f'<a:solidFill><a:schemeClr val="{fill}"/></a:solidFill></a:tcPr></a:tc>')
             rows.append(f'<a:tr h="{height}">{"".join(cells)}</a:tr>')
         grid = "".join(f'<a:gridCol w="{w}"/>' for w in widths)
         shape_id = self._id()
