@@ -130,13 +130,13 @@ def tree_memory(pid: int, with_pss: bool = True) -> tuple[int, int]:
         seen.add(current)
         try:
             with open(f"/proc/{current}/status") as handle:
-                rss += next((int(l.split()[1]) * 1024 for l in handle if l.startswith("VmRSS:")), 0)
+                rss += next((int(line.split()[1]) * 1024 for line in handle if line.startswith("VmRSS:")), 0)
         except OSError:
             continue
         if with_pss:
             try:
                 with open(f"/proc/{current}/smaps_rollup") as handle:
-                    pss += next((int(l.split()[1]) * 1024 for l in handle if l.startswith("Pss:")), 0)
+                    pss += next((int(line.split()[1]) * 1024 for line in handle if line.startswith("Pss:")), 0)
             except OSError:
                 pass
         todo += list_children(current)
@@ -200,7 +200,7 @@ class Edit:
         self.line = self._body_line(lines)
         if self.line is None:
             raise BenchError(f"{self.path}: found no body text to edit under a ## section")
-        self.section = next(l for l in reversed(lines[:self.line]) if l.startswith("## "))
+        self.section = next(line for line in reversed(lines[:self.line]) if line.startswith("## "))
         self.count = 0
 
     @staticmethod
@@ -418,7 +418,7 @@ def run(args: argparse.Namespace, work: Path) -> dict:
         "generation_s": generation,
         "versions": {**versions(), "pandoc": decks_result["pandoc"]},
         "cpu_count": os.cpu_count(),
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "command": [sys.executable, *sys.argv],
         "source_date_epoch": SOURCE_DATE_EPOCH,
     }

@@ -211,10 +211,12 @@ def layout_xml(spec: dict, theme: dict) -> str:
         small = {"size": footer["size"], "colour": footer["colour"], "bullets": False, "anchor": "ctr",
                  "font": theme["fonts"]["body"]}
         shapes.append(placeholder_xml(shape_id, dict(small, type="ftr", idx=20, box=common["footer_box"]), theme)
-                      .replace("<a:lstStyle></a:lstStyle>", f"<a:lstStyle>{level_xml(1, dict(small, margin=0), None, False)}</a:lstStyle>"))
+                      .replace("<a:lstStyle></a:lstStyle>",
+                               f"<a:lstStyle>{level_xml(1, dict(small, margin=0), None, False)}</a:lstStyle>"))
         shape_id += 1
         shapes.append(placeholder_xml(shape_id, dict(small, type="sldNum", idx=21, box=common["number_box"]), theme)
-                      .replace("<a:lstStyle></a:lstStyle>", f"<a:lstStyle>{level_xml(1, dict(small, margin=0, align='r'), None, False)}</a:lstStyle>"))
+                      .replace("<a:lstStyle></a:lstStyle>",
+                               f"<a:lstStyle>{level_xml(1, dict(small, margin=0, align='r'), None, False)}</a:lstStyle>"))
     background = ""
     if spec.get("background"):
         background = f'<p:bg><p:bgPr>{colour(spec["background"])}<a:effectLst/></p:bgPr></p:bg>'
@@ -284,7 +286,7 @@ def build(theme: dict) -> bytes:
     layouts = list(prs.slide_layouts)
     if len(specs) > len(layouts):
         raise SystemExit(f"theme.yaml defines {len(specs)} layouts; at most {len(layouts)} are supported")
-    for layout, spec in zip(layouts, specs):
+    for layout, spec in zip(layouts, specs, strict=False):   # specs may be fewer
         new = etree.fromstring(layout_xml(spec, theme))
         replace_children(layout._element, new)
     for layout in layouts[len(specs):]:

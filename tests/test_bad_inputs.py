@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from teachforward.cli import main
 from conftest import REPO, VALID
+from teachforward.cli import main
 
 CASES_DIR = REPO / "tests" / "bad_inputs"
 CASES = sorted(CASES_DIR.glob("*.yaml"))

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -101,6 +104,7 @@ def test_right_to_left_language_site(tree, tmp_path):
 
 def test_recorded_fingerprints_stay_text_even_when_all_digits():
     import yaml
+
     from teachforward.i18n import write_record_markdown, write_record_yaml
     record = {"responses": "707886368816", "task": "0e12"}
     assert yaml.safe_load(write_record_yaml("title: x\n", record))["translated_from"] == record
@@ -138,3 +142,16 @@ def test_translation_that_drops_a_section_it_claims_is_current_is_an_error(tree,
     capsys.readouterr()
     assert run(tree, "check") == 1
     assert 'error: the English section "wrap-up" is missing here' in capsys.readouterr().out
+
+
+def test_status_into_a_closed_pipe_ends_quietly(tree):
+    """`teachforward i18n status | head`: the reader goes away; no error message, no word about a site."""
+    reading, writing = os.pipe()
+    os.close(reading)                  # closed before the first line is written: every write fails
+    try:
+        done = subprocess.run([sys.executable, "-m", "teachforward", "--root", str(tree.root), "i18n", "status"],
+                              stdout=writing, stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(writing)
+    assert done.stderr == ""
+    assert done.returncode == 141      # as a command stopped by SIGPIPE

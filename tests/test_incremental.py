@@ -10,15 +10,15 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
-from teachforward.build import build
 from conftest import copy_valid_course
+from teachforward.build import build
 
 pytestmark = pytest.mark.slow
 
@@ -129,3 +129,17 @@ def test_one_process_and_several_give_the_same_site(tree, tmp_path, capsys):
     other = copy_valid_course(tmp_path / "other")
     run_build(other.root, capsys, jobs=3)
     assert digest(tree.root / "site") == digest(other.root / "site")
+
+
+def test_one_process_sees_what_changed_between_its_builds(tree, tmp_path, capsys, monkeypatch):
+    """As `serve` does where work is not forked (jobs=1): two builds in one process. What the
+    second build depends on besides the sources (here the date the site is stamped with) is read
+    again, so it is not taken for "unchanged", and the site is the one many processes make."""
+    first = run_build(tree.root, capsys, jobs=1)
+    assert summary(first)["rendered"] == summary(first)["pages"]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")      # 2027-01-15
+    second = run_build(tree.root, capsys, jobs=1)
+    assert summary(second)["rendered"] == summary(second)["pages"], second
+    sitemap = (tree.root / "site" / "en" / "sitemap.xml.gz").read_bytes()
+    assert time.strftime("%Y-%m-%d", time.gmtime(int.from_bytes(sitemap[4:8], "little"))) == "2027-01-15"
+    assert digest(tree.root / "site") == clean_build(tree, tmp_path, capsys)

@@ -14,12 +14,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import VALID
 from teachforward.build import load_and_check
 from teachforward.content.html_policy import markdown_findings, svg_findings
 from teachforward.content.template_policy import template_findings
 from teachforward.content.yamlfile import parse_yaml
 from teachforward.problems import Problems
-from conftest import VALID
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 WS = "workshops/en/01-basics"
@@ -136,7 +136,7 @@ def test_any_translated_notes(course_root, document):
 @SETTINGS
 @given(yaml_documents, markdown_documents)
 def test_any_exercise(course_root, front, body):
-    check_with(course_root, f"{WS}/exercises/01-rota.md", f"---\n{front}---\n{body}".encode("utf-8"))
+    check_with(course_root, f"{WS}/exercises/01-rota.md", f"---\n{front}---\n{body}".encode())
 
 
 @SETTINGS

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import copy_valid_course
 from teachforward.build import build, load_and_check
 from teachforward.content.tracking import translation_status
 from teachforward.site.sources import search_language
-from conftest import REPO, copy_valid_course
 
 pytestmark = pytest.mark.slow
 
@@ -111,14 +111,12 @@ def test_failed_build_leaves_site_as_it_was(tree, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def real_site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("real") / "site"
-    assert build(REPO, out, jobs=2) == 0
-    return out
+def real_site(real_course):
+    return real_course.site
 
 
-def test_real_course_has_one_search_index_per_language(real_site):
-    course, _ = load_and_check(REPO)
+def test_real_course_has_one_search_index_per_language(real_site, real_course):
+    course, _ = load_and_check(real_course.root)
     for language in course.languages:
         index = search_index(real_site, language.code)
         assert index["config"]["lang"] == [search_language(language.code)]
@@ -128,8 +126,8 @@ def test_real_course_has_one_search_index_per_language(real_site):
             language.workshops[0].title.startswith(t) for t in titles)
 
 
-def test_real_course_marks_every_untranslated_page(real_site):
-    course, _ = load_and_check(REPO)
+def test_real_course_marks_every_untranslated_page(real_site, real_course):
+    course, _ = load_and_check(real_course.root)
     notices = {"missing": "admonition warning", "outdated": "admonition info"}
     checked = 0
     for language in course.languages[1:]:
@@ -143,8 +141,8 @@ def test_real_course_marks_every_untranslated_page(real_site):
     assert checked > 0
 
 
-def test_downloads_page_links_every_deck_and_the_offline_pack(real_site):
-    course, _ = load_and_check(REPO)
+def test_downloads_page_links_every_deck_and_the_offline_pack(real_site, real_course):
+    course, _ = load_and_check(real_course.root)
     for language in course.languages:
         folder = real_site / language.code
         page = (folder / "downloads.html").read_text(encoding="utf-8")

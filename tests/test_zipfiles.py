@@ -1,12 +1,11 @@
-"""The zip writer behind offline packs and decks: valid zips, the same bytes every time, and
-entries reused from the previous zip only when their bytes are the same."""
+"""The zip writer behind offline packs and decks: valid zips, the same bytes every time."""
 from __future__ import annotations
 
 import io
 import stat
 import zipfile
 
-from teachforward.zipfiles import compress, read_entries, reuse_or_compress, write_zip, zip_bytes
+from teachforward.zipfiles import compress, write_zip, zip_bytes
 
 DATE = (2023, 11, 14, 22, 13, 20)
 
@@ -36,23 +35,3 @@ def test_same_entries_same_bytes():
     assert one == two
     with zipfile.ZipFile(io.BytesIO(one)) as archive:
         assert archive.infolist()[0].create_system == 0 and archive.infolist()[0].external_attr == 0
-
-
-def test_unchanged_entries_are_taken_from_the_earlier_zip_and_changed_ones_are_not(tmp_path):
-    path = tmp_path / "old.zip"
-    path.write_bytes(zip_bytes([compress("same.html", b"same " * 100), compress("edited.html", b"before " * 100)], DATE))
-    earlier = read_entries(path)
-    same = reuse_or_compress("same.html", b"same " * 100, earlier)
-    edited = reuse_or_compress("edited.html", b"after " * 100, earlier)
-    assert same is earlier["same.html"]
-    assert edited is not earlier["edited.html"]
-    with zipfile.ZipFile(io.BytesIO(zip_bytes([same, edited], DATE))) as archive:
-        assert archive.read("edited.html") == b"after " * 100 and archive.read("same.html") == b"same " * 100
-    # Stored now but compressed before (or the other way round): compressed again, not reused.
-    assert reuse_or_compress("same.html", b"same " * 100, earlier, store=True).method == zipfile.ZIP_STORED
-
-
-def test_a_missing_or_broken_earlier_zip_is_no_zip(tmp_path):
-    assert read_entries(tmp_path / "none.zip") == {}
-    (tmp_path / "broken.zip").write_bytes(b"PK\x03\x04 not really")
-    assert read_entries(tmp_path / "broken.zip") == {}

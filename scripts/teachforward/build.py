@@ -2,8 +2,6 @@
 site/ only when everything succeeded, so a failed or interrupted build loses nothing."""
 from __future__ import annotations
 
-import errno
-import json
 import os
 import shutil
 import signal
@@ -12,9 +10,9 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
+from teachforward.fsutil import build_lock, read_json, replace_directory, restore_interrupted_swap, write_json
 from teachforward.problems import Problems, report
 from teachforward.progress import Progress
 from teachforward.stamp import source_stamp
@@ -47,7 +45,7 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
     restore_interrupted_swap(out)
     work = root / "build"
     stamp = source_stamp(root, {"out": str(out), "decks": with_decks})
-    last = _read_json(work / LAST_BUILD)
+    last = read_json(work / LAST_BUILD)
     if last.get("stamp") == stamp and last.get("site") == _site_identity(out):
         if last.get("report"):
             print("\n".join(last["report"]), file=out_stream)
@@ -62,7 +60,7 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
         return _refuse(problems, out, out_stream)
     from teachforward import pipeline
 
-    with _exclusive(work), _interruptible() as interrupted:   # one build of a repository at a time
+    with build_lock(work), _interruptible() as interrupted:   # one build of a repository at a time
         reported = 0
 
         def check() -> bool:      # the check has run (beside the first decks): say what it found
@@ -88,7 +86,7 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
             print(f"\n{SiteBuildError(failed.lang, failed.log)}\n\n{out} was left as it was.", file=out_stream)
             return 1
         _publish(course, outcome.sites, work, out, interrupted)
-    _write_json(work / LAST_BUILD, {"stamp": stamp, "site": _site_identity(out),
+    write_json(work / LAST_BUILD, {"stamp": stamp, "site": _site_identity(out),
                                     "report": [p.format() for p in problems.sorted()]})
     print(_summary(course, outcome, len(problems.warnings), with_decks, out, time.monotonic() - started),
           file=out_stream)
@@ -106,7 +104,7 @@ def _refuse(problems: Problems, out: Path, out_stream, reported: bool = False) -
 def _publish(course: Course, sites: list, work: Path, out: Path, interrupted) -> None:
     """Put the new site in place of out/, unless it is the site already there."""
     from teachforward.site.publish import stage_site
-    published = _read_json(work / PUBLISHED)
+    published = read_json(work / PUBLISHED)
     states = published.get("states", {}) if published.get("out") == str(out) else {}
     if all(site.state == states.get(site.lang) for site in sites) and set(states) == {site.lang for site in sites} \
             and out.is_dir() and _is_current_landing(course, out):
@@ -118,7 +116,7 @@ def _publish(course: Course, sites: list, work: Path, out: Path, interrupted) ->
     if interrupted():
         raise KeyboardInterrupt
     replace_directory(staging, out)
-    _write_json(work / PUBLISHED, {"out": str(out), "states": {site.lang: site.state for site in sites}})
+    write_json(work / PUBLISHED, {"out": str(out), "states": {site.lang: site.state for site in sites}})
 
 
 def _summary(course: Course, outcome, warnings: int, with_decks: bool, out: Path, seconds: float) -> str:
@@ -126,7 +124,7 @@ def _summary(course: Course, outcome, warnings: int, with_decks: bool, out: Path
     rendered = sum(site.rendered for site in outcome.sites)
     decks = f", {outcome.decks} decks ({outcome.decks_written} written)" if with_decks else ""
     return (f"Built {out} in {seconds:.1f} s: {len(course.languages)} language(s) "
-            f"({', '.join(l.code for l in course.languages)}), {pages} pages ({rendered} rendered){decks}, "
+            f"({', '.join(lang.code for lang in course.languages)}), {pages} pages ({rendered} rendered){decks}, "
             f"{warnings} warning(s).")
 
 
@@ -149,21 +147,6 @@ def _site_identity(out: Path) -> list | None:
         return [info.st_ino, info.st_mtime_ns]
     except OSError:
         return None
-
-
-def _read_json(path: Path) -> dict:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
-
-
-def _write_json(path: Path, data: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(json.dumps(data, indent=1), encoding="utf-8")
-    os.replace(temporary, path)
 
 
 @contextmanager
@@ -193,59 +176,6 @@ def _interruptible():
     finally:
         signal.signal(signal.SIGINT, previous)
         sys.unraisablehook = previous_hook
-
-
-@contextmanager
-def _exclusive(work: Path):
-    work.mkdir(parents=True, exist_ok=True)
-    with open(work / ".lock", "a+") as handle:
-        try:
-            import fcntl
-        except ImportError:       # Windows: no lock, as before
-            yield
-            return
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def replace_directory(new: Path, target: Path) -> None:
-    """Swap `new` into place as `target`; the old tree is removed only once the new one is there.
-
-    The new tree is first moved beside the target (copied if it is on another disk), so that the
-    swap itself is two renames: if the build is killed between them, the old tree is still
-    there under a hidden name and the next build puts it back (restore_interrupted_swap).
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    ready = target.with_name(f".{target.name}-new-{os.getpid()}")
-    if ready.exists():
-        shutil.rmtree(ready)
-    try:
-        os.replace(new, ready)
-    except OSError as error:
-        if error.errno != errno.EXDEV:
-            raise
-        shutil.copytree(new, ready, symlinks=True)
-        shutil.rmtree(new, ignore_errors=True)
-    old = target.with_name(f".{target.name}-old-{os.getpid()}")
-    if target.exists():
-        os.replace(target, old)
-    os.replace(ready, target)
-    if old.exists():
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def restore_interrupted_swap(target: Path) -> None:
-    """Put back a site that a build killed halfway through its swap had moved aside."""
-    if not target.parent.is_dir():
-        return
-    olds = sorted(target.parent.glob(f".{target.name}-old-*"), key=lambda p: p.stat().st_mtime)
-    if not target.exists() and olds:
-        os.replace(olds.pop(), target)
-    for leftover in olds + list(target.parent.glob(f".{target.name}-new-*")):
-        shutil.rmtree(leftover, ignore_errors=True)
 
 
 SOURCE_FOLDERS = ("workshops", "docs", "scripts", "tests", "slides_src", ".git", "build")

@@ -62,49 +62,71 @@ def main(argv: list[str] | None = None) -> int:
     root = (args.root or find_root(Path.cwd())).resolve()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
-        if args.command == "check":
-            return check(root)
-        if args.command == "build":
-            from teachforward.build import build as run_build
-            return run_build(root, _under(root, args.out), jobs=args.jobs, with_decks=not args.no_decks)
-        if args.command == "decks":
-            return decks(root)
-        if args.command == "i18n":
-            from teachforward import i18n as tools
-            if args.i18n_command == "add":
-                return tools.add_language(root, args.lang)
-            if args.i18n_command == "status":
-                return tools.status(root, args.langs, args.format, args.fail_under)
-            if args.i18n_command == "diff":
-                from teachforward.i18n_history import diff as run_diff
-                return run_diff(root, args.lang, args.files)
-            if args.i18n_command == "export":
-                from teachforward.i18n_exchange import export as run_export
-                return run_export(root, args.lang, args.format, args.files, args.out and _under(root, args.out))
-            if args.i18n_command == "import":
-                from teachforward.i18n_exchange import import_files
-                return import_files(root, args.lang, args.files)
-            return max(tools.mark_current(root, args.lang, file) for file in args.files)
-        if args.command == "serve":
-            from teachforward.serve import serve as run_serve
-            return run_serve(root, _under(root, args.out), args.port)
+        exit_status = _dispatch(args, root)
+        sys.stdout.flush()       # here, where a closed pipe can still be handled
+        return exit_status
+    except BrokenPipeError:       # the reader went away (`teachforward i18n status | head`): stop quietly
+        _silence_stdout()
+        return 141                # as a command stopped by SIGPIPE
     except KeyboardInterrupt:
-        print("\nStopped. The previous site was left as it was.", file=sys.stderr)
+        print("\nStopped." + (SITE_KEPT if args.command in SITE_COMMANDS else ""), file=sys.stderr)
         return 130
     except Exception as error:  # a bug, or something no check foresaw: say so in one paragraph
         if os.environ.get("TEACHFORWARD_DEBUG", "") not in ("", "0"):
             raise
-        return _unexpected(error)
+        return _unexpected(error, args.command in SITE_COMMANDS)
+
+
+SITE_COMMANDS = ("build", "serve")       # the commands that replace site/ (only when they succeed)
+SITE_KEPT = " The previous site was left as it was."
+
+
+def _dispatch(args: argparse.Namespace, root: Path) -> int:
+    if args.command == "check":
+        return check(root)
+    if args.command == "build":
+        from teachforward.build import build as run_build
+        return run_build(root, _under(root, args.out), jobs=args.jobs, with_decks=not args.no_decks)
+    if args.command == "decks":
+        return decks(root)
+    if args.command == "i18n":
+        from teachforward import i18n as tools
+        if args.i18n_command == "add":
+            return tools.add_language(root, args.lang)
+        if args.i18n_command == "status":
+            return tools.status(root, args.langs, args.format, args.fail_under)
+        if args.i18n_command == "diff":
+            from teachforward.i18n_history import diff as run_diff
+            return run_diff(root, args.lang, args.files)
+        if args.i18n_command == "export":
+            from teachforward.i18n_exchange import export as run_export
+            return run_export(root, args.lang, args.format, args.files, args.out and _under(root, args.out))
+        if args.i18n_command == "import":
+            from teachforward.i18n_exchange import import_files
+            return import_files(root, args.lang, args.files)
+        return max(tools.mark_current(root, args.lang, file) for file in args.files)
+    if args.command == "serve":
+        from teachforward.serve import serve as run_serve
+        return run_serve(root, _under(root, args.out), args.port)
     return 2
 
 
-def _unexpected(error: BaseException) -> int:
+def _unexpected(error: BaseException, site_command: bool) -> int:
     what = f"{type(error).__name__}: {error}".strip().splitlines()[0][:300]
-    print(f"\nteachforward stopped because of an unexpected problem ({what}).\n"
-          "The previous site was left as it was.\n"
+    print(f"\nteachforward stopped because of an unexpected problem ({what})."
+          + (SITE_KEPT if site_command else "") + "\n"
           "Run the same command again with TEACHFORWARD_DEBUG=1 set to see the details, "
           "and include them when you report the problem.", file=sys.stderr)
     return 3
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing it at exit does not fail a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def check(root: Path) -> int:
@@ -117,7 +139,7 @@ def check(root: Path) -> int:
     if errors or course is None:
         print(f"\n{errors} error(s), {warnings} warning(s). Fix the errors, then run the check again.")
         return 1
-    summary = ", ".join(f"{l.code}: {len(l.workshops)} workshops" for l in course.languages)
+    summary = ", ".join(f"{lang.code}: {len(lang.workshops)} workshops" for lang in course.languages)
     print(f"All sources are valid ({summary}){f'; {warnings} warning(s)' if warnings else ''}.")
     return 0
 

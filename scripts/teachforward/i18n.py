@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from teachforward.content.languages import describe
 from teachforward.content.tracking import TranslationStatus, record_for, translation_status
+from teachforward.fsutil import write_atomic
 
 RECORD_KEY = "translated_from"
 
@@ -65,7 +64,7 @@ def mark_current(root: Path, code: str, file: Path, out=None) -> int:
     out = out or sys.stdout
     from teachforward.content.loader import load_course
 
-    course, problems = load_course(root)
+    course, _ = load_course(root)
     if course is None:
         print("error: the sources cannot be loaded; run teachforward check", file=out)
         return 1
@@ -95,7 +94,7 @@ def mark_current(root: Path, code: str, file: Path, out=None) -> int:
         record[COMMIT_KEY] = commit
     text = file.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
     updated = write_record_yaml(text, record) if file.suffix == ".yaml" else write_record_markdown(text, record)
-    _replace_file(file, updated)
+    write_atomic(file, updated)
     print(f"{relative}: recorded as up to date with the English ({sections} sections"
           + (f", commit {commit[:10]})." if commit else ")."), file=out)
     if not commit:
@@ -146,29 +145,16 @@ def write_record_markdown(text: str, record: dict[str, str]) -> str:
     return "\n".join(["---", *_block(record), "---", *lines])
 
 
-def _replace_file(path: Path, text: str) -> None:
-    """Write next to the file, then rename: an interrupted write never leaves half a file."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(temporary, path.stat().st_mode & 0o7777)   # mkstemp makes it private; keep the file's own mode
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def status(root: Path, codes: list[str], format: str, fail_under: float | None, out=None) -> int:
     out = out or sys.stdout
-    from teachforward.build import load_and_check
+    from teachforward.content.loader import load_course
 
-    course, problems = load_and_check(root)
+    course, _ = load_course(root)      # the status needs the files, not the check
     if course is None:
         print("error: the sources cannot be loaded; run teachforward check", file=out)
         return 1
-    languages = [l for l in course.languages if l.code != course.source_language and (not codes or l.code in codes)]
-    unknown = set(codes) - {l.code for l in course.languages}
+    languages = [lang for lang in course.languages if lang.code != course.source_language and (not codes or lang.code in codes)]
+    unknown = set(codes) - {lang.code for lang in course.languages}
     if unknown:
         print(f"error: no such language: {', '.join(sorted(unknown))}", file=out)
         return 2

@@ -12,17 +12,25 @@ import multiprocessing
 import os
 import signal
 import traceback
-from multiprocessing.connection import wait as wait_for
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from multiprocessing.connection import wait as wait_for
 from pathlib import Path
-from typing import Callable
 
 from teachforward.content.model import Course
 from teachforward.problems import Problem, Problems
 from teachforward.progress import Progress
-from teachforward.site.build import prepare_site_builds
+from teachforward.site.build import LanguageBuild, environment_fingerprint, prepare_site_builds
 
-_course: Course | None = None        # the loaded course, inherited by forked workers
+
+@dataclass(frozen=True)
+class BuildContext:
+    """What every piece of work of one build reads, made once per build and passed to each (a
+    forked worker inherits it without a copy). Nothing is kept between builds: one process and
+    many give the same result, and a process that lives through edits (serve) sees them all."""
+    course: Course
+    work: Path
+    site_environment: str       # site.build.environment_fingerprint(), read at the start of the build
 
 
 @dataclass
@@ -37,15 +45,14 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
     """Check the course and make every deck and site. The check is the first piece of work, done
     while the decks are made; its problems are added to `problems` and then `checked` is called
     (to report them): when it returns False the work is stopped and None returned."""
-    global _course
-    _course = course
     from teachforward.decks import deck_groups, offered_decks
+    context = BuildContext(course, work, environment_fingerprint())
     groups = deck_groups(course) if with_decks else []
     source = course.source.code
-    needs = {l.code: {source, l.code} & set(groups) for l in course.languages}
+    needs = {lang.code: {source, lang.code} & set(groups) for lang in course.languages}
     made: dict = {}
     done_groups: set[str] = set()
-    waiting = [l.code for l in course.languages]
+    waiting = [lang.code for lang in course.languages]
     sites: dict = {}
     outcome = Outcome()
     progress.total = len(groups) + len(waiting)
@@ -56,16 +63,16 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
             waiting.remove(code)
             language = course.language(code)
             downloads, files = offered_decks(course, language, made) if with_decks else ([], {})
-            runner.submit(("site", code), _site, code, work, downloads, files)
+            runner.submit(("site", code), _site, context, code, downloads, files)
 
     try:
         # What the work needs is imported here, once, before the processes that do it are forked
         # (the decks' libraries came with deck_groups above).
         if not with_decks:
             prepare_site_builds(course.root)
-        runner.submit(("check", "sources"), _check)      # first: without forks it runs before the rest
+        runner.submit(("check", "sources"), _check, context)      # first: without forks it runs before the rest
         for code in groups:
-            runner.submit(("decks", code), _deck_group, code, work / "decks")
+            runner.submit(("decks", code), _deck_group, context, code)
         start_ready_sites()
         runner.start()
         if with_decks:
@@ -96,27 +103,28 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
                 progress.step(f"site {code}: {what}" + ("" if value.ok else " FAILED"))
     finally:
         runner.close()
-    outcome.sites = [sites[l.code] for l in course.languages if l.code in sites]
+    outcome.sites = [sites[lang.code] for lang in course.languages if lang.code in sites]
     return outcome
 
 
-def _check() -> list[Problem]:
+def _check(context: BuildContext) -> list[Problem]:
     from teachforward.content.validate import validate
-    problems = Problems(_course.root)
-    validate(_course, problems)
+    problems = Problems(context.course.root)
+    validate(context.course, problems)
     return problems.items
 
 
-def _deck_group(code: str, deck_dir: Path) -> tuple[dict, list[Problem]]:
+def _deck_group(context: BuildContext, code: str) -> tuple[dict, list[Problem]]:
     from teachforward.decks import render_deck_group
-    problems = Problems(_course.root)
-    group = render_deck_group(_course, code, deck_dir, problems)
+    problems = Problems(context.course.root)
+    group = render_deck_group(context.course, code, context.work / "decks", problems)
     return group, problems.items
 
 
-def _site(code: str, work: Path, downloads: list, files: dict):
+def _site(context: BuildContext, code: str, downloads: list, files: dict) -> LanguageBuild:
     from teachforward.site.build import build_language
-    return build_language(_course, _course.language(code), work / code, downloads, files, work / "templates")
+    return build_language(context.course, context.course.language(code), context.work / code, downloads, files,
+                          context.site_environment, context.work / "templates")
 
 
 class WorkerError(RuntimeError):

@@ -13,8 +13,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from teachforward.build import build
+from teachforward.stamp import input_paths
 
-WATCHED = ("workshops", "docs", "slides_src", "mkdocs.yml", "scripts/teachforward")
 RELOAD_PATH = "/__teachforward/reload"
 RELOAD_SCRIPT = b"""<script>(function () {
   function wait(seen) {
@@ -28,8 +28,7 @@ RELOAD_SCRIPT = b"""<script>(function () {
 
 def snapshot(root: Path) -> dict[str, float]:
     stamps = {}
-    for name in WATCHED:
-        path = root / name
+    for path in input_paths(root):
         files = [path] if path.is_file() else path.rglob("*") if path.is_dir() else []
         for file in files:
             if file.is_file() and "__pycache__" not in file.parts:

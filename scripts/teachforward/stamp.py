@@ -6,10 +6,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 
-INPUTS = ("workshops", "docs", "slides_src", "mkdocs.yml")
+INPUTS = ("workshops", "docs", "slides_src", "mkdocs.yml")      # under the repository; and PACKAGE, this code
 LIBRARIES = ("mkdocs", "mkdocs-material", "mkdocs-macros-plugin", "markdown", "pymdown-extensions",
              "jinja2", "python-pptx", "pydantic", "babel", "pyyaml")
 PACKAGE = Path(__file__).parent
@@ -19,7 +20,7 @@ def source_stamp(root: Path, options: dict) -> str:
     digest = hashlib.sha256(json.dumps(options, sort_keys=True, default=str).encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     digest.update(library_versions(LIBRARIES).encode())
-    for top in [root / name for name in INPUTS] + [PACKAGE]:
+    for top in input_paths(root):
         for path in _files(top):
             try:
                 info = path.stat()
@@ -29,7 +30,12 @@ def source_stamp(root: Path, options: dict) -> str:
     return digest.hexdigest()
 
 
-def library_versions(names) -> str:
+def input_paths(root: Path) -> list[Path]:
+    """Every file and folder a build reads (the one list: serve watches the same)."""
+    return [root / name for name in INPUTS] + [PACKAGE]
+
+
+def library_versions(names: Iterable[str]) -> str:
     """One "name=version" line per installed library ("none" when it is not installed)."""
     lines = []
     for name in names:

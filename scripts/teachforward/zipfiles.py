@@ -1,8 +1,8 @@
-"""Zip files with the same bytes on every build, whose entries can be compressed once and reused.
+"""Zip files with the same bytes on every build, from entries compressed beforehand.
 
-Python's zipfile compresses every entry it writes. Our zips are mostly made of parts that did
-not change since the last build (a language's unchanged pages in its offline pack, a slide
-template's layouts in every deck), so entries are kept compressed and written as they are.
+An entry is compressed once and may be written into many zips: the slide template's layouts go
+into every deck (decks/xml_tweaks.py). Reusing the entries of a language's previous offline pack
+was measured not to pay (issue 14) and is gone.
 """
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import io
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import BinaryIO, Iterable
+from typing import BinaryIO
 
 STORED, DEFLATED = zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED
 
@@ -32,32 +32,6 @@ def compress(name: str, blob: bytes, store: bool = False, level: int = 6) -> Ent
         return Entry(name, crc, len(blob), STORED, blob)
     packer = zlib.compressobj(level, zlib.DEFLATED, -15)
     return Entry(name, crc, len(blob), DEFLATED, packer.compress(blob) + packer.flush())
-
-
-def reuse_or_compress(name: str, blob: bytes, earlier: dict[str, Entry], store: bool = False) -> Entry:
-    """The entry from an earlier zip when it holds the same bytes, else a newly compressed one."""
-    old = earlier.get(name)
-    if old is not None and old.size == len(blob) and old.crc == zlib.crc32(blob) \
-            and old.method == (STORED if store else DEFLATED):
-        return old
-    return compress(name, blob, store)
-
-
-def read_entries(path: Path) -> dict[str, Entry]:
-    """The entries of an existing zip, still compressed; {} when there is none or it is unreadable."""
-    try:
-        with zipfile.ZipFile(path) as archive, open(path, "rb") as raw:
-            entries = {}
-            for info in archive.infolist():
-                raw.seek(info.header_offset)
-                header = raw.read(30)
-                name_length, extra_length = struct.unpack("<HH", header[26:30])
-                raw.seek(info.header_offset + 30 + name_length + extra_length)
-                entries[info.filename] = Entry(info.filename, info.CRC, info.file_size, info.compress_type,
-                                               raw.read(info.compress_size))
-            return entries
-    except (OSError, zipfile.BadZipFile, struct.error):
-        return {}
 
 
 def zip_bytes(entries: list[Entry], date_time: tuple[int, ...], unix: bool = False) -> bytes:

@@ -2,31 +2,28 @@
 served on 127.0.0.1 by a threaded http.server; one Chromium for the tests, and the "tours" (every
 page type of every language at both widths, with axe-core) taken in two background threads.
 
-Every browser test needs /usr/bin/chromium (Debian's package, driven by Playwright): without it
-the whole browser suite is skipped with one clear reason.
+Every browser test needs Debian's chromium (driven by Playwright): without it every browser test
+fails under `make test` and is skipped elsewhere, naming the package (tests/conftest.py).
 """
 from __future__ import annotations
 
 import functools
 import http.server
-import io
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 
-from .site import REPO, BuiltSite, source_languages
+from conftest import require_tool
 
-CHROMIUM = Path("/usr/bin/chromium")
+from .site import BuiltSite, source_languages
+
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
-MISSING_CHROMIUM = (f"browser suite skipped: {CHROMIUM} is missing. Install Debian's chromium "
-                    "(`make system-deps` as root, or `apt-get install -y chromium`) to run it.")
 
 # Numbers worth seeing in every run, printed at the end of the session.
 REPORT: dict[str, str] = {}
@@ -52,35 +49,19 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> BuiltSite:
-    """The real course, built once (decks, sites and offline packs) and served on 127.0.0.1."""
-    from teachforward.build import build
-
-    out = tmp_path_factory.mktemp("browser") / "site"
-    log = io.StringIO()
-    started = time.monotonic()
-    status = build(REPO, out, jobs=2, out_stream=log)
-    seconds = time.monotonic() - started
-    assert status == 0, f"the real course did not build:\n{log.getvalue()}"
-    REPORT["site build (decks, sites, offline packs)"] = f"{seconds:.1f} s"
+def site(real_course) -> BuiltSite:
+    """The real course, built once per test run (tests/conftest.py), served on 127.0.0.1."""
+    out = real_course.site
+    REPORT["site build (decks, sites, offline packs)"] = f"{real_course.seconds:.1f} s"
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(out)))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield BuiltSite(out, f"http://127.0.0.1:{server.server_port}/", seconds)
+        yield BuiltSite(out, f"http://127.0.0.1:{server.server_port}/", real_course.seconds)
     finally:
         server.shutdown()
         server.server_close()
-
-
-def _need_browser() -> None:
-    if not CHROMIUM.is_file():
-        pytest.skip(MISSING_CHROMIUM)
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        pytest.skip("browser suite skipped: Playwright is not installed (pip install -e '.[test]')")
 
 
 _SESSION = {"tours wanted": False}
@@ -92,14 +73,14 @@ def pytest_collection_finish(session):
 
 @pytest.fixture(scope="session")
 def browser(request):
-    _need_browser()
+    chromium_path = require_tool("chromium", "chromium")
     from playwright.sync_api import sync_playwright
     if _SESSION["tours wanted"]:
         # The tours run in the background from the first browser test on, while the other tests
         # mostly wait (for search, for downloads): by the time theirs come, most are done.
         request.getfixturevalue("tours").start()
     playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+    chromium = playwright.chromium.launch(executable_path=chromium_path, args=LAUNCH_ARGS)
     try:
         yield chromium
     finally:
@@ -170,7 +151,8 @@ PAGE_FACTS = """(width) => {
     scrollWidth: document.documentElement.scrollWidth,
     innerWidth: window.innerWidth,
     wide: wide.slice(0, 5),
-    headings: article ? [...article.querySelectorAll("h1, h2, h3, h4, h5, h6")].map(h => [Number(h.tagName[1]), h.textContent.trim()]) : [],
+    headings: article ? [...article.querySelectorAll("h1, h2, h3, h4, h5, h6")]
+      .map(h => [Number(h.tagName[1]), h.textContent.trim()]) : [],
     skipHref: href,
     skipTargetExists: !!target,
     agenda,
@@ -238,8 +220,8 @@ class Tours:
 
     THREADS = 2
 
-    def __init__(self, site: BuiltSite, axe):
-        self.site, self.axe = site, axe
+    def __init__(self, site: BuiltSite, axe, chromium: str):
+        self.site, self.axe, self.chromium = site, axe, chromium
         self._futures: dict = {}
         self._pool = None
         self._stopping = False
@@ -278,7 +260,7 @@ class Tours:
             from playwright.sync_api import sync_playwright
             try:
                 with sync_playwright() as playwright:
-                    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+                    chromium = playwright.chromium.launch(executable_path=self.chromium, args=LAUNCH_ARGS)
                     try:
                         while (lang := next_language()) is not None:
                             future = self._futures[lang]
@@ -304,13 +286,13 @@ class Tours:
             context = chromium.new_context(**options)
             context.set_default_timeout(15_000)
             current = {"url": ""}
-            context.on("request", lambda request: tour.requests.append((current["url"], request.url)))
+            context.on("request", lambda request, current=current: tour.requests.append((current["url"], request.url)))
             # The search worker indexes the whole language on every page load: half the CPU of a
             # visit, and nothing the tour looks at (the search tests wait for it instead).
             context.route("**/assets/javascripts/workers/**", lambda route: route.abort())
             page = context.new_page()
             errors: list[str] = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
             for kind, path in self.site.page_types(lang).items():
                 url = current["url"] = self.site.url(lang, path)
                 errors.clear()
@@ -338,7 +320,6 @@ class Tours:
 
 @pytest.fixture(scope="session")
 def tours(site, axe) -> Tours:
-    _need_browser()
-    tours = Tours(site, axe)
+    tours = Tours(site, axe, require_tool("chromium", "chromium"))
     yield tours
     tours.close()

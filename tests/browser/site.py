@@ -96,11 +96,11 @@ class BuiltSite:
         """A word of this language's index that as many other languages as possible lack (no word
         of theirs even starts like it, so stemming cannot match it either): (word, languages
         lacking it). None when every word is shared with every other language."""
-        others = [l for l in self.languages if l != lang]
-        prefixes = {l: {w[:5] for w in self.words(l)} for l in others}
+        others = [code for code in self.languages if code != lang]
+        prefixes = {code: {w[:5] for w in self.words(code)} for code in others}
         best = None
         for word, count in self.words(lang).items():
-            lacking = [l for l in others if word[:5] not in prefixes[l]]
+            lacking = [code for code in others if word[:5] not in prefixes[code]]
             if lacking:
                 key = (len(lacking), count, word)
                 if best is None or key > best[0]:
@@ -115,7 +115,7 @@ class BuiltSite:
             common = words if common is None else common & words
         if not common:
             return None
-        return max(sorted(common), key=lambda w: min(self.words(l)[w] for l in self.languages))
+        return max(sorted(common), key=lambda w: min(self.words(code)[w] for code in self.languages))
 
     # --- pages with something particular ---------------------------------------------------
 

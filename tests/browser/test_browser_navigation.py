@@ -47,6 +47,7 @@ def settled_results(page, timeout: float = 15.0) -> list[str]:
     raise AssertionError(f"search results never settled: {last}")
 
 
+@pytest.mark.skip_allowed("a language whose every word is also another language's has no word of its own to search for")
 def test_search_finds_a_word_of_the_language_in_its_own_pages_only(site, desktop, lang):
     found = site.own_word(lang)
     if not found:
@@ -56,7 +57,7 @@ def test_search_finds_a_word_of_the_language_in_its_own_pages_only(site, desktop
     open_page(page, site.url(lang))
     links = search(page, word)
     assert links, f"searching the {lang} site for {word!r}, a word it has, found nothing"
-    outside = [l for l in links if not l.startswith(site.url(lang))]
+    outside = [link for link in links if not link.startswith(site.url(lang))]
     assert not outside, f"searching the {lang} site for {word!r} returned pages of other sites: {outside}"
     # The other sites' indexes do not have it: their search must come back empty.
     for other in lacking[:1]:
@@ -75,7 +76,7 @@ def test_search_of_a_shared_word_stays_in_the_language(site, desktop, phone, axe
         open_page(page, site.url(lang, "glossary.html"))
         links = search(page, word, phone=is_phone)
         assert links, f"searching the {lang} site for {word!r} found nothing ({'phone' if is_phone else 'desktop'})"
-        outside = [l for l in links if not l.startswith(site.url(lang))]
+        outside = [link for link in links if not link.startswith(site.url(lang))]
         assert not outside, f"searching the {lang} site for {word!r} returned other languages' pages: {outside}"
         if not is_phone:
             violations = [f"{v['impact']} {v['id']}: {[n['target'] for n in v['nodes']][:3]}"
@@ -84,16 +85,17 @@ def test_search_of_a_shared_word_stays_in_the_language(site, desktop, phone, axe
         page.close()
 
 
+@pytest.mark.skip_allowed("a one-language site has no language menu")
 def test_language_selector_keeps_the_page(site, desktop, lang):
     types = site.page_types(lang)
     path = types.get("exercises") or types["workshop"]
-    others = [l for l in site.languages if l != lang]
+    others = [code for code in site.languages if code != lang]
     if not others:
         pytest.skip("the site has one language")
     page = desktop.new_page()
     page.goto(site.url(lang, path))
     page.click(".md-header__option .md-select > button")
-    menu = {l: page.locator(f'a.md-select__link[hreflang="{l}"]') for l in site.languages}
+    menu = {code: page.locator(f'a.md-select__link[hreflang="{code}"]') for code in site.languages}
     for other, link in menu.items():
         assert link.is_visible(), f"the {lang} language menu does not offer {other}"
     # Every entry leads to the same page in its language...
@@ -110,6 +112,7 @@ def test_language_selector_keeps_the_page(site, desktop, lang):
     assert page.locator("article h1").count() == 1
 
 
+@pytest.mark.skip_allowed("the source language and complete translations have no fallback page")
 def test_fallback_page_shows_its_notice(site, desktop, lang):
     pages = site.fallback_pages(lang)
     if not pages:
@@ -134,9 +137,7 @@ def test_fallback_page_shows_its_notice(site, desktop, lang):
 
 def test_every_deck_link_downloads_a_valid_pptx(site, desktop, lang):
     links = site.deck_links(lang)
-    if not any(site.deck_links(l) for l in site.languages):
-        pytest.skip("this build has no slide decks (the deck renderer made none)")
-    assert links, f"the {lang} site links to no slide deck although other languages have decks"
+    assert links, f"the {lang} site links to no slide deck"
     assert "downloads.html" in links, f"the {lang} downloads page links to no deck"
     workshops = site.workshops(lang)
     overviews = [p for p in links if p.startswith("workshops/")]

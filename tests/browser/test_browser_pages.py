@@ -3,6 +3,7 @@ it loads without script errors, says which language it is in, can be read with a
 a screen reader (axe-core: no serious or critical violation), and never scrolls sideways."""
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -83,7 +84,7 @@ def test_headings_are_in_order(tours, lang):
         if not levels or levels[0] != 1 or levels.count(1) != 1:
             problems.append(f"{describe(visit)}: the page must start with its one <h1>, has {levels[:6]}")
             continue
-        for (before, _), (level, text) in zip(visit.facts["headings"], visit.facts["headings"][1:]):
+        for (before, _), (level, text) in itertools.pairwise(visit.facts["headings"]):
             if level > before + 1:
                 problems.append(f"{describe(visit)}: <h{level}> {text!r} follows an <h{before}>")
     assert not problems, "\n".join(problems)

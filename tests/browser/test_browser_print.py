@@ -4,11 +4,12 @@ Chromium prints each to PDF; pdftotext (poppler-utils) reads the text back."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import unicodedata
 
 import pytest
+
+from conftest import require_tool
 
 from .conftest import open_page
 from .site import normalise
@@ -28,7 +29,8 @@ SCREEN_TEXTS = """() => {
   clone.querySelectorAll(".tf-parts, .headerlink").forEach(el => el.remove());
   const body = text(clone);
   const chrome = [
-    ...[...document.querySelectorAll(".md-skip, .md-header__topic, .md-nav--primary .md-nav__link, .md-footer__title, .md-search__input")]
+    ...[...document.querySelectorAll(".md-skip, .md-header__topic, .md-nav--primary .md-nav__link, "
+                                     + ".md-footer__title, .md-search__input")]
       .map(el => el.matches("input") ? el.placeholder : text(el)),
     ...(parts ? [...parts.querySelectorAll("a")].map(text) : []),
   ].filter(t => t.length >= 4);
@@ -57,10 +59,9 @@ def fingerprint(text: str) -> str:
 
 
 def pdf_text(page, path) -> str:
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext (Debian package poppler-utils) is not installed: cannot read the printed PDF")
+    pdftotext = require_tool("pdftotext", "poppler-utils")
     page.pdf(path=str(path), format="A4")
-    result = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True)
+    result = subprocess.run([pdftotext, "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True)
     return fingerprint(result.stdout)
 
 

@@ -6,6 +6,7 @@ from typing import Literal
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from babel import Locale, UnknownLocaleError
 
@@ -28,7 +29,7 @@ def describe(code: str) -> LanguageInfo:
     try:
         locale = Locale.parse(code, sep="-")
     except (UnknownLocaleError, ValueError):
-        raise ValueError(f'"{code}" is not a language Babel knows: use a BCP 47 code such as "fr", "pt-BR" or "ar"')
+        raise ValueError(f'"{code}" is not a language Babel knows: use a BCP 47 code such as "fr", "pt-BR" or "ar"') from None
     name = locale.get_display_name(locale) or code
     english = locale.get_display_name(Locale("en")) or code
     direction: Literal["ltr", "rtl"] = "rtl" if locale.character_order == "right-to-left" else "ltr"

@@ -22,9 +22,9 @@ from teachforward.decks.text import Para
 SAFETY = 1.05                # widths are rounded up by this much
 LINE_SAFETY = 1.03           # single spacing is the font's own line height (ascender to descender), and a little
 FILL = 0.97                  # use at most this much of a box's height
-PT_PER_EMU = 1 / 12700
 ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
-TOKEN = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+\s*|\s+")
+_WIDE = r"\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"     # CJK and full-width forms
+TOKEN = re.compile(rf"[{_WIDE}]|[^\s{_WIDE}]+\s*|\s+")
 
 
 @lru_cache(maxsize=8)
@@ -199,5 +199,5 @@ CELL_MARGIN_Y = 2.5          # points, above and below
 def table_row_height(cells: list[str], widths: list[float], size: float, bold: bool = False) -> float:
     """Height of a table row in points: the tallest cell, with the cell margins."""
     tallest = max(count_lines(text, width - 2 * CELL_MARGIN_X, size, bold) * line_height(text, size)
-                  for text, width in zip(cells, widths))
+                  for text, width in zip(cells, widths, strict=False))
     return tallest + 2 * CELL_MARGIN_Y

@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from teachforward.decks import fonts
+from teachforward.fsutil import write_atomic
 
 # A drawing becomes a PNG as wide as the widest it can be shown on a slide (in the largest
 # picture box of the design, at its proportions), at 132 pixels per inch: about what a
@@ -68,10 +69,7 @@ class Pictures:
         target = self.cache_dir / f"{digest[:32]}-{RENDERER_VERSION}-{sizes}.png"
         if not target.is_file():
             data = self._convert(source, suffix)
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(data)
-            os.replace(temporary, target)
+            write_atomic(target, data)
         with target.open("rb") as handle:
             width, height = png_size(handle.read(32))
         return target, width, height
@@ -111,8 +109,9 @@ def _librsvg():
         rsvg = ctypes.CDLL(ctypes.util.find_library("rsvg-2") or "librsvg-2.so.2")
         cairo = ctypes.CDLL(ctypes.util.find_library("cairo") or "libcairo.so.2")
         gobject = ctypes.CDLL(ctypes.util.find_library("gobject-2.0") or "libgobject-2.0.so.0")
-        rsvg.rsvg_handle_render_document      # librsvg 2.46 or newer
-        rsvg.rsvg_handle_get_intrinsic_size_in_pixels   # 2.52 or newer
+        for symbol in ("rsvg_handle_render_document",                 # librsvg 2.46 or newer
+                       "rsvg_handle_get_intrinsic_size_in_pixels"):   # 2.52 or newer
+            getattr(rsvg, symbol)
     except (OSError, AttributeError):
         return None
     p, error_p = ctypes.c_void_p, ctypes.POINTER(ctypes.POINTER(_GError))

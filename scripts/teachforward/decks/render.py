@@ -25,12 +25,11 @@ from teachforward.content.design import design_directory as _design_directory
 from teachforward.decks.present import present_html
 from teachforward.decks.template import Design, DesignError, load_design
 from teachforward.decks.writer import write_deck
+from teachforward.fsutil import write_atomic
 from teachforward.problems import Problem, Problems
 
-GENERATOR_VERSION = "1"
 MANIFEST = "manifest.json"
 EARLIEST = 315532800          # 1980-01-01, the earliest date a zip file can hold
-_fingerprint: str | None = None
 
 
 def render_decks(course: Course, deck_dir: Path, problems: Problems,
@@ -51,12 +50,12 @@ def render_decks(course: Course, deck_dir: Path, problems: Problems,
 def deck_groups(course: Course) -> list[str]:
     """The languages decks are written in: English first (every other language may fall back on it)."""
     source = course.source
-    return [source.code] + [l.code for l in course.languages
-                            if l.code != source.code and any(is_translated(w, l) for w in l.workshops)]
+    return [source.code] + [lang.code for lang in course.languages
+                            if lang.code != source.code and any(is_translated(w, lang) for w in lang.workshops)]
 
 
 def render_deck_group(course: Course, code: str, deck_dir: Path, problems: Problems,
-                      design_dir: Path | None = None) -> dict[tuple[str, str], "DeckFile"]:
+                      design_dir: Path | None = None) -> dict[tuple[str, str], DeckFile]:
     """Write the decks written in one language (those of its translated workshops) under
     deck_dir/<code>/; returns {(code, workshop folder): DeckFile}."""
     try:
@@ -67,7 +66,7 @@ def render_deck_group(course: Course, code: str, deck_dir: Path, problems: Probl
     return _Renderer(course, deck_dir, problems, design).group(code)
 
 
-def offered_decks(course: Course, language: Language, made: dict[tuple[str, str], "DeckFile"]
+def offered_decks(course: Course, language: Language, made: dict[tuple[str, str], DeckFile]
                   ) -> tuple[list[Download], dict[str, Path]]:
     """The deck offered with each workshop on a language's site: its own, or the English one."""
     source = course.source
@@ -112,17 +111,16 @@ def is_translated(workshop: Workshop, language: Language) -> bool:
 
 
 def generator_fingerprint() -> str:
-    """Changes whenever this package's code, the project's fonts or python-pptx change: old decks are
-    then rewritten."""
-    global _fingerprint
-    if _fingerprint is None:
-        digest = hashlib.sha256(f"{GENERATOR_VERSION}|{pptx.__version__}".encode())
-        package = Path(__file__).parent
-        project_fonts = sorted(fonts.DIRECTORY.glob("*.tt[fc]")) + [fonts.FONTCONFIG_FILE]
-        for path in sorted(package.glob("*.py")) + [package.parent / "zipfiles.py"] + project_fonts:
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-        _fingerprint = digest.hexdigest()
-    return _fingerprint
+    """Changes whenever this package's code, the project's fonts or python-pptx change: old decks
+    are then rewritten. Read again by every group of decks (a process may live through edits to
+    the code: serve)."""
+    digest = hashlib.sha256(pptx.__version__.encode())
+    package = Path(__file__).parent
+    project_fonts = sorted(fonts.DIRECTORY.glob("*.tt[fc]")) + [fonts.FONTCONFIG_FILE]
+    for path in sorted(package.glob("*.py")) + [package.parent / "zipfiles.py", package.parent / "fsutil.py"] \
+            + project_fonts:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _plain(value):
@@ -146,6 +144,7 @@ class _Renderer:
         self.manifest: dict[str, dict] = {}
         self.written: dict[str, dict] = {}
         self.date_override = self._source_date_epoch()
+        self.generator = generator_fingerprint()
 
     def group(self, code: str) -> dict[tuple[str, str], DeckFile]:
         language = self.languages[code]
@@ -184,12 +183,11 @@ class _Renderer:
                 self.written[relative] = {**entry, "sources": sources, "problems": found}
                 return target, entry["slides"], entry["size"], False
             data, slides = write_deck(deck, self.design)
-            page = present_html(deck, Strings(language, self.course.source, is_source=language.code == self.course.source_language)).encode("utf-8")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            for path, content in ((presenter, page), (target, data)):
-                temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-                temporary.write_bytes(content)
-                os.replace(temporary, path)
+            page = present_html(deck, Strings(language, self.course.source,
+                                              is_source=language.code == self.course.source_language))
+            # The presenter view first: a deck on disk always has its page beside it.
+            write_atomic(presenter, page)
+            write_atomic(target, data)
             self.written[relative] = {"key": key, "sources": sources, "problems": found, "slides": slides, "size": len(data)}
             return target, slides, len(data), True
         except Exception as error:   # a bug here must not stop the site; say what happened
@@ -209,7 +207,7 @@ class _Renderer:
         the interface strings, the languages' directions, the design, this generator and the date."""
         digest = hashlib.sha256()
         directions = sorted((code, lang.direction) for code, lang in self.languages.items())
-        for part in (generator_fingerprint(), self.design.fingerprint, str(self._date(workshop)), language.code,
+        for part in (self.generator, self.design.fingerprint, str(self._date(workshop)), language.code,
                      self.course.source_language, json.dumps(directions), json.dumps(language.strings, sort_keys=True),
                      json.dumps(self.course.source.strings, sort_keys=True)):
             digest.update(part.encode("utf-8") + b"\0")
@@ -230,7 +228,7 @@ class _Renderer:
         data = json.dumps(deck, sort_keys=True, ensure_ascii=False, default=_plain)
         digest = hashlib.sha256(data.encode("utf-8"))
         digest.update(self.design.fingerprint.encode())
-        digest.update(generator_fingerprint().encode())
+        digest.update(self.generator.encode())
         return digest.hexdigest()
 
     # --- dates --------------------------------------------------------------------------------
@@ -280,6 +278,4 @@ class _Renderer:
         text = json.dumps(self.written, sort_keys=True, indent=1) + "\n"
         manifest = folder / MANIFEST
         if not manifest.is_file() or manifest.read_text(encoding="utf-8") != text:
-            temporary = manifest.with_name(f".{MANIFEST}.{os.getpid()}.tmp")
-            temporary.write_text(text, encoding="utf-8")
-            os.replace(temporary, manifest)
+            write_atomic(manifest, text)

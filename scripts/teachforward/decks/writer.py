@@ -37,7 +37,7 @@ def write_deck(deck: Deck, design: Design) -> tuple[bytes, int]:
             ooxml.add_notes(prs, part, number, _notes_xml(spec, deck, notes_ph))
     if deck.lang in deck.rtl_languages:
         ooxml.set_presentation_rtl(prs)
-    date = dt.datetime.fromtimestamp(deck.date, dt.timezone.utc).replace(tzinfo=None)
+    date = dt.datetime.fromtimestamp(deck.date, dt.UTC).replace(tzinfo=None)
     ooxml.core_properties(prs, deck.title, deck.subject, deck.author, deck.language_tag, date)
     ooxml.set_app_properties(prs, len(deck.slides))
     cache = _TEMPLATE_PARTS.setdefault(design.fingerprint, {})
@@ -146,6 +146,7 @@ class _SlideWriter:
 
     def picture(self) -> None:
         picture = self.spec.picture
+        assert picture is not None        # only picture slides are drawn with one
         rId = ooxml.add_image(self.part, picture.png)
         x, y, width, height = self.mirrored("picture") or self.design.geometry[(self.spec.kind, "picture")]
         scale = min(width / picture.width, height / picture.height)

@@ -23,13 +23,14 @@ from pathlib import Path
 
 from teachforward.artifacts import Download
 from teachforward.content.model import Course, Language
+from teachforward.fsutil import read_json, write_json
+from teachforward.site import mkdocs_adapter
 from teachforward.site.offline import pack_name, write_offline_pack
 from teachforward.site.sources import THEME_DIR, write_language_sources
 from teachforward.stamp import library_versions
 
 STATE = "state.json"
 SITE_LIBRARIES = ("mkdocs", "mkdocs-material", "mkdocs-macros-plugin", "markdown", "pymdown-extensions", "jinja2")
-_environment: str | None = None
 
 
 @dataclass
@@ -55,11 +56,12 @@ class LanguageBuild:
 
 
 def build_language(course: Course, language: Language, lang_dir: Path, downloads: list[Download],
-                   deck_files: dict[str, Path], template_cache: Path | None = None) -> LanguageBuild:
+                   deck_files: dict[str, Path], environment: str, template_cache: Path | None = None) -> LanguageBuild:
+    """`environment`: environment_fingerprint(), read once by the build this is part of."""
     site_dir = lang_dir / "site"
     mine = {d.workshop: d for d in downloads if d.site_lang == language.code}
     digests = write_language_sources(course, language, lang_dir, site_dir, mine, deck_files, template_cache)
-    current = {"environment": environment_fingerprint(), "files": digests}
+    current = {"environment": environment, "files": digests}
     state = hashlib.sha256(json.dumps(current, sort_keys=True).encode()).hexdigest()
     previous = _read_state(lang_dir)
     pages = sum(path.endswith(".md") for path in digests)
@@ -67,7 +69,7 @@ def build_language(course: Course, language: Language, lang_dir: Path, downloads
     built = previous is not None and (site_dir / "index.html").is_file()
     if built and previous == current and pack.is_file():
         return LanguageBuild(language.code, "unchanged", pages, 0, site_dir, pack, state)
-    if built and _only_text_changed(previous, current):
+    if built and previous is not None and _only_text_changed(previous, current):
         mode = "incremental"
         rendered = sum(path.endswith(".md") and previous["files"][path] != digest for path, digest in digests.items())
     else:
@@ -77,7 +79,7 @@ def build_language(course: Course, language: Language, lang_dir: Path, downloads
     if not ok:
         return LanguageBuild(language.code, mode, pages, rendered, site_dir, pack, state, ok=False, log=log)
     write_offline_pack(site_dir, language.code, pack)
-    _write_state(lang_dir, current)
+    write_json(lang_dir / STATE, current)
     return LanguageBuild(language.code, mode, pages, rendered, site_dir, pack, state, log=log)
 
 
@@ -88,31 +90,21 @@ def _only_text_changed(previous: dict, current: dict) -> bool:
 
 
 def _read_state(lang_dir: Path) -> dict | None:
-    try:
-        data = json.loads((lang_dir / STATE).read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) and {"environment", "files"} <= data.keys() else None
-    except (OSError, ValueError):
-        return None
-
-
-def _write_state(lang_dir: Path, state: dict) -> None:
-    temporary = lang_dir / f".{STATE}.tmp"
-    temporary.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
-    os.replace(temporary, lang_dir / STATE)
+    data = read_json(lang_dir / STATE)
+    return data if {"environment", "files"} <= data.keys() else None
 
 
 def environment_fingerprint() -> str:
     """Everything besides a language's own files that its site depends on: the project's
-    mkdocs.yml is part of each language's files (INHERIT), this is the software."""
-    global _environment
-    if _environment is None:
-        digest = hashlib.sha256(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
-        digest.update(library_versions(SITE_LIBRARIES).encode())
-        here = Path(__file__).parent
-        for path in sorted(p for p in here.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            digest.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes())
-        _environment = digest.hexdigest()
-    return _environment
+    mkdocs.yml is part of each language's files (INHERIT), this is the software (the site
+    renderer's code and theme, the libraries). Read once per build: a process that lives
+    through edits (serve) sees every one."""
+    digest = hashlib.sha256(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    digest.update(library_versions(SITE_LIBRARIES).encode())
+    here = Path(__file__).parent
+    for path in sorted(p for p in here.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 class _DirtyNotice(logging.Filter):
@@ -126,31 +118,18 @@ def prepare_site_builds(root: Path) -> None:
     """Import what a language's MkDocs build uses (the plugins and Markdown extensions the
     project's mkdocs.yml names) and list the theme's files, in the process that the builds are
     forked from, so that each build does not do it again."""
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from mkdocs.config import load_config
     from teachforward.site.plugins.incremental.theme_files import list_theme_files
-    logger = logging.getLogger("mkdocs")
-    propagate, logger.propagate = logger.propagate, False       # its notices belong to the real builds
-    silent = logging.NullHandler()
-    logger.addHandler(silent)
-    try:
-        config = load_config(config_file=str(root / "mkdocs.yml"),
-                             theme={"name": "material", "custom_dir": str(THEME_DIR)})   # as sources.py sets it
-        list_theme_files(config.theme.dirs)
-    except Exception:         # the real builds will say what is wrong
-        pass
-    finally:
-        logger.removeHandler(silent)
-        logger.propagate = propagate
+    with mkdocs_adapter.quiet_logger():      # its notices belong to the real builds
+        try:
+            config = mkdocs_adapter.load_config(root / "mkdocs.yml",
+                                                theme={"name": "material", "custom_dir": str(THEME_DIR)})
+            list_theme_files(config.theme.dirs)
+        except Exception:         # noqa: BLE001 - the real builds will say what is wrong
+            pass
 
 
 def run_mkdocs(config_path: Path, dirty: bool = False) -> tuple[bool, str]:
     """Build one language's site; returns (succeeded, what MkDocs reported)."""
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, MkDocsException
-
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setLevel(logging.WARNING)
@@ -159,29 +138,12 @@ def run_mkdocs(config_path: Path, dirty: bool = False) -> tuple[bool, str]:
     logger.addHandler(handler)
     notice.addFilter(dirty_filter)
     try:
-        config = load_config(config_file=str(config_path))
-        build(config, dirty=dirty)
+        mkdocs_adapter.build_site(mkdocs_adapter.load_config(config_path), dirty=dirty)
         return True, stream.getvalue()
-    except (Abort, MkDocsException, SystemExit) as error:
+    except mkdocs_adapter.build_errors() as error:
         return False, (stream.getvalue() + f"\n{error}").strip()
     except Exception as error:  # a plugin's own error, e.g. a macro failing: keep it readable
         return False, (stream.getvalue() + f"\n{type(error).__name__}: {error}").strip()
     finally:
         logger.removeHandler(handler)
         notice.removeFilter(dirty_filter)
-
-
-def build_site(course: Course, work_dir: Path, out_dir: Path, downloads: list[Download],
-               deck_files: dict[str, Path] | None = None) -> list[LanguageBuild]:
-    """Every language's site, one after another, put together in out_dir (for tests and tools;
-    `teachforward build` runs languages and decks side by side: teachforward/build.py)."""
-    from teachforward.site.publish import stage_site
-    results = []
-    for language in course.languages:
-        result = build_language(course, language, work_dir / language.code, downloads, deck_files or {},
-                                work_dir / "templates")
-        if not result.ok:
-            raise SiteBuildError(result.lang, result.log)
-        results.append(result)
-    stage_site(course, results, out_dir, published=None)
-    return results

@@ -10,9 +10,10 @@ from teachforward.content.model import Course
 def landing_page(course: Course) -> str:
     english = course.source.strings
     items = "\n".join(
-        f'      <li><a href="{l.code}/" hreflang="{l.code}" lang="{l.code}" dir="{l.direction}">{html.escape(l.name)}</a></li>'
-        for l in course.languages)
-    codes = json.dumps([l.code for l in course.languages])
+        f'      <li><a href="{lang.code}/" hreflang="{lang.code}" lang="{lang.code}" dir="{lang.direction}">'
+        f'{html.escape(lang.name)}</a></li>'
+        for lang in course.languages)
+    codes = json.dumps([lang.code for lang in course.languages])
     return f"""<!doctype html>
 <html lang="{course.source_language}">
 <head>

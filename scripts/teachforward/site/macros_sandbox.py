@@ -19,6 +19,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from mkdocs.plugins import event_priority
 
 from teachforward.content.template_policy import ALLOWED_VARIABLES
+from teachforward.site.mkdocs_adapter import macros_environment, replace_macros_rendering
 
 
 def sandboxed_environment(like) -> ImmutableSandboxedEnvironment:
@@ -35,20 +36,17 @@ def sandboxed_environment(like) -> ImmutableSandboxedEnvironment:
 
 @event_priority(-100)   # after the macros plugin has built its own environment in its on_config
 def on_config(config, **kwargs):
-    macros = config.plugins.get("macros")
-    if macros is None:
+    like = macros_environment(config)
+    if like is None:
         return config
-    env = sandboxed_environment(macros.env)
+    env = sandboxed_environment(like)
     variables = {name: config.extra[name] for name in ALLOWED_VARIABLES if name in config.extra}
-    macros._env = env
 
-    def render(markdown: str, force_rendering: bool = False) -> str:
+    def render(markdown: str, meta: dict) -> str:
         # As the plugin with render_by_default: false: only pages that ask for it are templates.
-        page = macros.variables.get("page")
-        meta = getattr(page, "meta", None) or {}
-        if meta.get("render_macros") is False or not (force_rendering or meta.get("render_macros") is True):
+        if meta.get("render_macros") is not True:
             return markdown
         return env.from_string(markdown).render(**variables)
 
-    macros.render = render
+    replace_macros_rendering(config, env, render)
     return config

@@ -21,7 +21,8 @@ import os
 import time
 from pathlib import Path
 
-from teachforward.zipfiles import read_entries, reuse_or_compress, write_zip
+from teachforward.fsutil import atomic_file
+from teachforward.zipfiles import compress, write_zip
 
 SHIM = "assets/javascripts/iframe-worker-shim.js"   # under the theme's custom_dir, copied into every site
 # Of no use offline: the source maps of Material's scripts, and the page a web server shows for
@@ -42,18 +43,14 @@ def write_offline_pack(site_dir: Path, lang: str, target: Path) -> Path:
 
 
 def zip_tree(folder: Path, target: Path, prefix: str) -> None:
-    """Zip every file under folder as prefix/<relative path>, the same bytes on every build.
-    Files unchanged since the zip already at target keep their compressed bytes from it."""
+    """Zip every file under folder as prefix/<relative path>, the same bytes on every build."""
     files = sorted((p for p in folder.rglob("*")
                     if p.is_file() and not ("/" + p.relative_to(folder).as_posix()).endswith(LEFT_OUT)),
                    key=lambda p: p.relative_to(folder).as_posix())
-    earlier = read_entries(target)
-    entries = (reuse_or_compress(f"{prefix}/{path.relative_to(folder).as_posix()}", path.read_bytes(), earlier,
-                                 store=path.suffix.lower() in PACKED) for path in files)
-    partial = target.with_name(target.name + ".part")
-    with open(partial, "wb") as handle:
+    entries = (compress(f"{prefix}/{path.relative_to(folder).as_posix()}", path.read_bytes(),
+                        store=path.suffix.lower() in PACKED) for path in files)
+    with atomic_file(target) as handle:
         write_zip(handle, entries, _zip_timestamp(), unix=True)
-    os.replace(partial, target)
 
 
 def _zip_timestamp() -> tuple[int, int, int, int, int, int]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import os
 from pathlib import Path
 
 import yaml
@@ -17,6 +16,8 @@ from teachforward.artifacts import Download
 from teachforward.content.model import Course, Language
 from teachforward.content.tracking import translation_status
 from teachforward.site.kit import PROGRAMME, day_path, material_path
+from teachforward.fsutil import write_atomic
+from teachforward.site.mkdocs_adapter import material_languages, material_lunr
 from teachforward.site.offline import SHIM
 from teachforward.site.pages import PARTS, PageWriter, image_path_in_workshop, part_path, presenter_page, workshop_images
 
@@ -77,10 +78,7 @@ def _sync(target: Path, content: bytes | Path) -> str:
             return digest
     except OSError:
         pass
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, target)
+    write_atomic(target, data)
     return digest
 
 
@@ -118,7 +116,7 @@ def _config(course: Course, language: Language, writer: PageWriter, docs: Path, 
             "offline": {},         # last: it copies the search index into a script for file://
         },
         "extra": {
-            "alternate": [{"name": l.name, "lang": l.code, "link": f"../{l.code}/"} for l in course.languages],
+            "alternate": [{"name": lang.name, "lang": lang.code, "link": f"../{lang.code}/"} for lang in course.languages],
             "site_language": {"code": language.code, "dir": language.direction},
             # Our copy of the shim that lets search run from file://; the offline plugin would load it from unpkg.com.
             "polyfills": [SHIM],
@@ -168,8 +166,7 @@ def _text(title: str) -> str:
 
 def material_language(code: str) -> str:
     """The closest language Material's interface is translated into."""
-    import material
-    available = Path(material.__file__).parent / "templates" / "partials" / "languages"
+    available = material_languages()
     for candidate in (code, code.split("-")[0]):
         if (available / f"{candidate}.html").is_file():
             return candidate
@@ -179,7 +176,6 @@ def material_language(code: str) -> str:
 def search_language(code: str) -> str:
     """The stemmer lunr has for the language. Material's own choice falls back to English
     for some languages (Arabic among them) although lunr supports them."""
-    import material
-    lunr = Path(material.__file__).parent / "templates" / "assets" / "javascripts" / "lunr" / "min"
+    lunr = material_lunr()
     base = code.split("-")[0]
     return base if base == "en" or (lunr / f"lunr.{base}.min.js").is_file() else "en"

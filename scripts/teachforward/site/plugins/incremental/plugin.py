@@ -25,7 +25,7 @@ class IncrementalPlugin(BasePlugin[IncrementalConfig]):
         cache_theme_environments(config.theme, self.config.template_cache)
         return config
 
-    def on_pre_build(self, *, config):
+    def on_pre_build(self, *, config) -> None:
         # Read before MkDocs empties the site folder for a full build: in a full build every
         # page is rendered again, so nothing read here is used.
         self.previous = read_search_index(config.site_dir)

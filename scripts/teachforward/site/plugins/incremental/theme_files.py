@@ -13,6 +13,8 @@ import os
 
 from jinja2 import FileSystemBytecodeCache, FileSystemLoader
 
+from teachforward.site.mkdocs_adapter import wrap_theme_environments
+
 _listings: dict[tuple, list[str]] = {}
 
 
@@ -35,18 +37,16 @@ def list_theme_files(dirs: list[str]) -> list[str]:
 
 
 def cache_theme_environments(theme, template_cache: str | None) -> None:
-    make_env = theme.get_env
     bytecode = None
     if template_cache:
         os.makedirs(template_cache, exist_ok=True)
         bytecode = FileSystemBytecodeCache(template_cache)
 
-    def get_env():
-        env = make_env()
+    def cached(env):
         if type(env.loader) is FileSystemLoader:
             env.loader = _ListedOnce(env.loader.searchpath, env.loader.encoding, env.loader.followlinks)
         if bytecode is not None:
             env.bytecode_cache = bytecode
         return env
 
-    theme.get_env = get_env
+    wrap_theme_environments(theme, cached)

@@ -1,0 +1,95 @@
+"""Every use of MkDocs', Material's and the macros plugin's internals, in one place.
+
+The site renderer relies on a few things these libraries do not promise: the macros plugin's
+Jinja environment (`_env`) and its `render` method, the theme's `get_env`, the `dirty` build,
+and where Material keeps its language partials and lunr files. pyproject.toml pins these
+libraries with `~=`, and tests/test_mkdocs_adapter.py checks that each of these still exists
+and behaves as used here; a new version that breaks one fails that test first.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")      # Material's notice, printed on every build
+
+MACROS_PLUGIN = "macros"
+
+
+def load_config(config_file: Path, **overrides: Any) -> Any:
+    from mkdocs.config import load_config as mkdocs_load_config
+    return mkdocs_load_config(config_file=str(config_file), **overrides)
+
+
+def build_site(config: Any, dirty: bool) -> None:
+    """One MkDocs build; `dirty` renders only pages whose Markdown changed since the last one."""
+    from mkdocs.commands.build import build
+    build(config, dirty=dirty)
+
+
+def build_errors() -> tuple[type[BaseException], ...]:
+    """What MkDocs raises for a build it refuses (a strict warning, a bad configuration)."""
+    from mkdocs.exceptions import Abort, MkDocsException
+    return (Abort, MkDocsException, SystemExit)
+
+
+@contextmanager
+def quiet_logger() -> Iterator[None]:
+    """MkDocs' messages are not shown while this lasts."""
+    logger = logging.getLogger("mkdocs")
+    propagate, logger.propagate = logger.propagate, False
+    silent = logging.NullHandler()
+    logger.addHandler(silent)
+    try:
+        yield
+    finally:
+        logger.removeHandler(silent)
+        logger.propagate = propagate
+
+
+def macros_environment(config: Any) -> Any | None:
+    """The macros plugin's Jinja environment, or None when the site does not use the plugin."""
+    macros = config.plugins.get(MACROS_PLUGIN)
+    return None if macros is None else macros.env
+
+
+def replace_macros_rendering(config: Any, env: Any, render: Callable[[str, dict], str]) -> None:
+    """Make the macros plugin render pages with `env`: `render(markdown, page_meta)` gives a
+    page's Markdown after its template code ran (or unchanged)."""
+    macros = config.plugins[MACROS_PLUGIN]
+    macros._env = env
+
+    def rendering(markdown: str, force_rendering: bool = False) -> str:
+        page = macros.variables.get("page")
+        meta = dict(getattr(page, "meta", None) or {})
+        if force_rendering:
+            meta.setdefault("render_macros", True)
+        return render(markdown, meta)
+
+    macros.render = rendering
+
+
+def wrap_theme_environments(theme: Any, wrap: Callable[[Any], Any]) -> None:
+    """Every Jinja environment the theme gives (to MkDocs and to the search plugin) goes through `wrap`."""
+    make_env = theme.get_env
+    theme.get_env = lambda: wrap(make_env())
+
+
+def material_folder() -> Path:
+    """The installed Material theme's package folder."""
+    import material
+    return Path(material.__file__).parent
+
+
+def material_languages() -> Path:
+    """The folder of Material's language partials (one `<code>.html` per language it knows)."""
+    return material_folder() / "templates" / "partials" / "languages"
+
+
+def material_lunr() -> Path:
+    """The folder of the lunr language support Material ships (`lunr.<code>.min.js`)."""
+    return material_folder() / "templates" / "assets" / "javascripts" / "lunr" / "min"
