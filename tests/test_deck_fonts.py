@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 from lxml import etree
+
 from teachforward.decks import fonts
 
 REPO = Path(__file__).resolve().parent.parent

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from openxml_audit import validate_pptx
 from pptx import Presentation
+
 from teachforward.content.loader import load_course
 from teachforward.content.validate import validate
 from teachforward.decks import render_decks

@@ -15,10 +15,10 @@ from lxml import etree
 from pptx import Presentation
 
 from conftest import require_tool
-from teachforward.content.loader import load_course
-from teachforward.content.validate import validate
 from teachforward.content.design import read_layouts
+from teachforward.content.loader import load_course
 from teachforward.content.prose import parse
+from teachforward.content.validate import validate
 from teachforward.decks import fit, render_decks
 from teachforward.decks.blocks import notes_text
 from teachforward.decks.plan import pack_items

@@ -2,7 +2,6 @@
 exercise as an author would, and the check, the website page and the slide deck must agree on it."""
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 
@@ -10,8 +9,8 @@ import pytest
 import yaml
 from pptx import Presentation
 
-from teachforward.build import build, load_and_check
 from conftest import REPO, copy_valid_course
+from teachforward.build import build, load_and_check
 
 CASES = yaml.safe_load((REPO / "tests" / "markdown_corpus" / "cases.yaml").read_text(encoding="utf-8"))
 VALID = [case for case in CASES if not case.get("errors")]

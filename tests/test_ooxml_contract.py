@@ -16,6 +16,7 @@ from pptx.opc import oxml as opc_oxml
 from pptx.opc import serialized
 from pptx.opc.package import Part, _Relationship
 from pptx.parts.slide import SlidePart
+
 from teachforward.decks import ooxml
 
 REPO = Path(__file__).resolve().parent.parent

@@ -98,7 +98,8 @@ def _swipe(page, from_x: float, to_x: float, y: float) -> None:
     page.evaluate("""([fromX, toX, y]) => {
         const target = document.querySelector('#current');
         const touch = (x) => new Touch({identifier: 1, target, clientX: x, clientY: y});
-        target.dispatchEvent(new TouchEvent('touchstart', {touches: [touch(fromX)], changedTouches: [touch(fromX)], bubbles: true}));
+        target.dispatchEvent(new TouchEvent('touchstart',
+                                            {touches: [touch(fromX)], changedTouches: [touch(fromX)], bubbles: true}));
         target.dispatchEvent(new TouchEvent('touchend', {touches: [], changedTouches: [touch(toX)], bubbles: true}));
     }""", [from_x, to_x, y])
 

@@ -117,7 +117,8 @@ def _complete(layouts: LayoutsFile, path: Path, lines: LineMap, problems: Proble
         extra = [role for role in ALL_ROLES if getattr(entry, role) is not None and role not in ROLES[name]]
         if extra:
             problems.add(path, lines.line(("kinds", name, extra[0])),
-                         f'{name} slides have no {", ".join(extra)}', "remove it; the parts of this kind are: " + ", ".join(ROLES[name]))
+                         f'{name} slides have no {", ".join(extra)}',
+                         "remove it; the parts of this kind are: " + ", ".join(ROLES[name]))
             ok = False
         absent = [role for role in ROLES[name] if getattr(entry, role) is None]
         if absent:

@@ -112,7 +112,7 @@ def app_properties(slides: int) -> bytes:
             '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
             'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
             '<Application>Teach Forward</Application><PresentationFormat>Widescreen</PresentationFormat>'
-            f'<Slides>{slides}</Slides></Properties>').encode("utf-8")
+            f'<Slides>{slides}</Slides></Properties>').encode()
 
 
 STORED = (".png", ".jpg", ".jpeg", ".gif")      # already compressed

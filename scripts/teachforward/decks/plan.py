@@ -13,15 +13,16 @@ from pathlib import Path
 from babel.core import get_global
 
 from teachforward.content import prose
-from teachforward.content.model import AgendaItem, Exercise, Image, Language, Section, Workshop
 from teachforward.content.formatting import agenda_times, elapsed, reading_names, total_minutes
+from teachforward.content.model import AgendaItem, Exercise, Image, Language, Section, Workshop
 from teachforward.decks import fit
-from teachforward.decks.blocks import SlideTable, notes_text, plain, runs, slide_paras, tables
+from teachforward.decks.blocks import notes_text, plain, runs, slide_paras, tables
 from teachforward.decks.images import PictureError, Pictures
 from teachforward.decks.template import EMU_PER_PT, Design
 from teachforward.decks.text import Para, Run, clean, plain_text, text_run
 from teachforward.problems import Problems
 
+Rows = tuple[tuple[str, ...], ...]      # a table's cells, row by row, the header first
 PICTURE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"}
 SMALLEST_TITLE = 24.0
 SMALLEST_CAPTION = 12.0
@@ -173,7 +174,8 @@ class _Planner:
         found = []
         for image in images:
             if image.path is None or not image.path.is_file():
-                self.problems.warn(origin, image.line, f'the picture "{image.raw}" was not found, so it is left out of the slides',
+                self.problems.warn(origin, image.line,
+                                   f'the picture "{image.raw}" was not found, so it is left out of the slides',
                                    "check the file name under images/")
                 continue
             if image.path.suffix.lower() not in PICTURE_SUFFIXES:
@@ -312,7 +314,7 @@ class _Planner:
                            table_bold_last=number == len(pages), table_widths=widths, table_size=size,
                            lang=self.lang_of(self.workshop.facts_origin.lang)))
 
-    def table_pages(self, rows: tuple[tuple[str, ...], ...]) -> list[tuple[tuple[tuple[str, ...], ...], tuple[float, ...], float]]:
+    def table_pages(self, rows: Rows) -> list[tuple[Rows, tuple[float, ...], float]]:
         """A table of the prose as the slides it needs: (rows with the header first, column
         widths, text size) per slide, the header repeated on each."""
         size = float(self.design.kinds["table"].options.get("font_size", 18))
@@ -454,19 +456,19 @@ class _Planner:
             if exercise.summary or len(pages[0]) > len(opening) + 1:
                 break
         # The scenario's and the task's tables follow the task's slide, the questions' the questions'.
-        tables_after = [tables(exercise.scenario.prose.blocks) + tables(exercise.task.prose.blocks),
-                        tables(exercise.questions.prose.blocks) if exercise.questions else []]
-        if len(pages) < len(parts):
-            tables_after = [tables_after[0] + tables_after[1]]
+        task_tables = tables(exercise.scenario.prose.blocks) + tables(exercise.task.prose.blocks)
+        question_tables = tables(exercise.questions.prose.blocks) if exercise.questions else []
+        if len(pages) == len(parts) == 2:
+            tables_after = [task_tables, question_tables]
         else:
-            tables_after = [[]] * (len(pages) - len(tables_after)) + tables_after[:len(pages)]
+            tables_after = [[]] * (len(pages) - 1) + [task_tables + question_tables]
         pictures = self.pictures(tuple(i for part in exercise.parts if part is not exercise.responses
                                        for i in part.images), origin)
         meta = (f"{t('exercise_group_size')}: {t('exercise_people', size=exercise.group_size)}     "
                 f"{t('exercise_time')}: {t('duration_minutes', minutes=exercise.minutes)}")
         notes = exercise_notes(exercise, t)
         planned: list[Slide] = []
-        for page, after in zip(pages, tables_after):
+        for page, after in zip(pages, tables_after, strict=True):
             # Every slide carries the whole notes: the questions' slide needs the possible responses.
             planned.append(Slide("exercise", "", body=tuple(page), body_size=size, meta=meta, notes=notes, lang=lang))
             planned += [Slide("table", "", table=rows, table_widths=widths, table_size=table_size,

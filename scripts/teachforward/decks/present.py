@@ -74,7 +74,7 @@ def present_html(deck: Deck, strings: Strings) -> str:
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<meta http-equiv="Content-Security-Policy" content="{POLICY}">
 <title>{_e(title)}</title>
 <style>{STYLE}</style>
 </head>
@@ -186,6 +186,8 @@ def _picture(path: str) -> str:
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
 
+# Nothing loaded from anywhere: the page works offline, from file://, and says so to the browser.
+POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
 ALIGN = {"r": ' class="right"', "ctr": ' class="middle"'}
 
 
@@ -230,7 +232,8 @@ button,input{font:inherit}
 button{background:var(--title);color:#fff;border:0;border-radius:.3rem;padding:.45rem .8rem;cursor:pointer;min-height:2.75rem}
 button:focus-visible,input:focus-visible{outline:3px solid var(--red);outline-offset:2px}
 input{min-height:2.75rem;padding:.3rem;border:1px solid var(--muted);border-radius:.3rem}
-.bar{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;justify-content:space-between;padding:.5rem 1rem;background:#fff}
+.bar{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;justify-content:space-between;padding:.5rem 1rem;
+background:#fff}
 .bar h1{font-size:1.1rem;margin:0;color:var(--title)}
 .controls{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
 #position{min-width:8rem;text-align:center;font-weight:bold}
@@ -248,14 +251,18 @@ input{min-height:2.75rem;padding:.3rem;border:1px solid var(--muted);border-radi
 #item{font-size:.95rem}
 .clock-controls{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin:0}
 .warning:empty{display:none}
-.warning{background:var(--warn-bg);color:var(--warn);border-inline-start:.4rem solid var(--red);padding:.5rem;font-weight:bold;margin:.5rem 0}
+.warning{background:var(--warn-bg);color:var(--warn);border-inline-start:.4rem solid var(--red);padding:.5rem;
+font-weight:bold;margin:.5rem 0}
 .presenter.over .current .frame{outline:.4rem solid var(--red)}
 .note{font-size:.85rem;color:var(--muted);margin:.25rem 0}
-.frame{container-type:inline-size;aspect-ratio:16/9;background:#fff;overflow:hidden;position:relative;box-shadow:0 1px 4px rgba(0,0,0,.25)}
+.frame{container-type:inline-size;aspect-ratio:16/9;background:#fff;overflow:hidden;position:relative;
+box-shadow:0 1px 4px rgba(0,0,0,.25)}
 .frame.small{pointer-events:none}
-.frame .slide{position:absolute;inset:0;padding:2.2cqw 4.5cqw 4cqw;display:flex;flex-direction:column;font-size:2.4cqw;line-height:1.3}
+.frame .slide{position:absolute;inset:0;padding:2.2cqw 4.5cqw 4cqw;display:flex;flex-direction:column;
+font-size:2.4cqw;line-height:1.3}
 .slide .title{font-size:3.6cqw;color:var(--title);margin:0 0 1.2cqw;padding-bottom:.8cqw;border-bottom:.3cqw solid var(--red)}
-.slide .meta{white-space:pre-wrap;background:var(--panel);color:var(--title);font-weight:bold;padding:.6cqw 1cqw;margin:0 0 1cqw;font-size:2cqw}
+.slide .meta{white-space:pre-wrap;background:var(--panel);color:var(--title);font-weight:bold;padding:.6cqw 1cqw;
+margin:0 0 1cqw;font-size:2cqw}
 .slide .content{display:flex;gap:2cqw;min-height:0;flex:1}
 .slide .body{flex:1;min-width:0}
 .slide p{margin:0 0 .9cqw}
@@ -273,9 +280,11 @@ input{min-height:2.75rem;padding:.3rem;border:1px solid var(--muted);border-radi
 .slide th.right,.slide td.right{text-align:right}.slide th.middle,.slide td.middle{text-align:center}
 .slide tbody tr:nth-child(odd){background:var(--panel)}
 .slide tr.total{font-weight:bold}
-.slide .footer{position:absolute;inset-inline:4.5cqw;bottom:1cqw;font-size:1.3cqw;color:#5a6473;display:flex;justify-content:space-between;margin:0}
+.slide .footer{position:absolute;inset-inline:4.5cqw;bottom:1cqw;font-size:1.3cqw;color:#5a6473;display:flex;
+justify-content:space-between;margin:0}
 .slide.kind-title,.slide.kind-closing,.slide.kind-break{background:var(--title);color:#fff}
-.slide.kind-title .title,.slide.kind-closing .title,.slide.kind-break .title{color:#fff;border-color:var(--gold);font-size:5cqw;margin-top:auto}
+.slide.kind-title .title,.slide.kind-closing .title,.slide.kind-break .title{color:#fff;border-color:var(--gold);
+font-size:5cqw;margin-top:auto}
 .slide.kind-title{justify-content:center}
 .slide.kind-title .title{margin-top:0}
 .slide.kind-title .subtitle{color:var(--gold);font-weight:bold;font-size:2.8cqw;margin:0 0 1cqw}
@@ -302,11 +311,13 @@ SCRIPT = r"""
   try { channel = new BroadcastChannel("teachforward-present:" + data.deck); } catch (error) { channel = null; }
 
   function clamp(n) { return Math.max(0, Math.min(total - 1, n)); }
-  function copy(n) { var node = slides[n].cloneNode(true); var t = node.querySelector("template"); if (t) t.remove(); return node; }
+  function copy(n) { var node = slides[n].cloneNode(true); var t = node.querySelector("template"); if (t) t.remove();
+    return node; }
   function show(frame, n) {
     frame.textContent = "";
     if (n < total) { frame.appendChild(copy(n)); }
-    else { var p = document.createElement("p"); p.className = "end"; p.textContent = data.text.present_end; frame.appendChild(p); }
+    else { var p = document.createElement("p"); p.className = "end"; p.textContent = data.text.present_end;
+      frame.appendChild(p); }
   }
   function tell(message) {
     if (audience && !audience.closed) { audience.postMessage(message, "*"); }
@@ -356,7 +367,8 @@ SCRIPT = r"""
 
   function swipe(element) {
     var x = null, y = null;
-    element.addEventListener("touchstart", function (e) { x = e.touches[0].clientX; y = e.touches[0].clientY; }, { passive: true });
+    element.addEventListener("touchstart", function (e) { x = e.touches[0].clientX; y = e.touches[0].clientY; }, {
+      passive: true });
     element.addEventListener("touchend", function (e) {
       if (x === null) { return; }
       var dx = e.changedTouches[0].clientX - x, dy = e.changedTouches[0].clientY - y;
@@ -371,8 +383,10 @@ SCRIPT = r"""
     var message = event.data;
     if (!message || typeof message.index !== "number") { return; }
     if (audienceMode && event.source === window.opener && message.type === "slide") { go(message.index, true); }
-    if (!audienceMode && audience && event.source === audience && message.type === "go") { go(message.index, true); tell({ type: "slide", index: index }); }
-    if (!audienceMode && audience && event.source === audience && message.type === "hello") { tell({ type: "slide", index: index }); }
+    if (!audienceMode && audience && event.source === audience && message.type === "go") { go(message.index, true);
+      tell({ type: "slide", index: index }); }
+    if (!audienceMode && audience && event.source === audience && message.type === "hello") { tell({
+      type: "slide", index: index }); }
   });
   if (channel) {
     channel.onmessage = function (event) {
@@ -387,12 +401,14 @@ SCRIPT = r"""
   var started = null;      // ms since 1970 when the session started
   var pausedAt = null;
   var plan = [], at = 0;
-  data.agenda.forEach(function (step) { plan.push({ start: at, end: at + step.minutes, activity: step.activity }); at += step.minutes; });
+  data.agenda.forEach(function (step) { plan.push({ start: at, end: at + step.minutes, activity: step.activity });
+    at += step.minutes; });
 
   function clockText(seconds) {
     var negative = seconds < 0; seconds = Math.abs(seconds);
     var minutes = Math.floor(seconds / 60), hours = Math.floor(minutes / 60);
-    var text = (hours ? hours + ":" + String(minutes % 60).padStart(2, "0") : String(minutes)) + ":" + String(seconds % 60).padStart(2, "0");
+    var text = (hours ? hours + ":" + String(minutes % 60).padStart(2, "0") : String(minutes)) + ":" +
+      String(seconds % 60).padStart(2, "0");
     return (negative ? "−" : "") + text;
   }
   function tick() {
@@ -416,7 +432,8 @@ SCRIPT = r"""
     var remaining = step.end * 60 - elapsed;
     left.textContent = clockText(remaining);
     if (remaining < 0) {
-      warning.textContent = data.over.replace("{minutes}", String(Math.ceil(-remaining / 60))).replace("{activity}", step.activity);
+      warning.textContent = data.over.replace("{minutes}", String(Math.ceil(-remaining / 60)))
+        .replace("{activity}", step.activity);
       presenter.classList.add("over");
     } else { warning.textContent = ""; presenter.classList.remove("over"); }
   }
@@ -446,7 +463,8 @@ SCRIPT = r"""
     if (pausedAt !== null && started !== null) { started += Date.now() - pausedAt; pausedAt = null; tick(); return; }
     startAt(Date.now());
   });
-  document.getElementById("pause").addEventListener("click", function () { if (started !== null && pausedAt === null) { pausedAt = Date.now(); tick(); } });
+  document.getElementById("pause").addEventListener("click", function () {
+    if (started !== null && pausedAt === null) { pausedAt = Date.now(); tick(); } });
   document.getElementById("reset").addEventListener("click", function () {
     started = null; pausedAt = null; document.getElementById("start-time").value = "";
     document.getElementById("pause").hidden = true; tick();

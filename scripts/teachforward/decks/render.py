@@ -17,11 +17,11 @@ from pathlib import Path
 import pptx
 
 from teachforward.artifacts import Download
+from teachforward.content.design import design_directory as _design_directory
 from teachforward.content.model import Course, Language, Workshop
 from teachforward.decks import fonts
 from teachforward.decks.images import Pictures
 from teachforward.decks.plan import Deck, Strings, plan_deck
-from teachforward.content.design import design_directory as _design_directory
 from teachforward.decks.present import present_html
 from teachforward.decks.template import Design, DesignError, load_design
 from teachforward.decks.writer import write_deck

@@ -81,7 +81,7 @@ def load_design(directory: Path) -> Design:
         prs = Presentation(io.BytesIO(template_bytes))
     except Exception as error:   # any unreadable file: zip, XML or package errors
         raise DesignError(template_path, f"the slide template cannot be opened ({type(error).__name__}: {error})",
-                          "make it again with: .venv/bin/python scripts/make_template.py")
+                          "make it again with: .venv/bin/python scripts/make_template.py") from error
     layouts = {layout.name: layout for layout in prs.slide_layouts}
     wanted = sorted({k.layout for k in kinds.values()})
     missing = [name for name in wanted if name not in layouts]
