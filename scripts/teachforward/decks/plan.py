@@ -238,6 +238,7 @@ class _Planner:
             if len(pages) <= 1:
                 break
             size -= 2
+        assert best is not None              # the loop runs at least once, at the layout's size
         pages, size, too_tall = best
         return pages, (None if size == base else size), too_tall
 
@@ -300,7 +301,9 @@ class _Planner:
         total = (elapsed(minutes), str(minutes), t("agenda_total"))
         header_height = fit.table_row_height(list(header), list(widths), size, True)
         capacity = height_pt * fit.FILL
-        pages, page, used = [], [], header_height
+        pages: list[list[tuple[str, str, str]]] = []
+        page: list[tuple[str, str, str]] = []
+        used = header_height
         for row in rows + [total]:
             row_height = fit.table_row_height(list(row), list(widths), size, row is total)
             if page and used + row_height > capacity:
@@ -391,6 +394,7 @@ class _Planner:
 
     def section(self, section: Section) -> None:
         notes_doc = self.workshop.notes
+        assert notes_doc is not None         # sections come from the notes
         origin = notes_doc.origin.path
         lang = self.lang_of(notes_doc.origin.lang)
         paras = [Para(runs(point), "bullet") for point in section.points]
@@ -509,6 +513,7 @@ class _Planner:
             if best is None or kept > best[0]:
                 best = (kept, cut, size)
             size -= 2
+        assert best is not None              # the loop runs at least once, at the layout's size
         _, pages, size = best
         return pages, (None if size == base else size)
 
