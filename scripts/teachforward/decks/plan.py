@@ -447,18 +447,25 @@ class _Planner:
         lang = self.lang_of(exercise.origin.lang)
         more = Para(text_run(t("deck_more_in_handout"), italic=True), "plain")
         parts = [part for part in (exercise.task, exercise.questions) if part is not None]
-        # A summary made from the scenario is shortened when at its first length it leaves the
-        # task no room on the first slide.
-        for limit in (SUMMARY_WORDS, SHORTEST_SUMMARY_WORDS):
-            summary = exercise.summary or scenario_summary(exercise.scenario.prose.blocks, limit)
+        # The author's summary, else one made from the scenario; shortened when at its first
+        # length it leaves the task no room on the first slide (the task must be there).
+        summaries = [exercise.summary] if exercise.summary else []
+        summaries += [scenario_summary(exercise.scenario.prose.blocks, limit)
+                      for limit in (SUMMARY_WORDS, SHORTEST_SUMMARY_WORDS)]
+        for summary in summaries:
             opening = [Para(text_run(summary), "plain")] if summary.strip() else []
             opening.append(Para(text_run(t("deck_handout_pointer"), italic=True), "plain"))
             blocks = [[Para(runs(part.heading, bold=True), "heading", keep_with_next=True),
                        *as_items(slide_paras(part.prose.blocks))] for part in parts]
             blocks[0] = opening + blocks[0]
             pages, size = self.exercise_pages(blocks, more)
-            if exercise.summary or len(pages[0]) > len(opening) + 1:
+            if len(pages[0]) > len(opening) + 1:
                 break
+        if exercise.summary and summary != exercise.summary:
+            self.problems.warn(origin, exercise.settings_line.get("summary"),
+                               "the summary leaves the task no room on the exercise's slide, so the slide shows "
+                               "the scenario's first words instead",
+                               f"shorten the summary to about {SUMMARY_WORDS} words")
         # The scenario's and the task's tables follow the task's slide, the questions' the questions'.
         task_tables = tables(exercise.scenario.prose.blocks) + tables(exercise.task.prose.blocks)
         question_tables = tables(exercise.questions.prose.blocks) if exercise.questions else []
