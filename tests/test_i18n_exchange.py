@@ -11,7 +11,7 @@ import pytest
 from teachforward.build import build, load_and_check
 from teachforward.cli import main
 from teachforward.content.loader import load_course
-from teachforward.content.units import blocks, language_files
+from teachforward.content.units import language_files
 
 REPO = Path(__file__).resolve().parent.parent
 XSD = REPO / "tests" / "schemas" / "xliff-core-1.2-strict.xsd"
@@ -39,10 +39,25 @@ def exported(root: Path, lang: str, suffix: str) -> list[Path]:
     return sorted(p for p in (root / "build" / "i18n" / lang).rglob(f"*{suffix}") if "backup" not in p.parts)
 
 
-def test_blocks_are_cut_at_blank_lines_outside_fenced_code():
-    lines = ["one", "two", "", "```", "code", "", "more code", "```", "", "", "last"]
-    assert blocks(lines) == [(0, 1), (3, 7), (10, 10)]
-    assert blocks(["", ""]) == []
+def test_units_are_the_parsed_blocks_with_their_lines_as_written(tree):
+    """A unit is a block of the parsed model: a fenced code block with a blank line in it is one
+    unit, a ### heading is a heading, a wrapped key point is one point spanning its lines."""
+    tree.replace("workshops/en/01-basics/notes.md", "- Thank everyone\n",
+                 "- Thank everyone and say\n  goodbye\n\n### Next time\n\n```\ncode\n\nmore code\n```\n")
+    course, problems = load_course(tree.root)
+    assert not problems.errors, problems.sorted()
+    notes = next(f for f in language_files(course, course.language("fr")) if f.english.name == "notes.md")
+    by_id = {u.id: u for u in notes.units if u.section == "wrap-up"}
+    assert list(by_id) == ["wrap-up/title", "wrap-up/point-1", "wrap-up/point-2", "wrap-up/block-1",
+                           "wrap-up/block-2", "wrap-up/block-3"]
+    point = by_id["wrap-up/point-2"]
+    assert point.source == "Thank everyone and say goodbye"
+    assert notes.text[point.span.start:point.span.end] == "Thank everyone and say\n  goodbye"
+    assert (by_id["wrap-up/block-1"].kind, by_id["wrap-up/block-1"].source) == ("heading", "Next time")
+    assert by_id["wrap-up/block-2"].source == "```\ncode\n\nmore code\n```"
+    assert by_id["wrap-up/block-3"].source == "Closing words with the unique word zebrafish."
+    title = by_id["wrap-up/title"]
+    assert notes.text[title.span.start:title.span.end] == "Wrap-up"
 
 
 def test_units_of_the_fixture_notes(tree):
