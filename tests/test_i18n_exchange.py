@@ -314,3 +314,102 @@ def test_xliff_edited_by_a_tool_is_imported(tree, capsys):
     text = tree.read("workshops/fr/01-basics/workshop.yaml")
     assert 'summary: "Un tout petit atelier pour les tests."\n' in text
     assert "audience: Les lecteurs des tests.\n" in text
+
+
+MATERIAL = """---
+kind: worksheet
+audience: participants
+---
+# The recipe card
+
+Fill it in with your group.
+
+## Purpose {#purpose}
+
+What is the system for?
+
+::: lines 3
+:::
+
+## Data {#data}
+
+| What data goes in? | Where from? |
+|---|---|
+|  |  |
+
+- [ ] Print one card per group
+"""
+
+
+def test_a_material_is_exported_translated_and_imported(tree, capsys):
+    tree.write("workshops/en/01-basics/materials/01-recipe-card.md", MATERIAL)
+    course, problems = load_course(tree.root)
+    assert not problems.errors, problems.sorted()
+    material = next(f for f in language_files(course, course.language("fr")) if f.kind == "material")
+    assert [(u.id, u.kind) for u in material.units] == [
+        ("title", "heading"), ("intro/block-1", "block"), ("purpose/title", "heading"), ("purpose/block-1", "block"),
+        ("purpose/block-2", "block"), ("data/title", "heading"), ("data/block-1", "block"), ("data/block-2", "block")]
+    assert {u.id: u.source for u in material.units}["purpose/block-2"] == "::: lines 3\n:::"
+    assert run(tree, "i18n", "export", "fr", "workshops/en/01-basics/materials/01-recipe-card.md") == 0
+    path = tree.root / "build" / "i18n" / "fr" / "workshops" / "01-basics" / "materials" / "01-recipe-card.md.po"
+    po = polib.pofile(str(path))
+    assert po.percent_translated() == 0 and len(po) == 8
+    for entry in po:
+        entry.msgstr = entry.msgid     # a copy of the English, then the words translators change
+    for msgctxt, msgstr in (("title", "La fiche recette"), ("intro/block-1", "Remplissez-la en groupe."),
+                            ("purpose/title", "But"), ("data/block-2", "- [ ] Imprimer une fiche par groupe")):
+        po.find(msgctxt, by="msgctxt").msgstr = msgstr
+    po.save(str(path))
+    capsys.readouterr()
+    assert run(tree, "i18n", "import", "fr", str(path)) == 0
+    assert "recorded current: title, intro, purpose, data" in capsys.readouterr().out
+    text = tree.read("workshops/fr/01-basics/materials/01-recipe-card.md")
+    assert "kind: worksheet\naudience: participants\n" in text and "translated_from:" in text
+    assert text.split("---\n", 2)[2] == (MATERIAL.split("---\n", 2)[2]
+                                         .replace("# The recipe card", "# La fiche recette")
+                                         .replace("Fill it in with your group.", "Remplissez-la en groupe.")
+                                         .replace("## Purpose {#purpose}", "## But {#purpose}")
+                                         .replace("Print one card per group", "Imprimer une fiche par groupe"))
+    course, problems = load_and_check(tree.root)
+    assert not problems.errors, problems.sorted()
+    french = course.language("fr").workshops[0].material("recipe-card")
+    assert french.title == "La fiche recette" and french.origin.lang == "fr"
+    from teachforward.content.tracking import translation_status
+    status = {f.label: f.state for f in translation_status(course, course.language("fr")).files}
+    assert status["01-basics/materials/01-recipe-card.md"] == "translated"
+    # Exported again and imported unchanged, the translated material keeps every byte.
+    before = snapshot(tree.root)
+    assert run(tree, "i18n", "export", "fr", "workshops/fr/01-basics/materials/01-recipe-card.md") == 0
+    assert polib.pofile(str(path)).percent_translated() == 100
+    assert run(tree, "i18n", "import", "fr", str(path)) == 0
+    assert snapshot(tree.root) == before
+
+
+def test_an_exercise_summary_is_a_unit_of_its_own(tree, capsys):
+    tree.replace("workshops/en/01-basics/exercises/01-rota.md", "minutes: 30\n",
+                 "minutes: 30\nsummary: A council's app sets the rota.\n")
+    assert run(tree, "i18n", "export", "fr", "workshops/en/01-basics/exercises/01-rota.md") == 0
+    path = tree.root / "build" / "i18n" / "fr" / "workshops" / "01-basics" / "exercises" / "01-rota.md.po"
+    po = polib.pofile(str(path))
+    assert [e.msgctxt for e in po][:2] == ["title", "summary"]
+    for entry in po:
+        entry.msgstr = entry.msgid
+    po.find("summary", by="msgctxt").msgstr = "L'appli d'une mairie fait le planning: \"vite\"."
+    po.save(str(path))
+    capsys.readouterr()
+    assert run(tree, "i18n", "import", "fr", str(path)) == 0
+    assert "summary" in capsys.readouterr().out.split("recorded current:")[1]
+    text = tree.read("workshops/fr/01-basics/exercises/01-rota.md")
+    assert "summary: \"L'appli d'une mairie fait le planning: \\\"vite\\\".\"\n" in text
+    course, problems = load_and_check(tree.root)
+    assert not problems.errors, problems.sorted()
+    exercise = course.language("fr").workshops[0].exercises[0]
+    assert exercise.summary == "L'appli d'une mairie fait le planning: \"vite\"." and exercise.origin.lang == "fr"
+    # A French exercise without the summary English has: import says where to add it, writes nothing.
+    tree.replace("workshops/fr/01-basics/exercises/01-rota.md", text.split("\n")[3] + "\n", "")
+    before = snapshot(tree.root)
+    capsys.readouterr()
+    assert run(tree, "i18n", "import", "fr", str(path)) == 1
+    said = capsys.readouterr().out
+    assert "summary has no place" in said and "nothing was written" in said
+    assert snapshot(tree.root) == before

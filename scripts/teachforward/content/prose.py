@@ -333,6 +333,9 @@ def _markdown() -> MarkdownIt:
     tasklists_plugin(md)
     attrs_plugin(md, after=("image", "link_close"))
     container_plugin(md, "lines", validate=lambda params, *_: bool(WRITING_SPACE.match(params.strip())))
+    lines_rule = next(r.fn for r in md.block.ruler.__rules__ if r.name == "container_lines")
+    md.block.ruler.at("container_lines", _closing_line_mapped(lines_rule),
+                      {"alt": ["paragraph", "reference", "blockquote", "list"]})
     for name in ("link", "image"):
         rule = next(r.fn for r in md.inline.ruler.__rules__ if r.name == name)
         md.inline.ruler.at(name, _positions_recorded(rule))
@@ -387,6 +390,19 @@ def _destination(state: StateInline, label_start: int) -> dict[str, Any]:
 
 
 BlockRule = Callable[[StateBlock, int, int, bool], bool]
+
+
+def _closing_line_mapped(rule: BlockRule) -> BlockRule:
+    """The container rule, whose token's map leaves out the closing `:::` line: it is mapped too,
+    so that a writing space's lines are all the block's."""
+    def mapped(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+        count = len(state.tokens)
+        if not rule(state, start_line, end_line, silent):
+            return False
+        if not silent and count < len(state.tokens) and state.tokens[count].map:
+            state.tokens[count].map = [start_line, state.line]
+        return True
+    return mapped
 
 
 def _definitions_recorded(rule: BlockRule) -> BlockRule:
