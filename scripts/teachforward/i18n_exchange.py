@@ -250,7 +250,8 @@ def _plan(course, item: FileUnits, exchange: Exchange, problems: list[str]) -> P
         if item.kind == "strings":
             appended.append(f"{unit.id}: {value}")
             continue
-        if item.kind == "facts" or unit.english_span is None or anchor is None:
+        # A field (workshop.yaml, an exercise's settings) goes into YAML, which is not written here.
+        if unit.kind == "field" or unit.english_span is None or anchor is None:
             problems.append(f"{where} {unit.id} has no place in {item.translation.relative_to(course.root)} yet "
                             "(add it there as in English, keeping the ids and numbers, then import again)")
             continue
