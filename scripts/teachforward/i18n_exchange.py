@@ -161,7 +161,7 @@ def import_files(root: Path, code: str, paths: list[Path], out=None) -> int:
         print(f"\n{len(problems)} problem(s): nothing was written. Fix them and import again.", file=out)
         return 1
     backup = None
-    from teachforward.i18n import _replace_file
+    from teachforward.fsutil import write_atomic
     for plan in plans:
         if plan.text == plan.item.text and plan.record is None:
             if plan.item.translated:
@@ -177,7 +177,7 @@ def import_files(root: Path, code: str, paths: list[Path], out=None) -> int:
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text("", encoding="utf-8")
-        _replace_file(target, plan.text)
+        write_atomic(target, plan.text)
         said = f"{plan.changed_units} entr{'y' if plan.changed_units == 1 else 'ies'} written"
         if plan.confirmed:
             said += f"; recorded current: {', '.join(plan.confirmed)}"
