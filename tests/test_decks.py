@@ -312,6 +312,21 @@ def test_a_short_exercise_is_one_slide_with_its_summary(tree, tmp_path):
     assert "More in the participant handout." not in text
 
 
+def test_a_summary_that_leaves_the_task_no_room_gives_way_with_a_warning(tree, tmp_path):
+    add_deck_strings(tree)
+    path = "workshops/en/01-basics/exercises/01-rota.md"
+    summary = " ".join(["The council's app sets rotas, and the carers say it is unfair to them."] * 3)
+    tree.replace(path, "minutes: 30\n", f"minutes: 30\nsummary: {summary}\n")
+    tree.replace(path, "List the data the app needs.", "List every piece of data the app needs, where it comes from, "
+                 "who enters it, who can see it, how long it is kept and who checks that it is right.")
+    downloads, files, problems = build(tree.root, tmp_path / "decks")
+    first = next(slide for name, slide in by_title(files["en/01-basics.pptx"]).items() if name.startswith("Exercise:"))
+    assert "List every piece of data the app needs" in slide_text(first), "the task is on the first slide"
+    assert "A council introduces a scheduling app." in slide_text(first)
+    warned = [p for p in problems if "leaves the task no room" in p.message]
+    assert len(warned) == 1 and warned[0].path.endswith(path) and warned[0].line == 4
+
+
 def test_an_agenda_break_becomes_a_break_slide_in_its_place(tree, tmp_path):
     add_deck_strings(tree)
     tree.replace("workshops/en/01-basics/workshop.yaml", "  - minutes: 30\n    activity: Wrap-up\n",
