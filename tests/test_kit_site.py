@@ -124,7 +124,7 @@ def test_run_sheet_has_clock_times_leads_materials_and_cuts(built):
 
 def test_run_sheet_in_french(built):
     html = article(page(built, "fr/workshops/01-basics/run-sheet.html"))
-    assert "Déroulé minuté" in html and "En cas de retard, couper ceci" in html and "Heure de début" in html
+    assert "Feuille de route" in html and "En cas de retard, couper ceci" in html and "Heure de début" in html
 
 
 def writing_space(markdown: str) -> str:
