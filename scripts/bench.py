@@ -13,7 +13,9 @@ then measures in one run, each repetition interleaved (full, no-change, edit, pl
       language after the other, stock Material, no hooks, no macros, no decks;
   (e) deck generation against pandoc (scripts/bench_decks.py's measure());
   (f) the peak memory of the whole build process tree during the full builds;
-  (g) the size of each language's search index.
+  (g) the size of each language's search index;
+  (h) `teachforward serve`: from writing the edited file to the edited page being served with the
+      change (the page asked for over HTTP on 127.0.0.1 every RELOAD_POLL_S, for at most RELOAD_WAIT_S).
 Prints medians (and minimums), the ratios with their targets, and writes everything to --output.
 
 `--against OTHER.json` then compares the time per page with another results file (the target:
@@ -56,7 +58,11 @@ TARGETS = {   # key: (label, comparison, limit)
     "peak_rss_mb": ("peak memory (RSS sum), MB", "<", 1024.0),
     "peak_pss_mb": ("peak memory (PSS sum), MB", "<", 1024.0),
     "decks_over_pandoc": ("decks/s ours/pandoc", ">=", 5.0),
+    "serve_reload_s": ("(h) serve: save to reload, s", "<=", 0.5),
 }
+RELOAD_POLL_S = 0.02           # how often the edited page is asked for while serve rebuilds
+RELOAD_WAIT_S = 120.0          # a reload that takes longer than this is a failure, not a figure
+SERVE_START_WAIT_S = 1800.0    # the first build of serve (cold) may take this long
 PER_PAGE_TARGET = 1.2          # per-page time of the larger course / the smaller one's
 
 
@@ -232,6 +238,65 @@ class Edit:
         self.path.write_text(self.original, encoding="utf-8")
 
 
+def _free_port() -> int:
+    import socket
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _fetch(url: str) -> bytes | None:
+    import urllib.error
+    import urllib.request
+    try:
+        with urllib.request.urlopen(url, timeout=5) as answer:
+            return answer.read()
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def _poll(url: str, done, limit_s: float, step: str) -> float:
+    """Ask for url every RELOAD_POLL_S until done(body); the seconds it took. Bounded in time
+    (limit_s) and so in count."""
+    start = time.perf_counter()
+    for _ in range(int(limit_s / RELOAD_POLL_S) + 1):
+        body = _fetch(url)
+        if body is not None and done(body):
+            return time.perf_counter() - start
+        time.sleep(RELOAD_POLL_S)
+    raise BenchError(f"{step}: {url} did not show the change within {limit_s:.0f} s")
+
+
+def serve_reloads(course: Path, edit: Edit, repeat: int) -> list[float]:
+    """(h) `teachforward serve`: from writing the edited file to the edited page being served
+    with the change, measured over HTTP as a browser's reload would see it."""
+    port = _free_port()
+    page = f"http://127.0.0.1:{port}/en/workshops/{edit.path.parent.name}/notes.html"
+    process = subprocess.Popen([tool("teachforward"), "--root", str(course), "serve", "--port", str(port)],
+                               cwd=course, env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        _poll(page, lambda body: True, SERVE_START_WAIT_S, "serve's first build")
+        time.sleep(1.0)          # serve takes its first look at the sources after its first build
+        added = Edit.ADDED.strip().encode()
+        times = []
+        for _ in range(repeat):
+            with_sentence = edit.count % 2 == 0      # what the next toggle writes
+            start = time.perf_counter()
+            edit.toggle()
+            _poll(page, lambda body: (added in body) == with_sentence, RELOAD_WAIT_S, "serve after an edit")
+            times.append(time.perf_counter() - start)
+            print(f"serve: save to reload {times[-1]:.2f} s", flush=True)
+            time.sleep(0.5)
+        return times
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def _markdown_extensions_text(config: Path) -> str:
     """The markdown_extensions section of a config, as written (it holds !!python/name tags)."""
     lines = config.read_text(encoding="utf-8").split("\n")
@@ -376,6 +441,8 @@ def run(args: argparse.Namespace, work: Path) -> dict:
         seconds = plain_build(configs)
         plain_times.append(seconds)
         print(f"{label} plain mkdocs, {len(configs)} languages one after another {seconds:.2f} s", flush=True)
+    print(f"Serve: {max(args.repeat, 5)} edits, each from the file's write to the page served ...", flush=True)
+    reloads = serve_reloads(course, edit, max(args.repeat, 5))
     edit.restore()
 
     print(f"Decks: ours against pandoc, {args.repeat} run(s) each ...", flush=True)
@@ -399,6 +466,7 @@ def run(args: argparse.Namespace, work: Path) -> dict:
         "noop_over_full": noop_s / full_s,
         "edit_over_full": edit_s / full_s,
         "decks_over_pandoc": decks_result["ratio_median"],
+        "serve_reload_s": statistics.median(reloads),
         "peak_rss_mb": peak_bytes / MB,
         "peak_pss_mb": peak_pss_bytes / MB,
         "per_page_ms": full_s * 1000 / pages if pages else None,
@@ -407,7 +475,8 @@ def run(args: argparse.Namespace, work: Path) -> dict:
         "search_index_missing": missing_index,
         "pages": pages,
         "decks": decks,
-        "times": {"full": summary(full), "noop": summary(noop), "edit": summary(edited), "plain_mkdocs": summary(plain_times)},
+        "times": {"full": summary(full), "noop": summary(noop), "edit": summary(edited), "plain_mkdocs": summary(plain_times),
+                  "serve_reload": summary(reloads)},
         "peak_rss_mb_by_step": {step: [p[0] / MB for p in values] for step, values in peaks.items()},
         "peak_pss_mb_by_step": {step: [p[1] / MB for p in values] for step, values in peaks.items()},
         "memory_sampling": {"interval_s": SAMPLE_SECONDS,
@@ -441,9 +510,10 @@ def print_report(r: dict) -> None:
     print(f"  {r['pages']} pages (Markdown files under build/*/docs), {r['decks']} decks (.pptx under site/)")
     rows = [("full build (site + decks)", times["full"]), ("no-change rebuild", times["noop"]),
             ("rebuild after one edit", times["edit"]),
-            (f"plain mkdocs ({len(r['plain_mkdocs']['languages'])} langs)", times["plain_mkdocs"])]
+            (f"plain mkdocs ({len(r['plain_mkdocs']['languages'])} langs)", times["plain_mkdocs"]),
+            ("serve: save to reload", times["serve_reload"])]
     for label, t in rows:
-        print(f"{label:<30}{t['median']:8.2f} s   (median of {n}; min {t['min']:.2f} s)")
+        print(f"{label:<30}{t['median']:8.2f} s   (median of {len(t['runs'])}; min {t['min']:.2f} s)")
     if r["per_page_ms"] is not None:
         print(f"{'per page (full build)':<30}{r['per_page_ms']:8.1f} ms")
     print(f"{'peak memory (full build)':<30}{r['peak_rss_mb']:8.0f} MB  (sum of the RSS of the process tree, sampled "

@@ -33,14 +33,18 @@ STRINGS_FILE = "strings.yaml"
 Model = TypeVar("Model", bound=BaseModel)
 
 
-def load_course(root: Path) -> tuple[Course | None, Problems]:
+def load_course(root: Path, memo: prose.ParseMemo | None = None) -> tuple[Course | None, Problems]:
+    """`memo`: bodies parsed by an earlier load of the same course, reused where unchanged (serve)."""
     root = root.resolve()
     problems = Problems(root)
     settings = _load_settings(root, problems)
     if settings is None:
         return None, problems
-    loader = _Loader(root, settings, problems)
-    return loader.course(), problems
+    loader = _Loader(root, settings, problems, memo)
+    course = loader.course()
+    if memo is not None:
+        memo.forget_unused()
+    return course, problems
 
 
 def _load_settings(root: Path, problems: Problems) -> CourseFile | None:
@@ -91,8 +95,9 @@ def _validated(schema: type[Model], data: dict[str, Any], lines: LineMap, path: 
 
 
 class _Loader:
-    def __init__(self, root: Path, settings: CourseFile, problems: Problems):
+    def __init__(self, root: Path, settings: CourseFile, problems: Problems, memo: prose.ParseMemo | None = None):
         self.root = root
+        self.memo = memo
         self.settings = settings
         self.problems = problems
         self.source = settings.source_language
@@ -431,8 +436,15 @@ class _Loader:
 
     def _parse(self, text: str, first_line: int, path: Path, folder: str | None) -> prose.Prose:
         """The body parsed, each link and picture resolved from this file's place."""
-        return prose.parse(text, first_line, lambda raw: self._target(raw, path, folder),
-                           lambda raw: self._image(raw, path))
+        def link(raw: str) -> Target | None:
+            return self._target(raw, path, folder)
+
+        def picture(raw: str) -> Path | None:
+            return self._image(raw, path)
+
+        if self.memo is not None:
+            return self.memo.parse((path, folder), text, first_line, link, picture)
+        return prose.parse(text, first_line, link, picture)
 
     def _target(self, raw: str, path: Path, folder: str | None) -> Target | None:
         if EXTERNAL.match(raw):
