@@ -89,7 +89,7 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
             from teachforward.site.build import SiteBuildError
             print(f"\n{SiteBuildError(failed.lang, failed.log)}\n\n{out} was left as it was.", file=out_stream)
             return 1
-        _publish(course, outcome.sites, work, out, interrupted)
+        _publish(course, outcome.sites, work, out, interrupted, lives_on=memo is not None)
     write_json(work / LAST_BUILD, {"stamp": stamp, "site": _site_identity(out),
                                     "report": [p.format() for p in problems.sorted()]})
     print(_summary(course, outcome, len(problems.warnings), with_decks, out, time.monotonic() - started),
@@ -105,7 +105,7 @@ def _refuse(problems: Problems, out: Path, out_stream, reported: bool = False) -
     return 1
 
 
-def _publish(course: Course, sites: list, work: Path, out: Path, interrupted) -> None:
+def _publish(course: Course, sites: list, work: Path, out: Path, interrupted, lives_on: bool = False) -> None:
     """Put the new site in place of out/, unless it is the site already there."""
     from teachforward.site.publish import stage_site
     published = read_json(work / PUBLISHED)
@@ -119,7 +119,7 @@ def _publish(course: Course, sites: list, work: Path, out: Path, interrupted) ->
     stage_site(course, sites, staging, out if out.is_dir() else None, states)
     if interrupted():
         raise KeyboardInterrupt
-    replace_directory(staging, out)
+    replace_directory(staging, out, remove_old_later=lives_on)
     write_json(work / PUBLISHED, {"out": str(out), "states": {site.lang: site.state for site in sites}})
 
 
