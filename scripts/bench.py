@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import gzip
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -59,6 +61,7 @@ TARGETS = {   # key: (label, comparison, limit)
     "peak_pss_mb": ("peak memory (PSS sum), MB", "<", 1024.0),
     "decks_over_pandoc": ("decks/s ours/pandoc", ">=", 5.0),
     "serve_reload_s": ("(h) serve: save to reload, s", "<=", 0.5),
+    "first_search_kb": ("page + first search, kB gz", "<", 500.0),
 }
 RELOAD_POLL_S = 0.02           # how often the edited page is asked for while serve rebuilds
 RELOAD_WAIT_S = 120.0          # a reload that takes longer than this is a failure, not a figure
@@ -386,6 +389,33 @@ def search_indexes(course: Path, codes: list[str]) -> tuple[dict[str, int], dict
     return sizes, files
 
 
+LOADED = re.compile(r'(?:src|href)="([^"#?]+\.(?:js|css|svg|png|jpe?g|webp|woff2?))[?"#]')
+WORKER_FILES = ("assets/javascripts/workers/teachforward-search.js", "assets/javascripts/workers/search.*.min.js")
+
+
+def first_search_weight(course: Path, codes: list[str]) -> dict[str, int]:
+    """(g) What a workshop page's first load and its first search fetch, gzip-compressed (-9),
+    per language: the first workshop's notes page, the scripts, styles and pictures it names, the
+    search worker, lunr's support for the language and the language's search index."""
+    weights = {}
+    for code in codes:
+        site = course / "site" / code
+        pages = sorted(site.glob("workshops/*/notes.html"))
+        index = site / "search" / "search_index.json"
+        if not pages or not index.is_file():
+            continue
+        page = pages[0]
+        files = {page, index}
+        files |= {(page.parent / name).resolve() for name in LOADED.findall(page.read_text(encoding="utf-8"))}
+        for pattern in WORKER_FILES:
+            files |= set(site.glob(pattern))
+        lunr = site / "assets" / "javascripts" / "lunr" / "min"
+        if code != "en":
+            files |= {lunr / "lunr.stemmer.support.min.js", lunr / f"lunr.{code}.min.js", lunr / "lunr.multi.min.js"}
+        weights[code] = sum(len(gzip.compress(f.read_bytes(), 9)) for f in sorted(files) if f.is_file())
+    return weights
+
+
 # --- the run ----------------------------------------------------------------------------------
 
 def summary(times: list[float]) -> dict:
@@ -416,7 +446,7 @@ def run(args: argparse.Namespace, work: Path) -> dict:
     full, noop, edited, plain_times, peaks = [], [], [], [], {"full": [], "noop": [], "edit": []}
     configs = None
     pages = decks = 0
-    sizes, index_files = {}, {}
+    sizes, index_files, weights = {}, {}, {}
     for repetition in range(args.repeat):
         label = f"[{repetition + 1}/{args.repeat}]"
         for folder in ("build", "site"):
@@ -426,6 +456,7 @@ def run(args: argparse.Namespace, work: Path) -> dict:
         peaks["full"].append(peak)
         pages, decks = count_pages(course), count_decks(course)
         sizes, index_files = search_indexes(course, codes)
+        weights = first_search_weight(course, codes)
         print(f"{label} full build {seconds:.2f} s (peak {peak[0] / MB:.0f} MB RSS, {peak[1] / MB:.0f} MB PSS)", flush=True)
 
         seconds, peak = build(course, "no-change")
@@ -475,6 +506,8 @@ def run(args: argparse.Namespace, work: Path) -> dict:
         "per_page_ms": full_s * 1000 / pages if pages else None,
         "search_index_bytes": sizes,
         "search_index_files": index_files,
+        "first_search_kb": max(weights.values()) / 1024 if weights else None,
+        "first_search_bytes": weights,
         "search_index_missing": missing_index,
         "pages": pages,
         "decks": decks,
@@ -532,6 +565,8 @@ def print_report(r: dict) -> None:
               f"pandoc {d['pandoc_decks_per_s_median']:.1f} decks/s, {d['decks']} decks, medians)")
     sizes = ", ".join(f"{code} {size / 1024:.0f} kB" for code, size in r["search_index_bytes"].items())
     print(f"{'search index per language':<30}{sizes}")
+    weights = ", ".join(f"{code} {size / 1024:.0f} kB" for code, size in r["first_search_bytes"].items())
+    print(f"{'page + first search (gzip)':<30}{weights}")
     for code, file in r["search_index_files"].items():
         if not file.endswith("search/search_index.json"):
             print(f"  ({code}: no search/search_index.json, measured {file})")
