@@ -288,8 +288,8 @@ def serve_reloads(course: Path, edit: Edit, repeat: int) -> list[float]:
             expected = base + (edit.count % 2 == 0)      # what the next toggle writes
             start = time.perf_counter()
             edit.toggle()
-            _poll(page, lambda body: body.decode("utf-8").count(added) == expected, RELOAD_WAIT_S,
-                  "serve after an edit")
+            _poll(page, lambda body, expected=expected: body.decode("utf-8").count(added) == expected,
+                  RELOAD_WAIT_S, "serve after an edit")
             times.append(time.perf_counter() - start)
             print(f"serve: save to reload {times[-1]:.2f} s", flush=True)
             time.sleep(0.5)

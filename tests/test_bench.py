@@ -19,7 +19,8 @@ import synthetic_course  # noqa: E402
 from conftest import require_tool  # noqa: E402
 
 KEYS = ("workshops", "languages", "full_s", "noop_s", "edit_s", "plain_mkdocs_s", "full_over_plain",
-        "noop_over_full", "edit_over_full", "decks_over_pandoc", "serve_reload_s", "first_search_kb", "peak_rss_mb", "peak_pss_mb",
+        "noop_over_full", "edit_over_full", "decks_over_pandoc", "serve_reload_s", "first_search_kb", "peak_rss_mb",
+        "peak_pss_mb",
         "per_page_ms", "search_index_bytes")
 
 

@@ -78,8 +78,8 @@ def test_a_serve_session_gives_after_each_edit_the_site_a_clean_build_gives(tree
     """One serve session keeps what it loaded from one build to the next; after each edit of a
     sequence its site is byte for byte the site a clean build of the same sources gives, and
     only the edited file was parsed again."""
-    from test_incremental import clean_build, digest
     from teachforward.serve import Session
+    from test_incremental import clean_build, digest
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     session = Session(tree.root, tree.root / "site")
     assert session.build() == 0, capsys.readouterr().out

@@ -7,18 +7,34 @@ from __future__ import annotations
 
 import re
 from pathlib import Path, PurePosixPath
-
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from teachforward.content import markdown, prose
-from teachforward.content.parts import BY_PAGE, BY_SOURCE, SOURCE_FOLDERS, material_part
 from teachforward.content.languages import describe
 from teachforward.content.model import (
-    ID_PATTERN, CourseFile, Course, FormatsFile, Document, Exercise, ExerciseFrontMatter, GROUP_SIZE, Image,
-    Language, Link, Material, MaterialFrontMatter, Origin, Page, Section, Target, Workshop, WorkshopFile,
+    GROUP_SIZE,
+    ID_PATTERN,
+    Course,
+    CourseFile,
+    Document,
+    Exercise,
+    ExerciseFrontMatter,
+    FormatsFile,
+    Image,
+    Language,
+    Link,
+    Material,
+    MaterialFrontMatter,
+    Origin,
+    Page,
+    Section,
+    Target,
+    Workshop,
+    WorkshopFile,
 )
+from teachforward.content.parts import BY_PAGE, BY_SOURCE, SOURCE_FOLDERS, material_part
 from teachforward.content.schema import schema_problems
 from teachforward.content.textfile import outside_root, read_text
 from teachforward.content.yamlfile import LineMap, parse_yaml
@@ -114,7 +130,7 @@ class _Loader:
         english = self._language(self.source, None)
         languages = [english] + [self._language(code, english) for code in sorted(codes - {self.source})]
         formats, lines = self._formats()
-        return Course(self.root, self.settings, self.source, tuple(l for l in languages if l), formats, lines)
+        return Course(self.root, self.settings, self.source, tuple(lang for lang in languages if lang), formats, lines)
 
     def _formats(self) -> tuple[FormatsFile | None, LineMap]:
         path = self.root / "workshops" / "formats.yaml"
@@ -162,7 +178,8 @@ class _Loader:
                     continue
                 if not entry.is_dir() or not WORKSHOP_FOLDER.match(entry.name):
                     self.problems.add(entry, None, f'"{entry.name}" is not a workshop folder',
-                                      'name workshop folders with two (or three) digits, a dash and a short name, e.g. "01-fundamentals"')
+                                      'name workshop folders with two (or three) digits, a dash and a short name, '
+                                      'e.g. "01-fundamentals"')
                     continue
                 folders[entry.name] = entry
         if english is None:
@@ -229,7 +246,8 @@ class _Loader:
                 match = EXERCISE_FILE.match(path.name)
                 if not match or not path.is_file():
                     self.problems.add(path, None, f'"{path.name}" is not an exercise file',
-                                      'name exercise files with two digits, a dash, a short name and ".md", e.g. "01-rota-check.md"')
+                                      'name exercise files with two digits, a dash, a short name and ".md", '
+                                      'e.g. "01-rota-check.md"')
                     continue
                 exercise = self._exercise(path, code, folder.name, int(match.group(1)), match.group(2))
                 if exercise:
@@ -282,7 +300,8 @@ class _Loader:
         if settings is not None:
             group = GROUP_SIZE.match(str(settings.group_size))
             if not group:
-                self.problems.add(path, loaded[1].line(("group_size",)) if loaded else None, f'group_size "{settings.group_size}" is not a number of people',
+                self.problems.add(path, loaded[1].line(("group_size",)) if loaded else None,
+                                  f'group_size "{settings.group_size}" is not a number of people',
                                   "write a number such as 4, or a range such as 3-5")
         if settings is None or title is None or group is None or not all(p in parts for p in ("scenario", "task", "responses")):
             return None
@@ -308,7 +327,8 @@ class _Loader:
                 match = EXERCISE_FILE.match(path.name)
                 if not match or not path.is_file():
                     self.problems.add(path, None, f'"{path.name}" is not a material file',
-                                      'name material files with two digits, a dash, a short name and ".md", e.g. "01-recipe-card.md"')
+                                      'name material files with two digits, a dash, a short name and ".md", '
+                                      'e.g. "01-recipe-card.md"')
                     continue
                 material = self._material(path, code, folder.name, int(match.group(1)), match.group(2))
                 if material:
@@ -399,12 +419,14 @@ class _Loader:
                     lead = item.blocks[0] if item.blocks else None
                     points.append(lead.inlines if isinstance(lead, prose.Paragraph) else ())
                     # A point wrapped over two lines is one line of Markdown.
-                    written.append(" ".join(l.strip() for l in lead.source.split("\n")) if isinstance(lead, prose.Paragraph) else "")
+                    written.append(" ".join(line.strip() for line in lead.source.split("\n"))
+                                   if isinstance(lead, prose.Paragraph) else "")
                     point_lines.append(item.line)
                 body = prose.excerpt(body, 1, len(body.blocks))
             low, high = self.settings.key_points.min, self.settings.key_points.max
             if not low <= len(points) <= high:
-                self.problems.add(path, heading.line, f'the section "{heading.source}" has {len(points)} key points; it needs {low} to {high}',
+                self.problems.add(path, heading.line,
+                                  f'the section "{heading.source}" has {len(points)} key points; it needs {low} to {high}',
                                   "put the key points as a bullet list (lines starting with '- ') directly under the heading")
         point_links = tuple(i for p in points for i in prose.inlines_in(p) if isinstance(i, Link))
         point_images = tuple(i for p in points for i in prose.inlines_in(p) if isinstance(i, Image))
@@ -562,7 +584,8 @@ class _Loader:
         own: dict[str, str] = {}
         text = read_text(path, self.problems) if path.is_file() else None
         # A new language's file starts with every line commented out: nothing translated yet.
-        only_comments = text is not None and not any(l.strip() and not l.lstrip().startswith("#") for l in text.split("\n"))
+        only_comments = text is not None and not any(
+            line.strip() and not line.lstrip().startswith("#") for line in text.split("\n"))
         if text is not None and not (only_comments and english is not None):
             loaded = _read_yaml(path, self.problems, text)
             if loaded:
@@ -588,7 +611,8 @@ class _Loader:
         missing = [key for key in english.strings if key not in own]
         if missing:
             shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
-            self.problems.warn(path, None, f"{len(missing)} interface string(s) are not translated and are shown in English: {shown}",
+            self.problems.warn(path, None,
+                               f"{len(missing)} interface string(s) are not translated and are shown in English: {shown}",
                                f"copy them from docs/{self.source}/{STRINGS_FILE} and translate them")
         return {**english.strings, **own}, set(own)
 
