@@ -282,14 +282,15 @@ def serve_reloads(course: Path, edit: Edit, repeat: int) -> list[float]:
         time.sleep(1.0)          # serve takes its first look at the sources after its first build
         added = Edit.ADDED.strip()
         first = _fetch(page) or b""
-        base = first.decode("utf-8").count(added)     # the sentence may be on the page already
+        shown = first.decode("utf-8").count(added)    # the sentence may be on the page already
         times = []
         for _ in range(repeat):
-            expected = base + (edit.count % 2 == 0)      # what the next toggle writes
+            expected = shown + (1 if edit.count % 2 == 0 else -1)    # the next toggle adds it, or takes it out
             start = time.perf_counter()
             edit.toggle()
             _poll(page, lambda body, expected=expected: body.decode("utf-8").count(added) == expected,
                   RELOAD_WAIT_S, "serve after an edit")
+            shown = expected
             times.append(time.perf_counter() - start)
             print(f"serve: save to reload {times[-1]:.2f} s", flush=True)
             time.sleep(0.5)
