@@ -49,14 +49,18 @@ STRINGS_FILE = "strings.yaml"
 Model = TypeVar("Model", bound=BaseModel)
 
 
-def load_course(root: Path) -> tuple[Course | None, Problems]:
+def load_course(root: Path, memo: prose.ParseMemo | None = None) -> tuple[Course | None, Problems]:
+    """`memo`: bodies parsed by an earlier load of the same course, reused where unchanged (serve)."""
     root = root.resolve()
     problems = Problems(root)
     settings = _load_settings(root, problems)
     if settings is None:
         return None, problems
-    loader = _Loader(root, settings, problems)
-    return loader.course(), problems
+    loader = _Loader(root, settings, problems, memo)
+    course = loader.course()
+    if memo is not None:
+        memo.forget_unused()
+    return course, problems
 
 
 def _load_settings(root: Path, problems: Problems) -> CourseFile | None:
@@ -107,8 +111,9 @@ def _validated(schema: type[Model], data: dict[str, Any], lines: LineMap, path: 
 
 
 class _Loader:
-    def __init__(self, root: Path, settings: CourseFile, problems: Problems):
+    def __init__(self, root: Path, settings: CourseFile, problems: Problems, memo: prose.ParseMemo | None = None):
         self.root = root
+        self.memo = memo
         self.settings = settings
         self.problems = problems
         self.source = settings.source_language
@@ -125,7 +130,7 @@ class _Loader:
         english = self._language(self.source, None)
         languages = [english] + [self._language(code, english) for code in sorted(codes - {self.source})]
         formats, lines = self._formats()
-        return Course(self.root, self.settings, self.source, tuple(l for l in languages if l), formats, lines)
+        return Course(self.root, self.settings, self.source, tuple(lang for lang in languages if lang), formats, lines)
 
     def _formats(self) -> tuple[FormatsFile | None, LineMap]:
         path = self.root / "workshops" / "formats.yaml"
@@ -173,7 +178,8 @@ class _Loader:
                     continue
                 if not entry.is_dir() or not WORKSHOP_FOLDER.match(entry.name):
                     self.problems.add(entry, None, f'"{entry.name}" is not a workshop folder',
-                                      'name workshop folders with two (or three) digits, a dash and a short name, e.g. "01-fundamentals"')
+                                      'name workshop folders with two (or three) digits, a dash and a short name, '
+                                      'e.g. "01-fundamentals"')
                     continue
                 folders[entry.name] = entry
         if english is None:
@@ -240,7 +246,8 @@ class _Loader:
                 match = EXERCISE_FILE.match(path.name)
                 if not match or not path.is_file():
                     self.problems.add(path, None, f'"{path.name}" is not an exercise file',
-                                      'name exercise files with two digits, a dash, a short name and ".md", e.g. "01-rota-check.md"')
+                                      'name exercise files with two digits, a dash, a short name and ".md", '
+                                      'e.g. "01-rota-check.md"')
                     continue
                 exercise = self._exercise(path, code, folder.name, int(match.group(1)), match.group(2))
                 if exercise:
@@ -293,7 +300,8 @@ class _Loader:
         if settings is not None:
             group = GROUP_SIZE.match(str(settings.group_size))
             if not group:
-                self.problems.add(path, loaded[1].line(("group_size",)) if loaded else None, f'group_size "{settings.group_size}" is not a number of people',
+                self.problems.add(path, loaded[1].line(("group_size",)) if loaded else None,
+                                  f'group_size "{settings.group_size}" is not a number of people',
                                   "write a number such as 4, or a range such as 3-5")
         if settings is None or title is None or group is None or not all(p in parts for p in ("scenario", "task", "responses")):
             return None
@@ -319,7 +327,8 @@ class _Loader:
                 match = EXERCISE_FILE.match(path.name)
                 if not match or not path.is_file():
                     self.problems.add(path, None, f'"{path.name}" is not a material file',
-                                      'name material files with two digits, a dash, a short name and ".md", e.g. "01-recipe-card.md"')
+                                      'name material files with two digits, a dash, a short name and ".md", '
+                                      'e.g. "01-recipe-card.md"')
                     continue
                 material = self._material(path, code, folder.name, int(match.group(1)), match.group(2))
                 if material:
@@ -410,12 +419,14 @@ class _Loader:
                     lead = item.blocks[0] if item.blocks else None
                     points.append(lead.inlines if isinstance(lead, prose.Paragraph) else ())
                     # A point wrapped over two lines is one line of Markdown.
-                    written.append(" ".join(l.strip() for l in lead.source.split("\n")) if isinstance(lead, prose.Paragraph) else "")
+                    written.append(" ".join(line.strip() for line in lead.source.split("\n"))
+                                   if isinstance(lead, prose.Paragraph) else "")
                     point_lines.append(item.line)
                 body = prose.excerpt(body, 1, len(body.blocks))
             low, high = self.settings.key_points.min, self.settings.key_points.max
             if not low <= len(points) <= high:
-                self.problems.add(path, heading.line, f'the section "{heading.source}" has {len(points)} key points; it needs {low} to {high}',
+                self.problems.add(path, heading.line,
+                                  f'the section "{heading.source}" has {len(points)} key points; it needs {low} to {high}',
                                   "put the key points as a bullet list (lines starting with '- ') directly under the heading")
         point_links = tuple(i for p in points for i in prose.inlines_in(p) if isinstance(i, Link))
         point_images = tuple(i for p in points for i in prose.inlines_in(p) if isinstance(i, Image))
@@ -447,8 +458,15 @@ class _Loader:
 
     def _parse(self, text: str, first_line: int, path: Path, folder: str | None) -> prose.Prose:
         """The body parsed, each link and picture resolved from this file's place."""
-        return prose.parse(text, first_line, lambda raw: self._target(raw, path, folder),
-                           lambda raw: self._image(raw, path))
+        def link(raw: str) -> Target | None:
+            return self._target(raw, path, folder)
+
+        def picture(raw: str) -> Path | None:
+            return self._image(raw, path)
+
+        if self.memo is not None:
+            return self.memo.parse((path, folder), text, first_line, link, picture)
+        return prose.parse(text, first_line, link, picture)
 
     def _target(self, raw: str, path: Path, folder: str | None) -> Target | None:
         if EXTERNAL.match(raw):
@@ -566,7 +584,8 @@ class _Loader:
         own: dict[str, str] = {}
         text = read_text(path, self.problems) if path.is_file() else None
         # A new language's file starts with every line commented out: nothing translated yet.
-        only_comments = text is not None and not any(l.strip() and not l.lstrip().startswith("#") for l in text.split("\n"))
+        only_comments = text is not None and not any(
+            line.strip() and not line.lstrip().startswith("#") for line in text.split("\n"))
         if text is not None and not (only_comments and english is not None):
             loaded = _read_yaml(path, self.problems, text)
             if loaded:
@@ -592,7 +611,8 @@ class _Loader:
         missing = [key for key in english.strings if key not in own]
         if missing:
             shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
-            self.problems.warn(path, None, f"{len(missing)} interface string(s) are not translated and are shown in English: {shown}",
+            self.problems.warn(path, None,
+                               f"{len(missing)} interface string(s) are not translated and are shown in English: {shown}",
                                f"copy them from docs/{self.source}/{STRINGS_FILE} and translate them")
         return {**english.strings, **own}, set(own)
 
