@@ -26,6 +26,11 @@ def part_path(workshop_folder: str, part: str) -> str:
     return page_of(workshop_folder, part)
 
 
+def presenter_page(workshop_folder: str) -> str:
+    """The workshop's presenter view (made by the deck renderer), next to its pages."""
+    return f"workshops/{workshop_folder}/present.html"
+
+
 @dataclass
 class PageWriter(KitPages):
     """Everything needed to write the pages of one language."""
@@ -279,7 +284,12 @@ class PageWriter(KitPages):
         download = self.downloads.get(workshop.folder)
         if not download:
             return ""
-        return f'<div class="tf-download" markdown>\n{self._download_link(download, part_path(workshop.folder, "overview"))}\n</div>\n'
+        here = part_path(workshop.folder, "overview")
+        present = ""
+        if download.presenter:
+            href = _relative(here, presenter_page(workshop.folder))
+            present = f"\n\n:material-presentation-play: [{self.t('present_link')}]({href}){{: target=\"_blank\" }}"
+        return f'<div class="tf-download" markdown>\n{self._download_link(download, here)}{present}\n</div>\n'
 
     def _download_link(self, download: Download, here: str) -> str:
         href = _relative(here, f"downloads/{download.filename}")
