@@ -7,9 +7,9 @@ import re
 
 import pytest
 
+from conftest import REPO
 from teachforward.build import build
-from conftest import REPO, copy_valid_course
-from test_kit_format import AGENDA, has, problems_of, with_kit, errors
+from test_kit_format import errors, has, problems_of
 
 FORMATS = "workshops/formats.yaml"
 # The fixture has one workshop of 90 minutes; a second one makes a day of two.

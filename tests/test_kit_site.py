@@ -6,11 +6,11 @@ import re
 
 import pytest
 
+from conftest import REPO, copy_valid_course
 from teachforward.build import build
 from teachforward.content.prose import parse
 from teachforward.site.kit import clock
 from teachforward.site.markdown_out import blocks_markdown
-from conftest import REPO, copy_valid_course
 from test_kit_format import AGENDA, LAW, with_kit
 
 WS = "workshops/en/01-basics"

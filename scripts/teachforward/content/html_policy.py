@@ -12,9 +12,10 @@ Only the sources are checked: the markup the site renderer writes itself is not.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Iterable, Iterator, Any
+from typing import Any
 
 from teachforward.content import markdown
 from teachforward.content.model import Course, Document, Exercise, Language, Section, Workshop

@@ -7,18 +7,34 @@ from __future__ import annotations
 
 import re
 from pathlib import Path, PurePosixPath
-
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from teachforward.content import markdown, prose
-from teachforward.content.parts import BY_PAGE, BY_SOURCE, SOURCE_FOLDERS, material_part
 from teachforward.content.languages import describe
 from teachforward.content.model import (
-    ID_PATTERN, CourseFile, Course, FormatsFile, Document, Exercise, ExerciseFrontMatter, GROUP_SIZE, Image,
-    Language, Link, Material, MaterialFrontMatter, Origin, Page, Section, Target, Workshop, WorkshopFile,
+    GROUP_SIZE,
+    ID_PATTERN,
+    Course,
+    CourseFile,
+    Document,
+    Exercise,
+    ExerciseFrontMatter,
+    FormatsFile,
+    Image,
+    Language,
+    Link,
+    Material,
+    MaterialFrontMatter,
+    Origin,
+    Page,
+    Section,
+    Target,
+    Workshop,
+    WorkshopFile,
 )
+from teachforward.content.parts import BY_PAGE, BY_SOURCE, SOURCE_FOLDERS, material_part
 from teachforward.content.schema import schema_problems
 from teachforward.content.textfile import outside_root, read_text
 from teachforward.content.yamlfile import LineMap, parse_yaml

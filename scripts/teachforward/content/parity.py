@@ -16,8 +16,14 @@ from collections import Counter
 from pathlib import Path
 
 from teachforward.content.model import Course, Document, Exercise, Image, Language, Link, Material, Workshop
-from teachforward.content.tracking import (document_sections, exercise_record, exercise_sections, facts_sections,
-                                           fingerprint, material_sections)
+from teachforward.content.tracking import (
+    document_sections,
+    exercise_record,
+    exercise_sections,
+    facts_sections,
+    fingerprint,
+    material_sections,
+)
 from teachforward.problems import Problems, did_you_mean
 
 

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from teachforward.content.model import Course, Language, Workshop
@@ -174,12 +174,12 @@ def _has_prefix(words: list[str], stem_: Stem) -> bool:
     return False
 
 
-@lru_cache(maxsize=None)
+@cache
 def _matcher(lang: str) -> Matcher:
     return Matcher(lang)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _phrase_matcher(lang: str) -> PhraseMatcher:
     return PhraseMatcher(lang)
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from typing import Any
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from teachforward.content.prose import Heading
 from teachforward.content.model import Course, Document, Exercise, Language, Material, Origin, Page, Workshop
+from teachforward.content.prose import Heading
 
 WORD = re.compile(r"\w+", re.UNICODE)
 TRACKED_FIELDS = ("title", "summary", "audience", "objectives", "agenda", "key_terms", "further_reading", "law_check")

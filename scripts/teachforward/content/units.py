@@ -23,7 +23,14 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from teachforward.content import markdown, prose
 from teachforward.content.model import (
-    Course, Document, Exercise, Language, Material, Page, Section, Workshop,
+    Course,
+    Document,
+    Exercise,
+    Language,
+    Material,
+    Page,
+    Section,
+    Workshop,
 )
 
 Kind = Literal["heading", "point", "block", "field", "string"]

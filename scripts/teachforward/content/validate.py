@@ -5,22 +5,20 @@ Every problem is added to the same list as the loader's, so a single run reports
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from typing import Any
 import re
 from functools import lru_cache
 from pathlib import Path
 
 from teachforward.content.design import check_design
-from teachforward.content.parts import BY_NAME
 from teachforward.content.html_policy import check_html, svg_findings
 from teachforward.content.kit_checks import check_formats, check_workshop_kit, material_hint
 from teachforward.content.model import Course, Image, Language, Link, Workshop
 from teachforward.content.parity import check_parity
+from teachforward.content.parts import BY_NAME
 from teachforward.content.pictures import damage
 from teachforward.content.prose_rules import check_prose
-from teachforward.content.termbase import check_terms
 from teachforward.content.template_policy import check_templates
+from teachforward.content.termbase import check_terms
 from teachforward.content.textfile import outside_root
 from teachforward.problems import Problems, did_you_mean
 

@@ -13,7 +13,8 @@ from teachforward.artifacts import Download
 from teachforward.content import prose
 from teachforward.content.formatting import agenda_times, elapsed, reading_names, total_minutes
 from teachforward.content.model import Course, Document, Exercise, Language, Origin, Page, Workshop
-from teachforward.content.parts import PARTS as WORKSHOP_PARTS, page_of
+from teachforward.content.parts import PARTS as WORKSHOP_PARTS
+from teachforward.content.parts import page_of
 from teachforward.content.tracking import TranslationStatus
 from teachforward.site.kit import KitPages
 from teachforward.site.markdown_out import blocks_markdown, inline_markdown

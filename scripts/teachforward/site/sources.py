@@ -15,8 +15,8 @@ import yaml
 from teachforward.artifacts import Download
 from teachforward.content.model import Course, Language
 from teachforward.content.tracking import translation_status
-from teachforward.site.kit import PROGRAMME, day_path, material_path
 from teachforward.fsutil import write_atomic
+from teachforward.site.kit import PROGRAMME, day_path, material_path
 from teachforward.site.mkdocs_adapter import material_languages, material_lunr
 from teachforward.site.offline import SHIM
 from teachforward.site.pages import PARTS, PageWriter, image_path_in_workshop, part_path, presenter_page, workshop_images
