@@ -314,6 +314,6 @@ def _load(root: Path, code: str):
         return None, None, "error: the sources cannot be loaded; run teachforward check"
     if code == course.source_language:
         return course, None, f"error: {code} is the source language; export a translation (fr, es...)"
-    if code not in {l.code for l in course.languages}:
+    if code not in {lang.code for lang in course.languages}:
         return course, None, f"error: no such language: {code} (start it with teachforward i18n add {code})"
     return course, course.language(code), None

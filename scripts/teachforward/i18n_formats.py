@@ -81,7 +81,8 @@ def _note(unit: Unit) -> str:
 
 def write_xliff(root: Path, code: str, item: FileUnits, stale: set[str]) -> bytes:
     ET.register_namespace("", XLIFF_NS)
-    q = lambda name: f"{{{XLIFF_NS}}}{name}"
+    def q(name: str) -> str:
+        return f"{{{XLIFF_NS}}}{name}"
     document = ET.Element(q("xliff"), {"version": "1.2"})
     file = ET.SubElement(document, q("file"), {"original": item.translation.relative_to(root).as_posix(),
                                                "source-language": "en", "target-language": code,
@@ -136,7 +137,8 @@ def _read_po(path: Path) -> Exchange:
 
 
 def _read_xliff(path: Path) -> Exchange:
-    q = lambda name: f"{{{XLIFF_NS}}}{name}"
+    def q(name: str) -> str:
+        return f"{{{XLIFF_NS}}}{name}"
     try:
         document = ET.parse(path).getroot()
     except (OSError, ET.ParseError) as error:

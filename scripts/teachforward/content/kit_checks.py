@@ -30,7 +30,7 @@ def check_formats(course: Course, problems: Problems) -> None:
         return
     path, line = course.root / "workshops" / "formats.yaml", course.formats_lines.line
     workshops = {w.folder: w for w in course.source.workshops}
-    codes = [l.code for l in course.languages]
+    codes = [lang.code for lang in course.languages]
     ids: set[str] = set()
     for f_index, fmt in enumerate(course.formats.formats):
         at = ("formats", f_index)
@@ -83,17 +83,20 @@ def _check_format_day(fmt, index: int, day, at: tuple, workshops: dict, used: di
                          did_you_mean(folder, workshops) or "use a folder name of workshops/en/, or any")
             continue
         if folder in used:
-            problems.add(path, line(item_at + ("workshop",)), f'the workshop "{folder}" is already in {fmt.unit} {used[folder] + 1}'
-                         f' of the format "{fmt.id}"', "put each workshop in the format once")
+            problems.add(path, line(item_at + ("workshop",)),
+                         f'the workshop "{folder}" is already in {fmt.unit} {used[folder] + 1} of the format "{fmt.id}"',
+                         "put each workshop in the format once")
         used.setdefault(folder, index)
         if previous is not None:
-            problems.add(path, line(item_at + ("workshop",)), f'the workshops "{previous}" and "{folder}" follow each other without a break',
+            problems.add(path, line(item_at + ("workshop",)),
+                         f'the workshops "{previous}" and "{folder}" follow each other without a break',
                          "put a break (break: 15) or lunch between them")
         previous = folder
         total += longest if folder == ANY_WORKSHOP else workshops[folder].facts.duration
     if total > day.hours * 60:
-        problems.add(path, line(at + ("hours",)), f"{label} holds {total} minutes, more than its {day.hours:g} hours "
-                     f"({day.hours * 60:g} minutes)", "make the day longer, shorten the breaks, or move a workshop to another day")
+        problems.add(path, line(at + ("hours",)),
+                     f"{label} holds {total} minutes, more than its {day.hours:g} hours ({day.hours * 60:g} minutes)",
+                     "make the day longer, shorten the breaks, or move a workshop to another day")
     if total > LUNCH_NEEDED_AFTER and not lunch:
         problems.add(path, line(at + ("items",)), f"{label} lasts {total} minutes without a lunch break",
                      "add a lunch (lunch: 60) between two workshops")
@@ -111,7 +114,8 @@ def _check_agenda_plan(workshop: Workshop, source_language: str, problems: Probl
     cuts: dict[int, int] = {}
     for index, item in enumerate(facts.agenda):
         if item.is_break and item.ref is not None:
-            problems.add(path, workshop.line_of("agenda", index, "ref"), f'agenda item {index + 1} is a break but refers to "{item.ref}"',
+            problems.add(path, workshop.line_of("agenda", index, "ref"),
+                         f'agenda item {index + 1} is a break but refers to "{item.ref}"',
                          "remove the ref from the break, or remove break: true if this is not a break")
         if item.is_break and item.cut is not None:
             problems.add(path, workshop.line_of("agenda", index, "cut"), f"agenda item {index + 1} is a break and cannot be cut",

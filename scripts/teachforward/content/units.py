@@ -143,7 +143,7 @@ def _point_slots(text: _Text, section: Section, prefix: str, limit: int) -> dict
     wrapped point is its lines joined with spaces). `limit` is the first line after the list."""
     found = {}
     lines = section.point_lines
-    for number, (point, line) in enumerate(zip(section.key_points, lines), 1):
+    for number, (point, line) in enumerate(zip(section.key_points, lines, strict=True), 1):
         bound = min(lines[number] if number < len(lines) else limit, len(text.lines) + 1)
         for last in range(line, bound):
             slot = _point_written(text, point, line, last)
@@ -155,7 +155,7 @@ def _point_slots(text: _Text, section: Section, prefix: str, limit: int) -> dict
 
 def _point_written(text: _Text, point: str, line: int, last: int) -> Slot | None:
     """The point as written on lines line..last, if those lines hold exactly its text."""
-    following = " ".join(l.strip() for l in text.lines[line:last])
+    following = " ".join(row.strip() for row in text.lines[line:last])
     if following and not point.endswith(" " + following):
         return None
     first = point[:len(point) - len(following) - 1] if following else point
@@ -317,7 +317,8 @@ def _paired(english: dict[str, dict[str, tuple[Kind, Slot]]], mine: dict[str, di
 
 
 def _blocks_differ(english: dict, mine: dict) -> bool:
-    count = lambda slots: sum(1 for id_ in slots if "/block-" in id_ or id_.startswith("block-"))
+    def count(slots: dict) -> int:
+        return sum(1 for id_ in slots if "/block-" in id_ or id_.startswith("block-"))
     return count(english) != count(mine)
 
 
@@ -338,7 +339,7 @@ def language_files(course: Course, language: Language) -> list[FileUnits]:
     """Every translatable file of the course, English paired with `language`'s translation."""
     english = course.source
     files: list[FileUnits] = []
-    for original, mine in zip(english.workshops, language.workshops):
+    for original, mine in zip(english.workshops, language.workshops, strict=False):
         files.append(_facts(course, original, mine, language))
         for part in ("notes", "guide"):
             doc, own = getattr(original, part), getattr(mine, part)

@@ -108,8 +108,10 @@ class KitPages:
             if item.cut is not None:
                 cut = (f"**{item.cut.order}.** {self._text(item.cut.how, lang)} "
                        f"*({self.t('runsheet_saves', minutes=item.cut.saves)})*")
-            rows.append(f"| {self._clock(start, elapsed)} | {item.minutes} | {self._activity(workshop, item, here, linked=False)} | "
-                        f"{self._text(item.lead, lang) if item.lead else ''} | {self.agenda_materials(workshop, item, here)} | {cut} |")
+            activity = self._activity(workshop, item, here, linked=False)
+            lead = self._text(item.lead, lang) if item.lead else ""
+            rows.append(f"| {self._clock(start, elapsed)} | {item.minutes} | {activity} | "
+                        f"{lead} | {self.agenda_materials(workshop, item, here)} | {cut} |")
             elapsed += item.minutes
         return rows, elapsed
 
@@ -141,7 +143,8 @@ class KitPages:
                 heading = f"### {self._unit(fmt, index)} · {when}"
                 if not self._any_workshop(day):
                     heading += f" · [{self.t('workshop_runsheet')}]({_relative(PROGRAMME, day_path(fmt.id, index))})"
-                out += [heading + f" {{#{fmt.id}-{index + 1}}}", "", f"| {self.t('runsheet_time')} | {self.t('agenda_minutes')} | {self.t('agenda_activity')} |",
+                out += [heading + f" {{#{fmt.id}-{index + 1}}}", "",
+                        f"| {self.t('runsheet_time')} | {self.t('agenda_minutes')} | {self.t('agenda_activity')} |",
                         "|---:|---:|:---|"]
                 elapsed = 0
                 for item in day.items:
@@ -151,7 +154,8 @@ class KitPages:
                         what, length = self.t("programme_any_workshop", minutes=longest), longest
                     elif kind == "workshop":
                         workshop = workshops[value]
-                        what = (f"[{self._titled(workshop, _escape(workshop.title))}]({_relative(PROGRAMME, part_path(value, 'overview'))})"
+                        overview = _relative(PROGRAMME, part_path(value, "overview"))
+                        what = (f"[{self._titled(workshop, _escape(workshop.title))}]({overview})"
                                 f" ([{self.t('workshop_runsheet')}]({_relative(PROGRAMME, part_path(value, RUN_SHEET))}))")
                         length = workshop.facts.duration
                     else:

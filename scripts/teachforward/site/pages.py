@@ -158,7 +158,8 @@ class PageWriter(KitPages):
             # Each exercise is its own printed sheet, with ruled space for notes.
             out += ['<div class="tf-handout-exercise" markdown>', ""]
             out += self._exercise(exercise, here, with_responses=False)
-            out += [f"### {self.t('handout_notes')}", "", '<div class="tf-notes-space" aria-hidden="true"></div>', "", "</div>", ""]
+            out += [f"### {self.t('handout_notes')}", "",
+                    '<div class="tf-notes-space" aria-hidden="true"></div>', "", "</div>", ""]
         return _join(out)
 
     def _exercise(self, exercise: Exercise, here: str, with_responses: bool) -> list[str]:
@@ -183,7 +184,7 @@ class PageWriter(KitPages):
         if notice:
             # The notice goes under the title, so the page keeps its heading first.
             lines = text.split("\n")
-            index = next((i for i, l in enumerate(lines) if l.startswith("# ")), 0)
+            index = next((i for i, row in enumerate(lines) if row.startswith("# ")), 0)
             text = "\n".join(lines[: index + 1] + ["", notice] + lines[index + 1:])
         return _front_matter(meta) + text.rstrip("\n") + "\n"
 

@@ -136,7 +136,8 @@ def _nav(course: Course, language: Language, writer: PageWriter, with_downloads:
         elif entry == "programme":
             if course.formats is not None:
                 nav.append({_text(writer.t("programme_title")): [PROGRAMME] + [
-                    {_text(writer.t("label_and_title", label=writer.worded_text(f.title), title=writer._unit(f, i))): day_path(f.id, i)}
+                    {_text(writer.t("label_and_title", label=writer.worded_text(f.title), title=writer._unit(f, i))):
+                     day_path(f.id, i)}
                     for f in course.formats.formats for i, d in enumerate(f.days) if not writer._any_workshop(d)]})
         elif entry == "translation-status":
             nav.append({_text(writer.t("status_title")): "translation-status.md"})
