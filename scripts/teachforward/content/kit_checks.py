@@ -3,9 +3,12 @@ printable materials, and the delivery formats of workshops/formats.yaml."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
-from teachforward.content.model import Course, Workshop
+from teachforward.content.model import Course, DeliveryFormat, FormatDay, Material, Workshop
+from teachforward.content.yamlfile import DataPath
 from teachforward.problems import Problems, did_you_mean
 
 BREAK_NEEDED_AFTER = 100      # minutes: a longer workshop without a break gets a warning
@@ -59,7 +62,8 @@ def check_formats(course: Course, problems: Problems) -> None:
                          "put every workshop in one of its days, once")
 
 
-def _check_format_day(fmt, index: int, day, at: tuple, workshops: dict, used: dict, path, line, problems: Problems) -> None:
+def _check_format_day(fmt: DeliveryFormat, index: int, day: FormatDay, at: DataPath, workshops: dict[str, Workshop],
+                      used: dict[str, int], path: Path, line: Callable[[DataPath], int | None], problems: Problems) -> None:
     label = f'{fmt.unit} {index + 1} of the format "{fmt.id}"'
     total, lunch, previous = 0, False, None
     longest = max((w.facts.duration for w in workshops.values()), default=0)
@@ -73,11 +77,11 @@ def _check_format_day(fmt, index: int, day, at: tuple, workshops: dict, used: di
             continue
         kind, value = given[0]
         if kind != "workshop":
-            total += value
+            total += int(value)
             lunch = lunch or kind == "lunch"
             previous = None
             continue
-        folder = item.workshop
+        folder = str(value)
         if folder != ANY_WORKSHOP and folder not in workshops:
             problems.add(path, line(item_at + ("workshop",)), f'there is no workshop "{folder}"',
                          did_you_mean(folder, workshops) or "use a folder name of workshops/en/, or any")
@@ -152,7 +156,7 @@ def _check_law_check(workshop: Workshop, problems: Problems) -> None:
     law = workshop.facts.law_check
     if law is None:
         return
-    dates = [(("law_check", "checked"), law.checked)]
+    dates: list[tuple[DataPath, str]] = [(("law_check", "checked"), law.checked)]
     dates += [(("law_check", "items", index, "since"), item.since) for index, item in enumerate(law.items) if item.since]
     for where, value in dates:
         try:
@@ -189,7 +193,7 @@ def _check_materials(workshop: Workshop, problems: Problems) -> None:
         _check_ruled_lines(material, problems)
 
 
-def _check_ruled_lines(material, problems: Problems) -> None:
+def _check_ruled_lines(material: Material, problems: Problems) -> None:
     """`::: lines N` ... `:::` (writing space): N is a number and the block is closed."""
     document = material.document
     blocks = [(document.intro, document.intro_line)] + [(s.body, s.body_line) for s in document.sections]

@@ -15,7 +15,18 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from teachforward.content.model import Course, Document, Exercise, Image, Language, Link, Material, Workshop
+from teachforward.content.model import (
+    AgendaItem,
+    Course,
+    Document,
+    Exercise,
+    Image,
+    Language,
+    Link,
+    Material,
+    Origin,
+    Workshop,
+)
 from teachforward.content.tracking import (
     document_sections,
     exercise_record,
@@ -32,10 +43,10 @@ class _EnglishMoved:
     the translator last marked the file current: then the translation is merely out of date
     (a warning, and a notice on the site), and the build goes on."""
 
-    def __init__(self, problems: Problems, recorded: dict, english: dict[str, str]):
+    def __init__(self, problems: Problems, recorded: dict[str, str], english: dict[str, str]):
         self.problems, self.recorded, self.english = problems, recorded, english
 
-    def add(self, key: str, path, line, message: str, hint: str) -> None:
+    def add(self, key: str, path: Path, line: int | None, message: str, hint: str) -> None:
         known = key in self.recorded or key in self.english     # a part neither side has did not move
         moved = bool(self.recorded) and known and self.recorded.get(key) != fingerprint(self.english.get(key, ""))
         if moved:
@@ -59,7 +70,7 @@ def check_parity(course: Course, problems: Problems) -> None:
         # not compared; their links are still checked like any other.
 
 
-def _translated(language: Language, origin) -> bool:
+def _translated(language: Language, origin: Origin | None) -> bool:
     return origin is not None and origin.lang == language.code
 
 
@@ -120,7 +131,7 @@ def _facts(workshop: Workshop, original: Workshop, problems: Problems) -> None:
                      "translate every key term, keeping its id")
 
 
-def _agenda_plan(workshop: Workshop, index: int, item, other, report: _EnglishMoved) -> None:
+def _agenda_plan(workshop: Workshop, index: int, item: AgendaItem, other: AgendaItem, report: _EnglishMoved) -> None:
     """Breaks, materials and cuts are not words: they stay as in English."""
     path, number = workshop.facts_origin.path, index + 1
     if item.is_break != other.is_break:
@@ -152,7 +163,7 @@ def _law_check(workshop: Workshop, original: Workshop, report: _EnglishMoved) ->
     path, mine, theirs = workshop.facts_origin.path, workshop.facts.law_check, original.facts.law_check
     if mine is None and theirs is None:
         return
-    if (mine is None) != (theirs is None):
+    if mine is None or theirs is None:      # one of the two: both missing returned above
         report.add("law_check", path, workshop.line_of("law_check") or None,
                    "the law check box is " + ("here but not in English" if mine else "in English but missing here"),
                    "translate the English law_check" if theirs else "remove law_check, as in English")

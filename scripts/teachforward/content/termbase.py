@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -231,11 +232,15 @@ def _same_english_two_ways(terms: list[Term], language: Language, problems: Prob
                           "give one English term one translation in the whole course")
 
 
-def _sections(language: Language, original: Workshop, workshop: Workshop):
+LineOf = Callable[[str], int | None]    # the line a section of a file starts on, by its key
+
+
+def _sections(language: Language, original: Workshop,
+              workshop: Workshop) -> Iterator[tuple[Path, LineOf, dict[str, str], dict[str, str]]]:
     """(file, line of each section, English texts, translated texts) of each translated file."""
     if workshop.facts_origin.lang == language.code:
         texts = facts_sections(workshop)
-        yield (workshop.facts_origin.path, lambda key, w=workshop: w.line_of(key),
+        yield (workshop.facts_origin.path, workshop.line_of,
                facts_sections(original), texts)
     for part in ("notes", "guide"):
         doc, own = getattr(original, part), getattr(workshop, part)
@@ -249,7 +254,7 @@ def _sections(language: Language, original: Workshop, workshop: Workshop):
             yield exercise.origin.path, lines.get, exercise_sections(theirs[exercise.id]), exercise_sections(exercise)
 
 
-def _check_section(terms: list[Term], language: Language, path: Path, line_of, theirs: dict[str, str],
+def _check_section(terms: list[Term], language: Language, path: Path, line_of: LineOf, theirs: dict[str, str],
                    mine: dict[str, str], problems: Problems) -> None:
     english, translated = _phrase_matcher("en"), _matcher(language.code)
     for key, text in mine.items():
