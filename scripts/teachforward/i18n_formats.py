@@ -146,10 +146,11 @@ def _read_xliff(path: Path) -> Exchange:
                             "check that it is well-formed XML, or export it again") from None
     file = document.find(q("file"))
     source = file.find(f"{q('header')}/{q('note')}[@from='{SOURCE_HEADER}']") if file is not None else None
-    if file is None or source is None or not file.get("original"):
+    original = file.get("original") if file is not None else None
+    if file is None or source is None or not original:
         raise ExchangeError(path, None, f"the file has no <file original=...> or no {SOURCE_HEADER} note",
                             "import a file made by teachforward i18n export")
-    exchange = Exchange(path, (source.text or "").strip(), file.get("original"))
+    exchange = Exchange(path, (source.text or "").strip(), original)
     for unit in file.iter(q("trans-unit")):
         target = unit.find(q("target"))
         text = "".join(target.itertext()) if target is not None else ""
@@ -158,6 +159,10 @@ def _read_xliff(path: Path) -> Exchange:
             text = ""      # some tools copy the English into a target they have not translated
         fuzzy = state in ("needs-review-translation", "needs-adaptation", "needs-l10n",
                           "needs-review-adaptation", "needs-review-l10n")
-        source_text = "".join(unit.find(q("source")).itertext()) if unit.find(q("source")) is not None else ""
-        exchange.entries[unit.get("id")] = Entry(unit.get("id"), source_text, text, fuzzy)
+        english = unit.find(q("source"))
+        source_text = "".join(english.itertext()) if english is not None else ""
+        unit_id = unit.get("id")
+        if unit_id is None:
+            continue       # a unit without an id matches nothing in the course
+        exchange.entries[unit_id] = Entry(unit_id, source_text, text, fuzzy)
     return exchange

@@ -161,7 +161,8 @@ def word_diff(old: str, new: str, color: bool = False) -> list[str]:
                 lines.append(("", False))
             text, was = lines[-1]
             lines[-1] = (text + part, was or (changed and (bool(part) or len(parts) > 1)))
-    shown, previous = [], -2
+    shown: list[str] = []
+    previous = -2
     for index, (text, changed) in enumerate(lines):
         if changed:
             if shown and index != previous + 1:

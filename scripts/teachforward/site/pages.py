@@ -328,7 +328,8 @@ class PageWriter(KitPages):
         """The body as written, with the links and pictures written between source files
         re-pointed at the generated pages (at the places the parser found them)."""
         edits = {}
-        for item in (*body.links(), *body.images()):
+        found: list[prose.Link | prose.Image] = [*body.links(), *body.images()]
+        for item in found:
             if item.destination is not None:
                 url = self._address(item, here)
                 if url is not None:
@@ -351,8 +352,8 @@ class PageWriter(KitPages):
                 return None
             return _relative(here, f"workshops/{folder}/{image_path_in_workshop(item.path, folder)}")
         target = item.target
-        if target is None or target.url or target.workshop is None:
-            return None
+        if target is None or target.url or target.workshop is None or target.part is None:
+            return None                  # (the loader gives every workshop target a part)
         url = _relative(here, part_path(target.workshop, target.part))
         if url == posixpath.basename(here) and target.anchor:
             url = ""
