@@ -26,8 +26,8 @@ def built(tmp_path_factory):
     tree.replace("workshops/course.yaml", "source_language: en", "source_language: en\nstart_time: 13:30")
     tree.write(f"{WS}/materials/03-plan.md", "---\nkind: checklist\naudience: facilitators\n---\n# Before the session\n\n"
                "- [ ] Book a room\n- [ ] Print the [recipe card](01-recipe-card.md#data)\n")
-    tree.replace("workshops/fr/01-basics/workshop.yaml", "\n\ntranslated_from:", "\n" + LAW.replace("Laws change.", "Les lois changent.")
-                 + "\ntranslated_from:")
+    tree.replace("workshops/fr/01-basics/workshop.yaml", "\n\ntranslated_from:",
+                 "\n" + LAW.replace("Laws change.", "Les lois changent.") + "\ntranslated_from:")
     # The real French interface strings, kit included.
     tree.write("docs/fr/strings.yaml", (REPO / "docs" / "fr" / "strings.yaml").read_text(encoding="utf-8"))
     out = root / "site"

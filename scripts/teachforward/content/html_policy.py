@@ -90,7 +90,7 @@ def markdown_findings(text: str) -> list[Finding]:
     lines = text.split("\n")
     mask = markdown.code_mask(lines)
     visible = []
-    for line, in_code in zip(lines, mask):
+    for line, in_code in zip(lines, mask, strict=True):
         if in_code:
             visible.append("")
             continue
@@ -311,7 +311,8 @@ class _SvgChecker(HTMLParser):
                                   f"remove it ({SVG_REFUSED[tag]}), or export the drawing again as plain SVG"))
         self._in_style = tag == "style"
         values = dict(attrs)
-        if tag in ("set", "animate") and (values.get("attributename") or "").lower().lstrip().startswith(("on", "href", "xlink:href")):
+        animated = (values.get("attributename") or "").lower().lstrip()
+        if tag in ("set", "animate") and animated.startswith(("on", "href", "xlink:href")):
             self.findings.append((line, f"the drawing animates a link or an event handler with <{tag}>",
                                   "remove the animation"))
         for name, value in attrs:
