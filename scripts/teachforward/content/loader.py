@@ -6,6 +6,7 @@ and loading goes on so that one run reports them all.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
@@ -47,6 +48,7 @@ PART_FILES = {name: part.name for name, part in BY_SOURCE.items() if name not in
 EXTERNAL = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 STRINGS_FILE = "strings.yaml"
 Model = TypeVar("Model", bound=BaseModel)
+_Numbered = TypeVar("_Numbered", Exercise, Material)   # the files numbered NN-id.md
 
 
 def load_course(root: Path, memo: prose.ParseMemo | None = None) -> tuple[Course | None, Problems]:
@@ -237,30 +239,39 @@ class _Loader:
                               + (f" ({suggestion})" if suggestion else ""))
 
     def _exercises(self, folder: Path, code: str, original: Workshop | None) -> list[Exercise]:
-        base = folder / "exercises"
-        found: dict[str, Exercise] = {}
+        return self._numbered_files(folder, "exercises", "exercise", "01-rota-check.md", self._exercise, code,
+                                    original.exercises if original else None)
+
+    def _numbered_files(self, folder: Path, subfolder: str, noun: str, example: str,
+                        read: Callable[[Path, str, str, int, str], _Numbered | None], code: str,
+                        originals: tuple[_Numbered, ...] | None) -> list[_Numbered]:
+        """The NN-id.md files of exercises/ or materials/; in a translation, each English file
+        stands in for one not translated yet, in the English order."""
+        base = folder / subfolder
+        found: dict[str, _Numbered] = {}
         if base.is_dir():
             for path in sorted(base.iterdir()):
                 if path.name.startswith(".") or self._escapes(path):
                     continue
                 match = EXERCISE_FILE.match(path.name)
                 if not match or not path.is_file():
-                    self.problems.add(path, None, f'"{path.name}" is not an exercise file',
-                                      'name exercise files with two digits, a dash, a short name and ".md", '
-                                      'e.g. "01-rota-check.md"')
+                    self.problems.add(path, None, f'"{path.name}" is not an {noun} file' if noun[0] in "aeiou"
+                                      else f'"{path.name}" is not a {noun} file',
+                                      f'name {noun} files with two digits, a dash, a short name and ".md", '
+                                      f'e.g. "{example}"')
                     continue
-                exercise = self._exercise(path, code, folder.name, int(match.group(1)), match.group(2))
-                if exercise:
-                    found[exercise.id] = exercise
-        if original is None:
+                item = read(path, code, folder.name, int(match.group(1)), match.group(2))
+                if item:
+                    found[item.id] = item
+        if originals is None:
             return list(found.values())
-        originals = {e.id: e for e in original.exercises}
-        for id_, exercise in found.items():
-            if id_ not in originals:
-                self.problems.add(exercise.origin.path, None, f'there is no English exercise "{id_}" to translate',
-                                  "keep the English file name: " + ", ".join(
-                                      f"{e.number:02d}-{e.id}.md" for e in original.exercises))
-        return [found.get(id_, exercise) for id_, exercise in originals.items()]
+        english = {item.id: item for item in originals}
+        for id_, item in found.items():
+            if id_ not in english:
+                self.problems.add(item.origin.path, None, f'there is no English {noun} "{id_}" to translate',
+                                  did_you_mean(id_, english) or "keep the English file name: " + (", ".join(
+                                      f"{e.number:02d}-{e.id}.md" for e in originals) or "there are none"))
+        return [found.get(id_, item) for id_, item in english.items()]
 
     def _exercise(self, path: Path, code: str, folder: str, number: int, id_: str) -> Exercise | None:
         text = read_text(path, self.problems)
@@ -318,30 +329,8 @@ class _Loader:
 
     def _materials(self, folder: Path, code: str, original: Workshop | None) -> list[Material]:
         """materials/NN-id.md, each falling back to English on its own, like exercises."""
-        base = folder / "materials"
-        found: dict[str, Material] = {}
-        if base.is_dir():
-            for path in sorted(base.iterdir()):
-                if path.name.startswith(".") or self._escapes(path):
-                    continue
-                match = EXERCISE_FILE.match(path.name)
-                if not match or not path.is_file():
-                    self.problems.add(path, None, f'"{path.name}" is not a material file',
-                                      'name material files with two digits, a dash, a short name and ".md", '
-                                      'e.g. "01-recipe-card.md"')
-                    continue
-                material = self._material(path, code, folder.name, int(match.group(1)), match.group(2))
-                if material:
-                    found[material.id] = material
-        if original is None:
-            return list(found.values())
-        originals = {m.id: m for m in original.materials}
-        for id_, material in found.items():
-            if id_ not in originals:
-                self.problems.add(material.origin.path, None, f'there is no English material "{id_}" to translate',
-                                  did_you_mean(id_, originals) or "keep the English file name: " + (", ".join(
-                                      f"{m.number:02d}-{m.id}.md" for m in original.materials) or "there are none"))
-        return [found.get(id_, material) for id_, material in originals.items()]
+        return self._numbered_files(folder, "materials", "material", "01-recipe-card.md", self._material, code,
+                                    original.materials if original else None)
 
     def _material(self, path: Path, code: str, folder: str, number: int, id_: str) -> Material | None:
         text = read_text(path, self.problems)
