@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_valid_course
+from conftest import REPO, copy_valid_course
 from teachforward.build import build
 
 pytestmark = pytest.mark.slow
@@ -143,3 +143,24 @@ def test_one_process_sees_what_changed_between_its_builds(tree, tmp_path, capsys
     sitemap = (tree.root / "site" / "en" / "sitemap.xml.gz").read_bytes()
     assert time.strftime("%Y-%m-%d", time.gmtime(int.from_bytes(sitemap[4:8], "little"))) == "2027-01-15"
     assert digest(tree.root / "site") == clean_build(tree, tmp_path, capsys)
+
+
+def test_one_process_sees_a_new_slide_design_between_its_builds(tree, tmp_path, capsys):
+    """A course's own slides_src/ appears between two builds in one process (jobs=1, as `serve`
+    may run): the decks follow the new design, byte for byte as a build from scratch by forked
+    workers makes them. What the deck writer keeps between decks lives on the design it loaded."""
+    run_build(tree.root, capsys, jobs=1)
+    before = digest(tree.root / "site")
+    design = tree.root / "slides_src"
+    shutil.copytree(REPO / "slides_src", design)
+    layouts = design / "layouts.yaml"
+    text = layouts.read_text(encoding="utf-8")
+    assert 'key_terms:       {layout: "Teach Forward: Text"' in text
+    layouts.write_text(text.replace('key_terms:       {layout: "Teach Forward: Text"',
+                                    'key_terms:       {layout: "Teach Forward: Bullets"'), encoding="utf-8")
+    output = run_build(tree.root, capsys, jobs=1)
+    assert summary(output)["written"] == summary(output)["decks"], output
+    after = digest(tree.root / "site")
+    changed = sorted(name for name in after if name.endswith(".pptx") and before.get(name) != after[name])
+    assert changed and len(changed) == len([n for n in after if n.endswith(".pptx")]), changed
+    assert after == clean_build(tree, tmp_path, capsys)

@@ -103,3 +103,24 @@ def test_only_the_site_renderer_imports_mkdocs_and_only_the_adapter_calls_its_bu
             assert not re.search(r"^\s*(import|from) (mkdocs|material|mkdocs_macros)\b", text, re.MULTILINE), path
         if path.name != "mkdocs_adapter.py":
             assert not re.search(r"^\s*from mkdocs\.commands|^\s*import material\b|\._env\b", text, re.MULTILINE), path
+
+
+def test_the_theme_listing_kept_by_a_process_follows_its_own_folder(tmp_path):
+    """The theme's file list is kept for the life of a process (serve builds again and again):
+    a file added to or removed from the project's own theme folder (the first folder), at any
+    depth, is seen by the next listing; hidden files are never listed."""
+    from teachforward.site.plugins.incremental.theme_files import list_theme_files
+    own, installed = tmp_path / "own", tmp_path / "installed"
+    (own / "partials").mkdir(parents=True)
+    (installed / ".icons").mkdir(parents=True)
+    (own / "main.html").write_text("own", encoding="utf-8")
+    (installed / "base.html").write_text("base", encoding="utf-8")
+    (installed / ".icons" / "x.svg").write_text("<svg/>", encoding="utf-8")
+    folders = [str(own), str(installed)]
+    assert list_theme_files(folders) == ["base.html", "main.html"]
+    (own / "partials" / "footer.html").write_text("footer", encoding="utf-8")
+    assert list_theme_files(folders) == ["base.html", "main.html", "partials/footer.html"]
+    (own / "main.html").unlink()
+    assert list_theme_files(folders) == ["base.html", "partials/footer.html"]
+    (own / "partials" / "footer.html").write_text("edited: the list of names is the same", encoding="utf-8")
+    assert list_theme_files(folders) == ["base.html", "partials/footer.html"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-from functools import lru_cache
 from pathlib import Path
 
 from teachforward.content.design import check_design
@@ -246,23 +245,11 @@ def _anchors(workshop: Workshop, part: str) -> set[str]:
 
 
 def _svg_problems(path: Path) -> list[tuple[int, str, str]]:
-    """What makes a drawing unsafe to publish (html_policy.svg_findings), read once per file version."""
-    stat = path.stat()
-    return _svg_problems_of(path, stat.st_mtime_ns, stat.st_size)
-
-
-@lru_cache(maxsize=512)
-def _svg_problems_of(path: Path, mtime_ns: int, size: int) -> list[tuple[int, str, str]]:
+    """What makes a drawing unsafe to publish (html_policy.svg_findings)."""
     return svg_findings(path.read_bytes().decode("utf-8", "replace"))
 
 
 def _picture_damage(path: Path, kind: str) -> str | None:
-    stat = path.stat()
-    return _damage_of(path, kind, stat.st_mtime_ns, stat.st_size)
-
-
-@lru_cache(maxsize=512)
-def _damage_of(path: Path, kind: str, mtime_ns: int, size: int) -> str | None:
     return damage(path.read_bytes(), kind)
 
 

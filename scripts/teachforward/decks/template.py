@@ -58,6 +58,10 @@ class Design:
     slide_size: tuple[int, int]
     fingerprint: str
     fonts: dict = field(default_factory=dict)
+    # What every deck of this design shares, worked out by the first deck written with it (the
+    # layouts' footer and notes placeholders, the template's serialised parts): it lives as long
+    # as this Design, which each build loads afresh.
+    shared: dict = field(default_factory=dict, repr=False, compare=False)
 
     def box(self, kind: str, role: str) -> Box:
         return self.boxes[(kind, role)]

@@ -15,19 +15,17 @@ from teachforward.decks.template import Design
 from teachforward.decks.text import Para
 
 EMU_PER_PT = 12700
-_PLACEHOLDERS: dict[str, tuple[dict, dict]] = {}
-_TEMPLATE_PARTS: dict[str, dict] = {}
 
 
 def write_deck(deck: Deck, design: Design) -> tuple[bytes, int]:
     """The deck as .pptx bytes, and its number of slides."""
     prs = Presentation(io.BytesIO(design.template_bytes))
     layouts = {layout.name: layout for layout in prs.slide_layouts}
-    if design.fingerprint not in _PLACEHOLDERS:          # the same for every deck of a design
-        _PLACEHOLDERS[design.fingerprint] = (
+    if "placeholders" not in design.shared:          # the same for every deck of a design
+        design.shared["placeholders"] = (
             {name: ooxml.footer_placeholders(layout) for name, layout in layouts.items()},
             ooxml.notes_placeholders(prs))
-    footers, notes_ph = _PLACEHOLDERS[design.fingerprint]
+    footers, notes_ph = design.shared["placeholders"]
     for number, spec in enumerate(deck.slides, 1):
         layout = layouts[design.kinds[spec.kind].layout]
         part = ooxml.new_slide(prs, number, layout)
@@ -40,8 +38,7 @@ def write_deck(deck: Deck, design: Design) -> tuple[bytes, int]:
     date = dt.datetime.fromtimestamp(deck.date, dt.UTC).replace(tzinfo=None)
     ooxml.core_properties(prs, deck.title, deck.subject, deck.author, deck.language_tag, date)
     ooxml.set_app_properties(prs, len(deck.slides))
-    cache = _TEMPLATE_PARTS.setdefault(design.fingerprint, {})
-    return ooxml.package_bytes(prs, cache), len(deck.slides)
+    return ooxml.package_bytes(prs, design.shared.setdefault("template parts", {})), len(deck.slides)
 
 
 class _SlideWriter:
