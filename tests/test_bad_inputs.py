@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, VALID
+from helpers import REPO, VALID
 from teachforward.cli import main
 
 CASES_DIR = REPO / "tests" / "bad_inputs"

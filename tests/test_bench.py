@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
 
 import synthetic_course  # noqa: E402
-from conftest import require_tool  # noqa: E402
+from helpers import require_tool  # noqa: E402
 
 KEYS = ("workshops", "languages", "full_s", "noop_s", "edit_s", "plain_mkdocs_s", "full_over_plain",
         "noop_over_full", "edit_over_full", "decks_over_pandoc", "serve_reload_s", "first_search_kb", "peak_rss_mb",

@@ -14,7 +14,7 @@ import pytest
 from lxml import etree
 from pptx import Presentation
 
-from conftest import require_tool
+from helpers import require_tool
 from teachforward.content.design import read_layouts
 from teachforward.content.loader import load_course
 from teachforward.content.prose import parse

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import REPO
+from helpers import REPO
 from teachforward.build import build
 from test_kit_format import errors, has, problems_of
 

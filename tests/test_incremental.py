@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, copy_valid_course
+from helpers import REPO, copy_valid_course
 from teachforward.build import build
 
 pytestmark = pytest.mark.slow

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import REPO, copy_valid_course
+from helpers import REPO, copy_valid_course
 from teachforward.build import build
 from teachforward.content.prose import parse
 from teachforward.site.kit import clock

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from pptx import Presentation
 
-from conftest import REPO, copy_valid_course
+from helpers import REPO, copy_valid_course
 from teachforward.build import build, load_and_check
 
 CASES = yaml.safe_load((REPO / "tests" / "markdown_corpus" / "cases.yaml").read_text(encoding="utf-8"))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from conftest import REPO
+from helpers import REPO
 from teachforward.site import mkdocs_adapter
 from teachforward.site.sources import MACROS_SANDBOX
 

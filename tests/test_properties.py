@@ -14,7 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import VALID
+from helpers import VALID
 from teachforward.build import load_and_check
 from teachforward.content.html_policy import markdown_findings, svg_findings
 from teachforward.content.template_policy import template_findings

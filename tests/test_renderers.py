@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import copy_valid_course
+from helpers import copy_valid_course
 from teachforward.content import prose
 from teachforward.content.loader import load_course
 from teachforward.decks.blocks import SlideTable, notes_text, runs, slide_content, slide_paras, tables

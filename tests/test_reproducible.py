@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EPOCH, copy_of_the_course
+from helpers import EPOCH, copy_of_the_course
 from teachforward.cli import main
 
 

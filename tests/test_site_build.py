@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_valid_course
+from helpers import copy_valid_course
 from teachforward.build import build, load_and_check
 from teachforward.content.tracking import translation_status
 from teachforward.site.sources import search_language

@@ -11,8 +11,12 @@ from importlib import metadata
 from pathlib import Path
 
 INPUTS = ("workshops", "docs", "slides_src", "mkdocs.yml")      # under the repository; and PACKAGE, this code
-LIBRARIES = ("mkdocs", "mkdocs-material", "mkdocs-macros-plugin", "markdown", "pymdown-extensions",
-             "jinja2", "python-pptx", "pydantic", "babel", "pyyaml")
+# The libraries whose versions the output depends on (one list: the stamp, the sites' and the
+# decks' fingerprints): every dependency in pyproject.toml (tests/test_pipeline.py checks), and
+# the Markdown grammar MkDocs renders with, which comes with mkdocs-material.
+LIBRARIES = ("mkdocs", "mkdocs-material", "mkdocs-macros-plugin", "jinja2", "pyyaml", "python-pptx", "fonttools",
+             "lxml", "pillow", "pydantic", "babel", "markdown-it-py", "mdit-py-plugins", "polib",
+             "markdown", "pymdown-extensions")
 PACKAGE = Path(__file__).parent
 
 

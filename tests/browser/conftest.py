@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from conftest import require_tool
+from helpers import require_tool
 
 from .site import BuiltSite, source_languages
 

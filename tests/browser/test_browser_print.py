@@ -9,7 +9,7 @@ import unicodedata
 
 import pytest
 
-from conftest import require_tool
+from helpers import require_tool
 
 from .conftest import open_page
 from .site import normalise

@@ -14,8 +14,6 @@ import os
 import re
 from pathlib import Path
 
-import pptx
-
 from teachforward.artifacts import Download
 from teachforward.content.design import design_directory as _design_directory
 from teachforward.content.model import Course, Language, Workshop
@@ -27,6 +25,7 @@ from teachforward.decks.template import Design, DesignError, load_design
 from teachforward.decks.writer import write_deck
 from teachforward.fsutil import write_atomic
 from teachforward.problems import Problem, Problems
+from teachforward.stamp import LIBRARIES, library_versions
 
 MANIFEST = "manifest.json"
 EARLIEST = 315532800          # 1980-01-01, the earliest date a zip file can hold
@@ -111,10 +110,10 @@ def is_translated(workshop: Workshop, language: Language) -> bool:
 
 
 def generator_fingerprint() -> str:
-    """Changes whenever this package's code, the project's fonts or python-pptx change: old decks
+    """Changes whenever this package's code, the project's fonts or a library change: old decks
     are then rewritten. Read again by every group of decks (a process may live through edits to
     the code: serve)."""
-    digest = hashlib.sha256(pptx.__version__.encode())
+    digest = hashlib.sha256(library_versions(LIBRARIES).encode())
     package = Path(__file__).parent
     project_fonts = sorted(fonts.DIRECTORY.glob("*.tt[fc]")) + [fonts.FONTCONFIG_FILE]
     for path in sorted(package.glob("*.py")) + [package.parent / "zipfiles.py", package.parent / "fsutil.py"] \

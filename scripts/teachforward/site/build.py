@@ -27,10 +27,9 @@ from teachforward.fsutil import read_json, write_json
 from teachforward.site import mkdocs_adapter
 from teachforward.site.offline import pack_name, write_offline_pack
 from teachforward.site.sources import THEME_DIR, write_language_sources
-from teachforward.stamp import library_versions
+from teachforward.stamp import LIBRARIES, library_versions
 
 STATE = "state.json"
-SITE_LIBRARIES = ("mkdocs", "mkdocs-material", "mkdocs-macros-plugin", "markdown", "pymdown-extensions", "jinja2")
 
 
 @dataclass
@@ -100,7 +99,7 @@ def environment_fingerprint() -> str:
     renderer's code and theme, the libraries). Read once per build: a process that lives
     through edits (serve) sees every one."""
     digest = hashlib.sha256(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
-    digest.update(library_versions(SITE_LIBRARIES).encode())
+    digest.update(library_versions(LIBRARIES).encode())
     here = Path(__file__).parent
     for path in sorted(p for p in here.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         digest.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes())
