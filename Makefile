@@ -9,7 +9,6 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum |
 # Reproducible output: dates come from the last commit, never from "now".
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
-export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve site check test test-fast lint bench system-deps constraints clean
 

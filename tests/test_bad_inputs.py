@@ -102,7 +102,6 @@ def existing_site(root: Path) -> Path:
 
 def run_subprocess(root: Path, *args: str) -> tuple[int, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("TEACHFORWARD_DEBUG", "CI", "GITHUB_ACTIONS")}
-    env["NO_MKDOCS_2_WARNING"] = "1"
     result = subprocess.run([sys.executable, "-m", "teachforward", "--root", str(root), *args],
                             capture_output=True, text=True, env=env, timeout=300, cwd=root)
     return result.returncode, result.stdout + result.stderr

@@ -31,7 +31,7 @@ def get(url: str, timeout: float = 60) -> str:
 @pytest.fixture
 def served(tree):
     port = free_port()
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     process = subprocess.Popen([sys.executable, "-m", "teachforward", "--root", str(tree.root), "serve",
                                 "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True, env=env, start_new_session=True)

@@ -60,7 +60,6 @@ def main(argv: list[str] | None = None) -> int:
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     root = (args.root or find_root(Path.cwd())).resolve()
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
         exit_status = _dispatch(args, root)
         sys.stdout.flush()       # here, where a closed pipe can still be handled

@@ -9,13 +9,10 @@ and behaves as used here; a new version that breaks one fails that test first.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-
-os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")      # Material's notice, printed on every build
 
 MACROS_PLUGIN = "macros"
 
