@@ -1,6 +1,11 @@
 """Unit tests of the page and slide renderers: each reads the parsed model and writes its
-output (site Markdown, slide paragraphs and tables) without building a site or a deck."""
+output without building a site or a deck: site Markdown (site/markdown_out.py, site/pages.py),
+the kit's pages (site/kit.py), slide paragraphs and tables (decks/blocks.py) and the presenter
+view (decks/present.py)."""
 from __future__ import annotations
+
+import json
+import re
 
 import pytest
 
@@ -8,9 +13,12 @@ from helpers import copy_valid_course
 from teachforward.content import prose
 from teachforward.content.loader import load_course
 from teachforward.decks.blocks import SlideTable, notes_text, runs, slide_content, slide_paras, tables
+from teachforward.decks.plan import Deck, Slide, Step
+from teachforward.decks.present import present_html
 from teachforward.decks.text import Para, Run
-from teachforward.site.markdown_out import inline_markdown
+from teachforward.site.markdown_out import blocks_markdown, inline_markdown
 from teachforward.site.pages import PageWriter
+from test_kit_format import with_kit
 
 
 def parsed(source: str) -> prose.Prose:
@@ -68,6 +76,61 @@ def test_agenda_clock_times_come_from_the_shared_formatter(english):
     assert "| 0:00 | 30 |" in table and "| 1:00 | 30 |" in table and "| 1:30 | **90** |" in table
 
 
+BLOCKS = ("### Heading\n\n**All bold intro**\n\n- one\n    - two\n1. first\n1. second\n\n> quoted *words*\n\n"
+          "```\ncode line\n```\n\n| a | b |\n|:-:|--:|\n| 1 | *2* |\n\n- [ ] Book a room\n- [x] Print sheets\n\n"
+          "::: lines 2\n:::\n\nTerm\n:   Its definition\n")
+
+
+def test_blocks_markdown_writes_each_kind_of_block_so_that_it_reads_back_the_same():
+    blocks = parsed(BLOCKS).blocks
+    written = blocks_markdown(blocks, lambda item: item.raw)
+    for expected in ("### Heading", "**All bold intro**", "- one\n\n    - two", "1. first\n2. second",
+                     "> quoted *words*", "```\ncode line\n```", "| a | b |\n|:---:|---:|\n| 1 | *2* |",
+                     "- [ ] Book a room\n- [x] Print sheets", "Term\n:   Its definition"):
+        assert expected in written, f"{expected!r} not in:\n{written}"
+    # Writing space becomes the printed lines (HTML); everything else parses back as it was.
+    assert written.count('<span class="tf-line"></span>') == 2
+    again = parsed(written).blocks
+    kinds = [type(b).__name__ for b in blocks]
+    assert [type(b).__name__ for b in again] == [k if k != "WritingSpace" else "HtmlBlock" for k in kinds]
+    assert notes_text(again) == notes_text(blocks)
+
+
+@pytest.fixture
+def kit(tmp_path):
+    tree = copy_valid_course(tmp_path / "course")
+    with_kit(tree)
+    tree.replace("workshops/course.yaml", "source_language: en", "source_language: en\nstart_time: 13:30")
+    course, problems = load_course(tree.root)
+    assert course is not None, [p.format() for p in problems.items]
+    return course, PageWriter(course, course.source, {})
+
+
+def test_run_sheet_times_each_item_from_the_start_and_lists_the_cuts(kit):
+    course, writer = kit
+    workshop = course.source.workshops[0]
+    sheet = writer.run_sheet(workshop)
+    rows = [line for line in sheet.splitlines() if line.startswith('| <span class="tf-clock"')]
+    clocks = [re.match(r'\| <span class="tf-clock" data-offset="(\d+)">([\d:]+)</span>', row).groups() for row in rows]
+    assert clocks == [("0", "13:30"), ("30", "14:00"), ("60", "14:30"), ("90", "15:00")]
+    assert "Lead facilitator" in rows[0] and "**90** | **End**" in rows[-1]
+    assert "[The recipe card](materials/recipe-card.md) | **1.** Two report-backs only." in rows[1]
+    assert "1. Exercise: the rota: Two report-backs only. *(saves 10 min)*" in sheet
+    assert 'value="13:30" data-default="13:30"' in sheet
+
+
+def test_kit_pages_are_the_run_sheet_and_a_page_per_material(kit):
+    course, writer = kit
+    workshop = course.source.workshops[0]
+    pages = writer.kit_pages(workshop)
+    assert sorted(pages) == ["workshops/01-basics/materials/feedback.md", "workshops/01-basics/materials/recipe-card.md",
+                             "workshops/01-basics/run-sheet.md"]
+    card = pages["workshops/01-basics/materials/recipe-card.md"]
+    material = next(m for m in workshop.materials if m.id == "recipe-card")
+    assert f"# {material.title}" in card and "tf-material--" + material.orientation in card
+    assert all(f"{{#{section.id}" in card for section in material.document.sections)
+
+
 # --- slides --------------------------------------------------------------------------------
 
 def test_slide_paragraphs_follow_the_blocks():
@@ -121,3 +184,31 @@ def test_a_link_in_a_tick_box_is_found_where_it_is_written():
     assert source[link.destination.start:link.destination.end] == "01-recipe-card.md#data"
     assert body.rewritten({link.destination: "recipe-card.md#data"}) == \
         "- [ ] Print the [recipe card](recipe-card.md#data) twice"
+
+
+def test_the_presenter_view_shows_every_slide_with_its_notes_and_loads_nothing():
+    slides = (Slide("title", "Data & work", subtitle="A <course>"),
+              Slide("section", "Points", body=(Para((Run("plain "), Run("bold", bold=True)), "bullet"),
+                                               Para((Run("first"),), "number", number=1)), notes="Say this.\n\nThen that.",
+                    item=1),
+              Slide("table", "Hours", table=(("Data", "Hours"), ("Shifts", "38")), table_align=("l", "r"), item=1,
+                    lang="ar"))
+    deck = Deck("01-basics", "en", "en-GB", ("ar",), "Basics", "subject", "author", "Footer", 1700000000, slides,
+                agenda=(Step(30, "Talk"), Step(10, "Coffee", is_break=True)))
+    page = present_html(deck, _Strings())
+    assert re.findall(r'<h2 class="title">(.*?)</h2>', page) == ["Data &amp; work", "Points", "Hours"]
+    assert '<p class="subtitle">A &lt;course&gt;</p>' in page
+    assert "<ul><li>plain <strong>bold</strong></li></ul><ol><li value=\"1\">first</li></ol>" in page
+    assert '<template class="speaker-notes"><p>Say this.</p><p>Then that.</p></template>' in page
+    assert '<th scope="col" class="right">Hours</th>' in page and '<td class="right">38</td>' in page
+    assert 'lang="ar" dir="rtl" data-item="1"' in page and page.count('<p class="footer">') == 2
+    data = json.loads(re.search(r'<script type="application/json" id="data">(.*?)</script>', page, re.S).group(1))
+    assert data["total"] == 3 and data["rtl"] is False
+    assert data["agenda"] == [{"minutes": 30, "activity": "Talk", "break": False},
+                              {"minutes": 10, "activity": "Coffee", "break": True}]
+    assert not re.search(r'(?:src|href)="(?!data:|#)', page), "the presenter view loads something"
+
+
+class _Strings:
+    """English without strings.yaml: the presenter view's own defaults."""
+    strings: dict = {}
