@@ -17,7 +17,7 @@ import pytest
 
 from helpers import require_tool
 
-from .site import BuiltSite, source_languages
+from .site import BuiltSite, UnzippedPacks, source_languages
 
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -31,9 +31,11 @@ REPORT: dict[str, str] = {}
 
 def pytest_generate_tests(metafunc):
     """A test that takes `lang` runs once per language of the sources; the `site` fixture then
-    checks the built site has exactly those languages (test_site_has_every_language)."""
+    checks the built site has exactly those languages (test_site_has_every_language). The scope
+    is the module's: a module's tests come grouped by language, so what a module sets up for a
+    language (an opened search, a tour) is used by all its tests of that language in a row."""
     if "lang" in metafunc.fixturenames:
-        metafunc.parametrize("lang", source_languages())
+        metafunc.parametrize("lang", source_languages(), scope="module")
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -62,6 +64,12 @@ def site(real_course) -> BuiltSite:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def packs(site, tmp_path_factory) -> UnzippedPacks:
+    """packs[lang]: the folder of the language's offline pack, unzipped once per test run."""
+    return UnzippedPacks(site, tmp_path_factory.mktemp("packs"))
 
 
 _SESSION = {"tours wanted": False}

@@ -7,12 +7,15 @@ import html
 import json
 import re
 import unicodedata
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import yaml
+
+from teachforward.site.offline import pack_name
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -151,3 +154,30 @@ class BuiltSite:
             return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.is_file() else {}
         course = yaml.safe_load((REPO / "workshops" / "course.yaml").read_text(encoding="utf-8"))
         return {**read(course.get("source_language", "en")), **read(lang)}
+
+
+# --- offline packs ----------------------------------------------------------------------------
+
+def pack_path(site: BuiltSite, lang: str) -> Path:
+    return site.root / lang / "downloads" / f"{pack_name(lang)}.zip"
+
+
+def unzipped_pack(site: BuiltSite, lang: str, folder: Path) -> Path:
+    """The language's pack unzipped into folder, as a facilitator does: the pack's own folder."""
+    with zipfile.ZipFile(pack_path(site, lang)) as pack:
+        pack.extractall(folder)
+    return folder / pack_name(lang)
+
+
+class UnzippedPacks:
+    """Each language's pack, unzipped once per test run (on first use) into a folder of its own;
+    the tests only read them."""
+
+    def __init__(self, site: BuiltSite, folder: Path):
+        self.site, self.folder = site, folder
+        self._roots: dict[str, Path] = {}
+
+    def __getitem__(self, lang: str) -> Path:
+        if lang not in self._roots:
+            self._roots[lang] = unzipped_pack(self.site, lang, self.folder / lang)
+        return self._roots[lang]

@@ -15,18 +15,8 @@ import pytest
 from teachforward.site.offline import SHIM, pack_name, zip_tree
 
 from .conftest import SEARCH_READY
+from .site import pack_path
 from .test_browser_navigation import assert_pptx, search
-
-
-def pack_path(site, lang: str) -> Path:
-    return site.root / lang / "downloads" / f"{pack_name(lang)}.zip"
-
-
-def unzipped_pack(site, lang: str, folder: Path) -> Path:
-    """The language's pack unzipped into folder, as a facilitator does: the pack's own folder."""
-    with zipfile.ZipFile(pack_path(site, lang)) as pack:
-        pack.extractall(folder)
-    return folder / pack_name(lang)
 
 
 class _Links(HTMLParser):
@@ -116,8 +106,8 @@ def test_pack_holds_the_whole_language(site, real_course, lang):
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_pack_works_from_file_with_search_and_decks(site, desktop, tmp_path, lang):
-    root = unzipped_pack(site, lang, tmp_path)
+def test_pack_works_from_file_with_search_and_decks(site, desktop, packs, lang):
+    root = packs[lang]
     base = root.as_uri() + "/"
     requests: list[str] = []
     desktop.on("request", lambda request: requests.append(request.url))
@@ -156,12 +146,12 @@ def test_pack_works_from_file_with_search_and_decks(site, desktop, tmp_path, lan
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_online_only_parts_are_hidden_in_the_pack_and_shown_online(site, desktop, tmp_path, lang):
+def test_online_only_parts_are_hidden_in_the_pack_and_shown_online(site, desktop, packs, lang):
     """The pack holds one language and not itself: opened from the unzipped pack (file://), the
     language selector and the downloads page's offline-pack section are not visible; on the
     site (http) both are. The same pages, with the same markup: only the page's script differs."""
     title = site.strings(lang)["offline_pack_title"].strip()
-    root = unzipped_pack(site, lang, tmp_path)
+    root = packs[lang]
     page = desktop.new_page()
     for where, base in (("online", site.url(lang)), ("offline", root.as_uri() + "/")):
         for path in ("index.html", "downloads.html"):

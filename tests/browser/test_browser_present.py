@@ -12,15 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .test_browser_offline import unzipped_pack
-
 WORKSHOP = "01-fundamentals"
-
-
-@pytest.fixture(scope="module")
-def packs(site, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("present-packs")
-    return {lang: unzipped_pack(site, lang, folder / lang) for lang in ("en", "ar")}
 
 
 def address(site, packs, where: str, lang: str = "en") -> str:

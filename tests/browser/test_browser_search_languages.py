@@ -21,9 +21,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from .conftest import SEARCH_READY, open_page
+from .conftest import DESKTOP, SEARCH_READY, open_page
 from .test_browser_navigation import settled_results
-from .test_browser_offline import unzipped_pack
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -175,8 +174,8 @@ def pick(candidates, index: Index, analysis: Analysis, lang: str, what: str):
 
 # --- searching --------------------------------------------------------------------------------
 
-def where(site, lang, mode, tmp_path) -> str:
-    return site.url(lang) if mode == "http" else unzipped_pack(site, lang, tmp_path).as_uri() + "/"
+def where(site, lang, mode, packs) -> str:
+    return site.url(lang) if mode == "http" else packs[lang].as_uri() + "/"
 
 
 def open_search(page, base: str, mode: str):
@@ -207,15 +206,50 @@ def found(page, base: str, query: str) -> list[str]:
 MODES = ["http", "file"]
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_a_word_in_the_languages_own_letters_finds_its_pages(site, browser, desktop, tmp_path, lang, mode):
+class SearchPages:
+    """The search of one language's site, over http or from its unzipped pack, opened once for
+    every test that searches it: opening it loads and indexes the whole language. One page is
+    open at a time; the tests come grouped by language and mode (both are parameters of module
+    scope), so each is opened once."""
+
+    def __init__(self, browser, site, packs):
+        self.browser, self.site, self.packs = browser, site, packs
+        self.key: tuple[str, str] | None = None
+        self.context = self.page = None
+        self.base = ""
+
+    def open(self, lang: str, mode: str) -> tuple:
+        """(page, base URL) with the search box ready; found() empties it before each query."""
+        if self.key != (lang, mode):
+            self.close()
+            self.base = where(self.site, lang, mode, self.packs)
+            self.context = self.browser.new_context(**DESKTOP)
+            self.context.set_default_timeout(15_000)
+            self.page = self.context.new_page()
+            open_search(self.page, self.base, mode)
+            self.key = (lang, mode)
+        return self.page, self.base
+
+    def close(self) -> None:
+        if self.context is not None:
+            self.context.close()
+        self.key, self.context, self.page = None, None, None
+
+
+@pytest.fixture(scope="module")
+def search_pages(browser, site, packs):
+    pages = SearchPages(browser, site, packs)
+    yield pages
+    pages.close()
+
+
+@pytest.mark.parametrize("mode", MODES, scope="module")
+def test_a_word_in_the_languages_own_letters_finds_its_pages(site, browser, search_pages, lang, mode):
     index, analysis = language(site, browser, lang)
     words = sorted((w for w in index.words if own_letters(lang, w) and len(w) >= 6 and w not in analysis.stop),
                    key=lambda w: (-len(index.pages_where(lambda x: x == w)), w))
     word, expected = pick(words, index, analysis, lang, "word of its own letters")
-    base = where(site, lang, mode, tmp_path)
-    page = desktop.new_page()
-    open_search(page, base, mode)
+    page, base = search_pages.open(lang, mode)
     first = found(page, base, word)
     assert set(first) == expected, (f"{mode}: searching the {lang} site for {word!r} found {sorted(first)}, "
                                     f"the index says {sorted(expected)}")
@@ -223,9 +257,8 @@ def test_a_word_in_the_languages_own_letters_finds_its_pages(site, browser, desk
     assert again == first, f"{mode}: the same query {word!r} twice gave {first} then {again}"
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_an_inflected_form_absent_from_the_text_finds_the_pages_with_its_stem(site, browser, desktop, tmp_path,
-                                                                              lang, mode):
+@pytest.mark.parametrize("mode", MODES, scope="module")
+def test_an_inflected_form_absent_from_the_text_finds_the_pages_with_its_stem(site, browser, search_pages, lang, mode):
     index, analysis = language(site, browser, lang)
     forms = {w: inflect(lang, w) for w in index.words if w not in analysis.stop}
     # Absent: no word of the text contains it or, as the index keeps words, begins with it, so
@@ -238,9 +271,7 @@ def test_an_inflected_form_absent_from_the_text_finds_the_pages_with_its_stem(si
     inflected, expected = pick(same, index, analysis, lang, "inflected form its stemmer brings back")
     assert not index.pages_where(lambda w: surface(lang, w).startswith(surface(lang, inflected))), \
         f"{inflected!r} begins a word of the {lang} text: a prefix would find it without the stemmer"
-    base = where(site, lang, mode, tmp_path)
-    page = desktop.new_page()
-    open_search(page, base, mode)
+    page, base = search_pages.open(lang, mode)
     first = found(page, base, inflected)
     assert set(first) == expected, (f"{mode}: searching the {lang} site for {inflected!r} (stem {stems[inflected]!r}) "
                                     f"found {sorted(first)}, the pages with that stem are {sorted(expected)}")
@@ -277,8 +308,8 @@ def arabic_variants(word: str) -> dict[str, str]:
 UNSTEMMED = ("without the article", "ه for ة")
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_arabic_matches_across_spellings(site, browser, desktop, tmp_path, mode):
+@pytest.mark.parametrize("mode", MODES, scope="module")
+def test_arabic_matches_across_spellings(site, browser, search_pages, mode):
     if "ar" not in site.languages:
         pytest.skip("the site has no Arabic")
     index, analysis = language(site, browser, "ar")
@@ -289,9 +320,7 @@ def test_arabic_matches_across_spellings(site, browser, desktop, tmp_path, mode)
                     and w not in analysis.stop and re.search("[أإآة]", w)),
                    key=lambda w: (-spellings(w), -len(index.pages_where(lambda x: x == w)), w))
     word, expected = pick(words, index, analysis, "ar", "word with the article and a hamza or ة")
-    base = where(site, "ar", mode, tmp_path)
-    page = desktop.new_page()
-    open_search(page, base, mode)
+    page, base = search_pages.open("ar", mode)
     written = found(page, base, word)
     assert set(written) == expected, f"{mode}: {word!r} found {sorted(written)}, the index says {sorted(expected)}"
     # بيانات finds البيانات: the bare word finds the pages where it has the article.
