@@ -65,9 +65,32 @@ class Index:
             self.pages.setdefault(page, set()).update(tokens(f"{doc['title']} {doc.get('text', '')}"))
         self.words = sorted(set().union(*self.pages.values()))
         self.text = " ".join(self.words)
+        self.pages_of: dict[str, set[str]] = {}          # word -> the pages that have it
+        for page, words in self.pages.items():
+            for word in words:
+                self.pages_of.setdefault(word, set()).add(page)
+        self.surface = {word: surface(lang, word) for word in self.words}     # as the index keeps it
+        self._surfaces = sorted((kept, word) for word, kept in self.surface.items())
+        self._by_stem: dict[str, set[str]] | None = None
 
-    def pages_where(self, test) -> set[str]:
-        return {page for page, words in self.pages.items() if any(test(w) for w in words)}
+    def words_beginning(self, prefix: str) -> set[str]:
+        """The words whose surface (as the index keeps them) begins with prefix."""
+        found, at = set(), bisect.bisect_left(self._surfaces, (prefix,))
+        while at < len(self._surfaces) and self._surfaces[at][0].startswith(prefix):
+            found.add(self._surfaces[at][1])
+            at += 1
+        return found
+
+    def words_of_stem(self, analysis, stem: str) -> set[str]:
+        """The words of that stem: {w for w in self.words if analysis.stem.get(w) == stem}."""
+        if self._by_stem is None:
+            self._by_stem = {}
+            for word in self.words:
+                self._by_stem.setdefault(analysis.stem.get(word), set()).add(word)
+        return self._by_stem.get(stem, set())
+
+    def pages_with(self, words) -> set[str]:
+        return set().union(*(self.pages_of[word] for word in words))
 
 
 # --- the language's stemmer and stop words, from the site's own lunr files ------------------
@@ -127,9 +150,8 @@ def language(site, browser, lang: str) -> tuple[Index, Analysis]:
 def expected_pages(index: Index, analysis: Analysis, typed_surface: str, stem: str) -> set[str]:
     """What the worker promises for a typed word: pages with a word that begins like it (as the
     index keeps words) or that has its stem."""
-    lang = index.lang
-    return index.pages_where(lambda w: w not in analysis.stop and (
-        surface(lang, w).startswith(typed_surface) or (stem and analysis.stem.get(w) == stem)))
+    words = index.words_beginning(typed_surface) | (index.words_of_stem(analysis, stem) if stem else set())
+    return index.pages_with(w for w in words if w not in analysis.stop)
 
 
 # --- choosing the words -----------------------------------------------------------------------
@@ -247,7 +269,7 @@ def search_pages(browser, site, packs):
 def test_a_word_in_the_languages_own_letters_finds_its_pages(site, browser, search_pages, lang, mode):
     index, analysis = language(site, browser, lang)
     words = sorted((w for w in index.words if own_letters(lang, w) and len(w) >= 6 and w not in analysis.stop),
-                   key=lambda w: (-len(index.pages_where(lambda x: x == w)), w))
+                   key=lambda w: (-len(index.pages_of[w]), w))
     word, expected = pick(words, index, analysis, lang, "word of its own letters")
     page, base = search_pages.open(lang, mode)
     first = found(page, base, word)
@@ -263,13 +285,13 @@ def test_an_inflected_form_absent_from_the_text_finds_the_pages_with_its_stem(si
     forms = {w: inflect(lang, w) for w in index.words if w not in analysis.stop}
     # Absent: no word of the text contains it or, as the index keeps words, begins with it, so
     # as a prefix it matches nothing.
-    surfaces = sorted(surface(lang, w) for w in index.words)
+    surfaces = sorted(index.surface.values())
     forms = {w: f for w, f in forms.items() if f and f not in index.text and not begins(surfaces, surface(lang, f))}
     stems = analysis.stems(site, browser, lang, sorted(set(forms.values())))
     same = sorted((f for w, f in forms.items() if stems[f] and stems[f] == analysis.stem[w]),
-                  key=lambda f: (-len(index.pages_where(lambda x: analysis.stem.get(x) == stems[f])), f))
+                  key=lambda f: (-len(index.pages_with(index.words_of_stem(analysis, stems[f]))), f))
     inflected, expected = pick(same, index, analysis, lang, "inflected form its stemmer brings back")
-    assert not index.pages_where(lambda w: surface(lang, w).startswith(surface(lang, inflected))), \
+    assert not index.words_beginning(surface(lang, inflected)), \
         f"{inflected!r} begins a word of the {lang} text: a prefix would find it without the stemmer"
     page, base = search_pages.open(lang, mode)
     first = found(page, base, inflected)
@@ -318,13 +340,13 @@ def test_arabic_matches_across_spellings(site, browser, search_pages, mode):
         return len(arabic_variants(word))
     words = sorted((w for w in index.words if w.startswith("ال") and len(w) >= 6 and own_letters("ar", w)
                     and w not in analysis.stop and re.search("[أإآة]", w)),
-                   key=lambda w: (-spellings(w), -len(index.pages_where(lambda x: x == w)), w))
+                   key=lambda w: (-spellings(w), -len(index.pages_of[w]), w))
     word, expected = pick(words, index, analysis, "ar", "word with the article and a hamza or ة")
     page, base = search_pages.open("ar", mode)
     written = found(page, base, word)
     assert set(written) == expected, f"{mode}: {word!r} found {sorted(written)}, the index says {sorted(expected)}"
     # بيانات finds البيانات: the bare word finds the pages where it has the article.
-    with_article = index.pages_where(lambda w: w == word)
+    with_article = index.pages_of[word]
     for how, variant in arabic_variants(word).items():
         pages = found(page, base, variant)
         assert with_article <= set(pages), (f"{mode}: {variant!r} ({word!r} {how}) missed pages with {word!r}: "
