@@ -21,7 +21,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def real_decks(tmp_path_factory):
+def real_deck_run(tmp_path_factory):
+    """The real course's decks, and the problems that making them reported."""
     course, problems = load_course(REPO)
     assert course is not None, [p.format() for p in problems.items]
     validate(course, problems)
@@ -32,7 +33,22 @@ def real_decks(tmp_path_factory):
     assert offered == {language.code for language in course.languages}, "every language offers decks"
     decks = sorted({path for path in files.values() if path.suffix == ".pptx"})
     assert {path.parent.name for path in decks} >= {"en", "fr", "es", "ar"}
-    return decks
+    return decks, problems.items[before:]
+
+
+@pytest.fixture(scope="module")
+def real_decks(real_deck_run):
+    return real_deck_run[0]
+
+
+@pytest.mark.slow
+def test_no_real_deck_falls_back_or_warns_in_any_language(real_deck_run):
+    """A facilitator never gets an exercise slide whose summary gave way to the scenario's first
+    words, a title too long for its slide, or a picture without its description."""
+    _, found = real_deck_run
+    fallbacks = [p.format() for p in found if "leaves the task no room" in p.message]
+    assert not fallbacks, "exercise slides fell back:\n" + "\n".join(fallbacks)
+    assert not [p.format() for p in found], "the decks printed warnings"
 
 
 @pytest.mark.slow

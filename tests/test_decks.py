@@ -210,7 +210,12 @@ def test_arabic_decks_run_right_to_left(tree, tmp_path):
         for run in slide._element.iter(f"{A}rPr"):
             assert run.get("lang") == "ar-EG"
             assert run.find(f"{A}cs") is not None and run.find(f"{A}cs").get("typeface")
-    assert all(t.get("rtl") == "1" for s in deck.slides for t in s._element.iter(f"{A}tblPr"))
+    # A table's first column is on the right: LibreOffice ignores a:tblPr rtl, so the columns are
+    # written mirrored, without it (PowerPoint would mirror them back).
+    assert not any(t.get("rtl") for s in deck.slides for t in s._element.iter(f"{A}tblPr"))
+    assert agenda_cells(deck)[1][-1] == "0:00" and agenda_cells(deck)[1][-2] == "30"
+    widths = [int(c.get("w")) for c in next(deck.slides[1]._element.iter(f"{A}tbl")).iter(f"{A}gridCol")]
+    assert widths[0] == max(widths), "the activity, read last, is the widest column, on the left"
     # The picture is on the left and the key points on the right.
     section = by_title(path)["ما الذي يُعدّ بيانات؟"]
     picture = next(shape for shape in section.shapes if shape._element.tag == f"{P}pic")
@@ -222,6 +227,14 @@ def test_arabic_decks_run_right_to_left(tree, tmp_path):
     english = Presentation(str(files["en/01-basics.pptx"]))
     assert english.part._element.get("rtl") is None
     assert not any(p.get("rtl") == "1" for s in english.slides for p in s._element.iter(f"{A}pPr"))
+    assert agenda_cells(english)[1][:2] == ["0:00", "30"], "a left-to-right table keeps its order"
+
+
+def agenda_cells(deck) -> list[list[str]]:
+    """The agenda table's cells, row by row, in the order they are written (left to right)."""
+    table = next(deck.slides[1]._element.iter(f"{A}tbl"))
+    return [["".join(t.text or "" for t in cell.iter(f"{A}t")) for cell in row.iter(f"{A}tc")]
+            for row in table.iter(f"{A}tr")]
 
 
 # --- fitting -------------------------------------------------------------------------------
@@ -577,6 +590,28 @@ def test_every_real_deck_opens_in_libreoffice_with_its_slides(real_course, tmp_p
     first = copies[0][0].with_suffix(".pdf")
     subprocess.run([pdftoppm, "-png", "-r", "20", str(first), str(out / "page")], check=True)
     assert len(list(out.glob("page-*.png"))) == copies[0][1]
+
+
+@pytest.mark.slow
+def test_libreoffice_draws_an_arabic_table_with_its_first_column_on_the_right(tree, tmp_path):
+    soffice = require_tool("soffice", "libreoffice-impress")
+    pdftotext = require_tool("pdftotext", "poppler-utils")
+    add_deck_strings(tree)
+    shutil.copytree(ARABIC, tree.root, dirs_exist_ok=True)
+    _, files, _ = build(tree.root, tmp_path / "decks")
+    lefts = {}
+    for lang in ("ar", "en"):
+        out = tmp_path / lang
+        subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+                        "--convert-to", "pdf", "--outdir", str(out), str(files[f"{lang}/01-basics.pptx"])],
+                       check=True, capture_output=True, timeout=300)
+        page = subprocess.run([pdftotext, "-bbox", "-f", "2", "-l", "2", str(out / "01-basics.pdf"), "-"],
+                              check=True, capture_output=True, text=True).stdout
+        words = re.findall(r'<word xMin="([\d.]+)"[^>]*>([^<]+)</word>', page)
+        # The first row of the agenda: its start (0:00) and its minutes (30).
+        lefts[lang] = {word: float(x) for x, word in reversed(words) if word in ("0:00", "30")}
+    assert lefts["ar"]["0:00"] > lefts["ar"]["30"], "in Arabic the start column is right of the minutes"
+    assert lefts["en"]["0:00"] < lefts["en"]["30"]
 
 
 def _pdf_pages(pdf: Path) -> int:

@@ -14,7 +14,7 @@ from babel.core import get_global
 
 from teachforward.content import prose
 from teachforward.content.formatting import agenda_times, elapsed, reading_names, total_minutes
-from teachforward.content.model import AgendaItem, Exercise, Image, Language, Section, Workshop
+from teachforward.content.model import SUMMARY_WORDS, AgendaItem, Exercise, Image, Language, Section, Workshop
 from teachforward.decks import fit
 from teachforward.decks.blocks import notes_text, plain, runs, slide_paras, tables
 from teachforward.decks.images import PictureError, Pictures
@@ -33,8 +33,7 @@ SMALLEST_BODY = {"objectives": 20.0, "section": 20.0, "key_terms": 18.0, "closin
 # and the key terms are reference slides and may be denser (they are split only to fit).
 MOST_WORDS = 60
 DENSE = {"agenda", "key_terms"}
-SUMMARY_WORDS = 25            # a scenario summary made from the scenario's first sentences
-SHORTEST_SUMMARY_WORDS = 15   # ... when a long first sentence would leave the task no room
+SHORTEST_SUMMARY_WORDS = 15   # a summary made from the scenario when one of SUMMARY_WORDS leaves the task no room
 EXERCISE_SLIDES = 2
 
 
