@@ -353,6 +353,25 @@ def test_an_agenda_break_becomes_a_break_slide_in_its_place(tree, tmp_path):
     assert rows[3] == ["1:00", "10", "Tea break"] and rows[1][0] == "0:00", "the agenda counts from 0:00"
 
 
+def test_a_split_agenda_never_leaves_its_total_alone_on_a_slide(tree, tmp_path):
+    add_deck_strings(tree)
+    parts = [3] * 8 + [2] * 3                   # 13 items: the total no longer fits beside them
+    wrap_up = "".join(f"  - minutes: {m}\n    activity: Wrap-up part {n}\n" + ("    ref: wrap-up\n" if n == 1 else "")
+                      for n, m in enumerate(parts, 1))
+    tree.replace("workshops/en/01-basics/workshop.yaml", "  - minutes: 30\n    activity: Wrap-up\n    ref: wrap-up\n",
+                 wrap_up)
+    downloads, files, problems = build(tree.root, tmp_path / "decks")
+    deck = files["en/01-basics.pptx"]
+    agendas = [slide for name, slide in by_title(deck).items() if name.startswith("Agenda")]
+    rows = [[[cell.text for cell in row.cells] for row in next(s.table for s in slide.shapes if s.has_table).rows][1:]
+            for slide in agendas]
+    assert len(agendas) == 2, [len(r) for r in rows]
+    assert len(rows[-1]) >= 3 and rows[-1][-1] == ["1:30", "90", "Total"], rows[-1]
+    activities = [row[2] for page in rows for row in page]
+    assert activities == ["What counts as data?", "Exercise: the rota", *[f"Wrap-up part {n}" for n in range(1, 12)],
+                          "Total"]
+
+
 def test_an_exercise_table_has_slides_of_its_own_after_the_text_it_belongs_with(tree, tmp_path):
     add_deck_strings(tree)
     path = "workshops/en/01-basics/exercises/01-rota.md"

@@ -26,6 +26,7 @@ Rows = tuple[tuple[str, ...], ...]      # a table's cells, row by row, the heade
 PICTURE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"}
 SMALLEST_TITLE = 24.0
 SMALLEST_CAPTION = 12.0
+AGENDA_SHORTEST_PAGE = 3      # rows (the total included) on the last slide of a split agenda
 # The text of a slide may be set up to two sizes smaller (never below these) when that saves a
 # slide; otherwise it is split at the layout's size.
 SMALLEST_BODY = {"objectives": 20.0, "section": 20.0, "key_terms": 18.0, "closing": 18.0, "exercise": 20.0}
@@ -289,15 +290,30 @@ class _Planner:
         t, facts = self.t, self.workshop.facts
         kind = self.design.kinds["agenda"]
         size = float(kind.options.get("font_size", 18))
+        header = (t("agenda_start"), t("agenda_minutes"), t("agenda_activity"))
+        rows = [(start, str(item.minutes), plain_text(item.activity)) for start, item in agenda_times(facts.agenda)]
+        minutes = total_minutes(facts.agenda)
+        total = (elapsed(minutes), str(minutes), t("agenda_total"))
+        pages, widths = self.agenda_pages(header, rows, total, size)
+        if len(pages) > 1 and len(pages[-1]) < AGENDA_SHORTEST_PAGE:
+            # The last slide of a split agenda takes rows from the one before: the total alone
+            # on a slide reads as a mistake.
+            moved = AGENDA_SHORTEST_PAGE - len(pages[-1])
+            pages[-1][:0] = pages[-2][-moved:]
+            del pages[-2][-moved:]
+        for number, page in enumerate(pages, 1):
+            self.add(Slide("agenda", self.titled(t("agenda_title"), number, len(pages)), table=(header, *page),
+                           table_bold_last=number == len(pages), table_widths=widths, table_size=size,
+                           lang=self.lang_of(self.workshop.facts_origin.lang)))
+
+    def agenda_pages(self, header: tuple[str, str, str], rows: list[tuple[str, str, str]], total: tuple[str, str, str],
+                     size: float) -> tuple[list[list[tuple[str, str, str]]], tuple[float, float, float]]:
+        """The agenda's rows (the total last) in slides that fit at `size`, and the column widths."""
         _, _, width, height = self.design.geometry[("agenda", "table")]
         width_pt, height_pt = width / EMU_PER_PT, height / EMU_PER_PT
         first = max(size * 4.2, 80.0)
         second = max(size * 4.8, 90.0)
         widths = (first, second, width_pt - first - second)
-        header = (t("agenda_start"), t("agenda_minutes"), t("agenda_activity"))
-        rows = [(start, str(item.minutes), plain_text(item.activity)) for start, item in agenda_times(facts.agenda)]
-        minutes = total_minutes(facts.agenda)
-        total = (elapsed(minutes), str(minutes), t("agenda_total"))
         header_height = fit.table_row_height(list(header), list(widths), size, True)
         capacity = height_pt * fit.FILL
         pages: list[list[tuple[str, str, str]]] = []
@@ -311,10 +327,7 @@ class _Planner:
             page.append(row)
             used += row_height
         pages.append(page)
-        for number, page in enumerate(pages, 1):
-            self.add(Slide("agenda", self.titled(t("agenda_title"), number, len(pages)), table=(header, *page),
-                           table_bold_last=number == len(pages), table_widths=widths, table_size=size,
-                           lang=self.lang_of(self.workshop.facts_origin.lang)))
+        return pages, widths
 
     def table_pages(self, rows: Rows) -> list[tuple[Rows, tuple[float, ...], float]]:
         """A table of the prose as the slides it needs: (rows with the header first, column
