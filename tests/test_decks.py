@@ -21,7 +21,7 @@ from teachforward.content.prose import parse
 from teachforward.content.validate import validate
 from teachforward.decks import fit, render_decks
 from teachforward.decks.blocks import notes_text
-from teachforward.decks.plan import pack_items
+from teachforward.decks.plan import pack_items, without_orphan
 from teachforward.decks.text import Para, Run
 from teachforward.problems import Problems
 
@@ -451,6 +451,22 @@ def test_packed_pages_fit_their_box_keep_headings_with_their_text_and_cut_betwee
         assert sum(len(p.text.split()) for p in page) <= 60
         assert page[-1].style != "heading"
     assert [p for page in pages for p in page] == paras, "every item whole, in order"
+
+
+def test_a_lone_item_on_the_last_page_takes_the_last_item_of_the_page_before():
+    box = fit.Box(600.0, 200.0, (fit.Level(20, 25, -20, 10),))
+    terms = [Para((Run(f"Term {n}: a definition of a few words."),), "plain") for n in range(6)]
+    pages, _ = pack_items(terms, box, None)
+    assert [len(page) for page in pages] == [5, 1], "the case this is about"
+    balanced = without_orphan(pages, box, None)
+    assert [len(page) for page in balanced] == [4, 2] and [p for page in balanced for p in page] == terms
+    # A heading is never left at the end of a page without its item.
+    heading = Para((Run("Further reading"),), "heading", keep_with_next=True)
+    balanced = without_orphan([[*terms[:3], heading, terms[3]], [terms[4]]], box, None)
+    assert balanced == [terms[:3], [heading, terms[3], terms[4]]]
+    # Nothing moves when the last page holds more than one item, or when moving would not fit.
+    assert without_orphan([terms[:4], terms[4:]], box, None) == [terms[:4], terms[4:]]
+    assert without_orphan([terms[:3], terms[3:4]], box, 8) == [terms[:3], terms[3:4]]
 
 
 def test_notes_text_is_plain():

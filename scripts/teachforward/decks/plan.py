@@ -30,10 +30,11 @@ AGENDA_SHORTEST_PAGE = 3      # rows (the total included) on the last slide of a
 # The text of a slide may be set up to two sizes smaller (never below these) when that saves a
 # slide; otherwise it is split at the layout's size.
 SMALLEST_BODY = {"objectives": 20.0, "section": 20.0, "key_terms": 18.0, "closing": 18.0, "exercise": 20.0}
-# A slide is read from the back of a room: at most this many words in its body. The agenda
-# and the key terms are reference slides and may be denser (they are split only to fit).
+# A slide is read from the back of a room: at most this many words in its body. The agenda,
+# the key terms and the closing's reading list are reference slides and may be denser (they
+# are split only to fit): a second closing slide holding one book reads as a mistake.
 MOST_WORDS = 60
-DENSE = {"agenda", "key_terms"}
+DENSE = {"agenda", "key_terms", "closing"}
 SHORTEST_SUMMARY_WORDS = 15   # a summary made from the scenario when one of SUMMARY_WORDS leaves the task no room
 EXERCISE_SLIDES = 2
 
@@ -240,7 +241,7 @@ class _Planner:
             size -= 2
         assert best is not None              # the loop runs at least once, at the layout's size
         pages, size, too_tall = best
-        return pages, (None if size == base else size), too_tall
+        return without_orphan(pages, fit.with_size(box, size), budget), (None if size == base else size), too_tall
 
     def lang_of(self, origin_lang: str) -> str:
         return origin_lang if origin_lang in self.languages else self.code
@@ -614,6 +615,22 @@ def _ended(page: list[Para], items: list[Para], more: Para, box, cut: bool = Fal
             page.pop()
         page.append(more)
     return page
+
+
+def without_orphan(pages: list[list[Para]], box, budget: int | None) -> list[list[Para]]:
+    """The pages, but a last page of one paragraph (a lone key term, a lone book) takes the last
+    item of the page before, when it fits: a slide holding one line after a full one reads as a
+    mistake."""
+    if len(pages) < 2 or len(pages[-1]) > 1 or len(pages[-2]) < 3:
+        return pages
+    before = list(pages[-2])
+    moved = [before.pop()]
+    while before and before[-1].keep_with_next:          # a heading goes with its item
+        moved.insert(0, before.pop())
+    last = moved + list(pages[-1])
+    if not before or not fit.fits(last, box) or (budget is not None and words(last) > budget):
+        return pages
+    return [*pages[:-2], before, last]
 
 
 def pack_items(paras: list[Para], box, budget: int | None) -> tuple[list[list[Para]], list[Para]]:
