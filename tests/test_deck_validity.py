@@ -1,6 +1,6 @@
 """Every real deck of every language is valid Office Open XML (openxml-audit, the Open XML SDK's
 schema and semantic checks in Python, finds no error) and made for a room: no slide body over
-60 words (the agenda and key terms excepted), two slides at most per exercise. LibreOffice's
+60 words (the agenda, key terms and reading list excepted), two slides at most per exercise. LibreOffice's
 render is in test_decks.py."""
 from __future__ import annotations
 
@@ -26,6 +26,18 @@ def real_decks(real_course):
     assert offered == {language.code for language in course.languages}, "every language offers decks"
     assert {path.parent.name for path in decks} >= {"en", "fr", "es", "ar"}
     return decks
+
+
+@pytest.mark.slow
+def test_no_real_deck_falls_back_or_warns_in_any_language(real_course):
+    """A facilitator never gets an exercise slide whose summary gave way to the scenario's first
+    words, a title too long for its slide, or a picture without its description: the session's
+    build of the real course printed no warning."""
+    lines = real_course.log.splitlines()
+    fallbacks = [line for line in lines if "leaves the task no room" in line]
+    assert not fallbacks, "exercise slides fell back:\n" + "\n".join(fallbacks)
+    warnings = [line for line in lines if ": warning: " in line or line.startswith("::warning ")]
+    assert not warnings, "the build printed warnings:\n" + "\n".join(warnings)
 
 
 @pytest.mark.slow
@@ -56,7 +68,9 @@ def test_openxml_audit_finds_an_attribute_the_schema_does_not_allow(tree, tmp_pa
 
 @pytest.mark.slow
 def test_every_real_slide_is_readable_from_the_back_of_the_room(real_decks):
-    dense = {"Teach Forward: Table", "Teach Forward: Text"}          # the agenda and the key terms
+    # The agenda, the key terms and the closing's reading list (break slides share its layout:
+    # one short sentence each).
+    dense = {"Teach Forward: Table", "Teach Forward: Text", "Teach Forward: Closing"}
     too_many, exercises = [], {}
     for path in real_decks:
         for number, slide in enumerate(Presentation(str(path)).slides, 1):

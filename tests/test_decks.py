@@ -21,7 +21,7 @@ from teachforward.content.prose import parse
 from teachforward.content.validate import validate
 from teachforward.decks import fit, render_decks
 from teachforward.decks.blocks import notes_text
-from teachforward.decks.plan import pack_items
+from teachforward.decks.plan import pack_items, without_orphan
 from teachforward.decks.text import Para, Run
 from teachforward.problems import Problems
 
@@ -210,7 +210,12 @@ def test_arabic_decks_run_right_to_left(tree, tmp_path):
         for run in slide._element.iter(f"{A}rPr"):
             assert run.get("lang") == "ar-EG"
             assert run.find(f"{A}cs") is not None and run.find(f"{A}cs").get("typeface")
-    assert all(t.get("rtl") == "1" for s in deck.slides for t in s._element.iter(f"{A}tblPr"))
+    # A table's first column is on the right: LibreOffice ignores a:tblPr rtl, so the columns are
+    # written mirrored, without it (PowerPoint would mirror them back).
+    assert not any(t.get("rtl") for s in deck.slides for t in s._element.iter(f"{A}tblPr"))
+    assert agenda_cells(deck)[1][-1] == "0:00" and agenda_cells(deck)[1][-2] == "30"
+    widths = [int(c.get("w")) for c in next(deck.slides[1]._element.iter(f"{A}tbl")).iter(f"{A}gridCol")]
+    assert widths[0] == max(widths), "the activity, read last, is the widest column, on the left"
     # The picture is on the left and the key points on the right.
     section = by_title(path)["ما الذي يُعدّ بيانات؟"]
     picture = next(shape for shape in section.shapes if shape._element.tag == f"{P}pic")
@@ -222,6 +227,14 @@ def test_arabic_decks_run_right_to_left(tree, tmp_path):
     english = Presentation(str(files["en/01-basics.pptx"]))
     assert english.part._element.get("rtl") is None
     assert not any(p.get("rtl") == "1" for s in english.slides for p in s._element.iter(f"{A}pPr"))
+    assert agenda_cells(english)[1][:2] == ["0:00", "30"], "a left-to-right table keeps its order"
+
+
+def agenda_cells(deck) -> list[list[str]]:
+    """The agenda table's cells, row by row, in the order they are written (left to right)."""
+    table = next(deck.slides[1]._element.iter(f"{A}tbl"))
+    return [["".join(t.text or "" for t in cell.iter(f"{A}t")) for cell in row.iter(f"{A}tc")]
+            for row in table.iter(f"{A}tr")]
 
 
 # --- fitting -------------------------------------------------------------------------------
@@ -340,6 +353,25 @@ def test_an_agenda_break_becomes_a_break_slide_in_its_place(tree, tmp_path):
     assert rows[3] == ["1:00", "10", "Tea break"] and rows[1][0] == "0:00", "the agenda counts from 0:00"
 
 
+def test_a_split_agenda_never_leaves_its_total_alone_on_a_slide(tree, tmp_path):
+    add_deck_strings(tree)
+    parts = [3] * 8 + [2] * 3                   # 13 items: the total no longer fits beside them
+    wrap_up = "".join(f"  - minutes: {m}\n    activity: Wrap-up part {n}\n" + ("    ref: wrap-up\n" if n == 1 else "")
+                      for n, m in enumerate(parts, 1))
+    tree.replace("workshops/en/01-basics/workshop.yaml", "  - minutes: 30\n    activity: Wrap-up\n    ref: wrap-up\n",
+                 wrap_up)
+    downloads, files, problems = build(tree.root, tmp_path / "decks")
+    deck = files["en/01-basics.pptx"]
+    agendas = [slide for name, slide in by_title(deck).items() if name.startswith("Agenda")]
+    rows = [[[cell.text for cell in row.cells] for row in next(s.table for s in slide.shapes if s.has_table).rows][1:]
+            for slide in agendas]
+    assert len(agendas) == 2, [len(r) for r in rows]
+    assert len(rows[-1]) >= 3 and rows[-1][-1] == ["1:30", "90", "Total"], rows[-1]
+    activities = [row[2] for page in rows for row in page]
+    assert activities == ["What counts as data?", "Exercise: the rota", *[f"Wrap-up part {n}" for n in range(1, 12)],
+                          "Total"]
+
+
 def test_an_exercise_table_has_slides_of_its_own_after_the_text_it_belongs_with(tree, tmp_path):
     add_deck_strings(tree)
     path = "workshops/en/01-basics/exercises/01-rota.md"
@@ -419,6 +451,22 @@ def test_packed_pages_fit_their_box_keep_headings_with_their_text_and_cut_betwee
         assert sum(len(p.text.split()) for p in page) <= 60
         assert page[-1].style != "heading"
     assert [p for page in pages for p in page] == paras, "every item whole, in order"
+
+
+def test_a_lone_item_on_the_last_page_takes_the_last_item_of_the_page_before():
+    box = fit.Box(600.0, 200.0, (fit.Level(20, 25, -20, 10),))
+    terms = [Para((Run(f"Term {n}: a definition of a few words."),), "plain") for n in range(6)]
+    pages, _ = pack_items(terms, box, None)
+    assert [len(page) for page in pages] == [5, 1], "the case this is about"
+    balanced = without_orphan(pages, box, None)
+    assert [len(page) for page in balanced] == [4, 2] and [p for page in balanced for p in page] == terms
+    # A heading is never left at the end of a page without its item.
+    heading = Para((Run("Further reading"),), "heading", keep_with_next=True)
+    balanced = without_orphan([[*terms[:3], heading, terms[3]], [terms[4]]], box, None)
+    assert balanced == [terms[:3], [heading, terms[3], terms[4]]]
+    # Nothing moves when the last page holds more than one item, or when moving would not fit.
+    assert without_orphan([terms[:4], terms[4:]], box, None) == [terms[:4], terms[4:]]
+    assert without_orphan([terms[:3], terms[3:4]], box, 8) == [terms[:3], terms[3:4]]
 
 
 def test_notes_text_is_plain():
@@ -577,6 +625,28 @@ def test_every_real_deck_opens_in_libreoffice_with_its_slides(real_course, tmp_p
     first = copies[0][0].with_suffix(".pdf")
     subprocess.run([pdftoppm, "-png", "-r", "20", str(first), str(out / "page")], check=True)
     assert len(list(out.glob("page-*.png"))) == copies[0][1]
+
+
+@pytest.mark.slow
+def test_libreoffice_draws_an_arabic_table_with_its_first_column_on_the_right(tree, tmp_path):
+    soffice = require_tool("soffice", "libreoffice-impress")
+    pdftotext = require_tool("pdftotext", "poppler-utils")
+    add_deck_strings(tree)
+    shutil.copytree(ARABIC, tree.root, dirs_exist_ok=True)
+    _, files, _ = build(tree.root, tmp_path / "decks")
+    lefts = {}
+    for lang in ("ar", "en"):
+        out = tmp_path / lang
+        subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+                        "--convert-to", "pdf", "--outdir", str(out), str(files[f"{lang}/01-basics.pptx"])],
+                       check=True, capture_output=True, timeout=300)
+        page = subprocess.run([pdftotext, "-bbox", "-f", "2", "-l", "2", str(out / "01-basics.pdf"), "-"],
+                              check=True, capture_output=True, text=True).stdout
+        words = re.findall(r'<word xMin="([\d.]+)"[^>]*>([^<]+)</word>', page)
+        # The first row of the agenda: its start (0:00) and its minutes (30).
+        lefts[lang] = {word: float(x) for x, word in reversed(words) if word in ("0:00", "30")}
+    assert lefts["ar"]["0:00"] > lefts["ar"]["30"], "in Arabic the start column is right of the minutes"
+    assert lefts["en"]["0:00"] < lefts["en"]["30"]
 
 
 def _pdf_pages(pdf: Path) -> int:

@@ -287,6 +287,19 @@ def test_a_long_summary_is_a_warning(tree):
     has(problems_of(tree)[1], f"{WS}/exercises/01-rota.md:4: warning:", "the summary has 45 words")
 
 
+def test_the_check_warns_at_the_summary_length_the_slides_use(tree):
+    """One number (content.model.SUMMARY_WORDS) for the check and the deck planner."""
+    from teachforward.content.model import SUMMARY_WORDS
+    from teachforward.decks import plan
+    assert plan.SUMMARY_WORDS is SUMMARY_WORDS
+    with_kit(tree)
+    path = f"{WS}/exercises/01-rota.md"
+    tree.replace(path, "summary: A council's app plans carers' visits.", "summary: " + " ".join(["word"] * SUMMARY_WORDS))
+    assert not [p for p in problems_of(tree)[1] if "the summary has" in p]
+    tree.replace(path, "summary: word", "summary: word word")
+    has(problems_of(tree)[1], f"{path}:4: warning:", f"the summary has {SUMMARY_WORDS + 1} words")
+
+
 # --- translations: the same non-text values as in English ------------------------------------------
 
 def french_kit(tree) -> None:

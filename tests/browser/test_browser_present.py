@@ -184,6 +184,9 @@ def test_the_presenter_view_passes_axe_loads_nothing_and_runs_in_its_direction(s
             titles = slide_titles(page)
             page.keyboard.press("ArrowLeft")            # right to left: the left arrow moves on
             assert shown_title(page) == titles[1]
+            # The agenda: its table reads from the right, the start time first.
+            heads = page.locator("#current .slide table th")
+            assert heads.first.bounding_box()["x"] > heads.last.bounding_box()["x"]
         violations = [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in axe.run(page).response["violations"]
                       if v["impact"] in ("serious", "critical")]
         assert not violations, f"axe-core on the {lang} presenter view ({where}): {violations}"

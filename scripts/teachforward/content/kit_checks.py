@@ -7,12 +7,11 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from teachforward.content.model import Course, DeliveryFormat, FormatDay, Material, Workshop
+from teachforward.content.model import SUMMARY_WORDS, Course, DeliveryFormat, FormatDay, Material, Workshop
 from teachforward.content.yamlfile import DataPath
 from teachforward.problems import Problems, did_you_mean
 
 BREAK_NEEDED_AFTER = 100      # minutes: a longer workshop without a break gets a warning
-SUMMARY_WORDS = 40
 LINES_BLOCK = re.compile(r"^:::\s*lines\b(.*)$")
 MAX_RULED_LINES = 40
 
@@ -176,8 +175,9 @@ def _check_materials(workshop: Workshop, problems: Problems) -> None:
                              material_hint(id_, materials))
         if exercise.summary and len(exercise.summary.split()) > SUMMARY_WORDS:
             problems.warn(exercise.origin.path, exercise.settings_line.get("summary"),
-                          f"the summary has {len(exercise.summary.split())} words; a slide has room for {SUMMARY_WORDS}",
-                          "shorten it to one or two short sentences")
+                          f"the summary has {len(exercise.summary.split())} words; the exercise's slide has room "
+                          f"for about {SUMMARY_WORDS} beside the task",
+                          "say the scenario in one or two short sentences; the task follows it on the slide")
     numbers: dict[int, str] = {}
     for material in workshop.materials:
         if material.number in numbers:

@@ -23,6 +23,10 @@ __all__ = ["Image", "Link", "Target"]   # re-exported: the model's vocabulary fo
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# The most words of a scenario summary (the exercise's `summary`, or one the slides make from
+# the scenario): more leaves the task no room on the exercise's slide in the measured
+# languages. The check warns above it; the deck planner makes its own summaries this long.
+SUMMARY_WORDS = 25
 GROUP_SIZE = re.compile(r"^\s*(\d+)\s*(?:[-–]\s*(\d+))?\s*$")
 
 

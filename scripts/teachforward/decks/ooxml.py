@@ -285,21 +285,27 @@ def table_cell(paragraph_xml: str, margin_y: int, fill: str) -> str:
             f'</a:solidFill></a:tcPr></a:tc>')
 
 
-def table_row(height: int, cells: list[str]) -> str:
-    return f'<a:tr h="{height}">{"".join(cells)}</a:tr>'
+# A right-to-left table has its first column on the right. PowerPoint would draw the columns
+# mirrored for `a:tblPr rtl="1"`, but LibreOffice Impress (7.4) ignores it and draws them left to
+# right; so the columns are written in mirrored order instead (and `rtl` left out, or PowerPoint
+# would mirror them back): both show the first column on the right.
+
+def table_row(height: int, cells: list[str], rtl: bool = False) -> str:
+    """cells: in reading order."""
+    return f'<a:tr h="{height}">{"".join(reversed(cells) if rtl else cells)}</a:tr>'
 
 
 def table(shape_id: int, idx: int, box: tuple[int, int, int, int], widths: list[int], rows: list[str],
           rtl: bool) -> str:
+    """widths: of the columns in reading order; rows: from table_row with the same `rtl`."""
     x, y, width, height = box
-    grid = "".join(f'<a:gridCol w="{w}"/>' for w in widths)
-    direction = ' rtl="1"' if rtl else ""
+    grid = "".join(f'<a:gridCol w="{w}"/>' for w in (reversed(widths) if rtl else widths))
     return (f'<p:graphicFrame><p:nvGraphicFramePr><p:cNvPr id="{shape_id}" name="Table {shape_id - 1}"/>'
             f'<p:cNvGraphicFramePr><a:graphicFrameLocks noGrp="1"/></p:cNvGraphicFramePr><p:nvPr>'
             f'<p:ph type="tbl" idx="{idx}"/></p:nvPr></p:nvGraphicFramePr><p:xfrm><a:off x="{x}" y="{y}"/>'
             f'<a:ext cx="{width}" cy="{height}"/></p:xfrm><a:graphic>'
             f'<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/table"><a:tbl>'
-            f'<a:tblPr firstRow="1"{direction}><a:tableStyleId>{TABLE_STYLE}</a:tableStyleId>'
+            f'<a:tblPr firstRow="1"><a:tableStyleId>{TABLE_STYLE}</a:tableStyleId>'
             f'</a:tblPr><a:tblGrid>{grid}</a:tblGrid>{"".join(rows)}</a:tbl></a:graphicData></a:graphic></p:graphicFrame>')
 
 

@@ -14,7 +14,7 @@ from babel.core import get_global
 
 from teachforward.content import prose
 from teachforward.content.formatting import agenda_times, elapsed, reading_names, total_minutes
-from teachforward.content.model import AgendaItem, Exercise, Image, Language, Section, Workshop
+from teachforward.content.model import SUMMARY_WORDS, AgendaItem, Exercise, Image, Language, Section, Workshop
 from teachforward.decks import fit
 from teachforward.decks.blocks import notes_text, plain, runs, slide_paras, tables
 from teachforward.decks.images import PictureError, Pictures
@@ -26,15 +26,16 @@ Rows = tuple[tuple[str, ...], ...]      # a table's cells, row by row, the heade
 PICTURE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"}
 SMALLEST_TITLE = 24.0
 SMALLEST_CAPTION = 12.0
+AGENDA_SHORTEST_PAGE = 3      # rows (the total included) on the last slide of a split agenda
 # The text of a slide may be set up to two sizes smaller (never below these) when that saves a
 # slide; otherwise it is split at the layout's size.
 SMALLEST_BODY = {"objectives": 20.0, "section": 20.0, "key_terms": 18.0, "closing": 18.0, "exercise": 20.0}
-# A slide is read from the back of a room: at most this many words in its body. The agenda
-# and the key terms are reference slides and may be denser (they are split only to fit).
+# A slide is read from the back of a room: at most this many words in its body. The agenda,
+# the key terms and the closing's reading list are reference slides and may be denser (they
+# are split only to fit): a second closing slide holding one book reads as a mistake.
 MOST_WORDS = 60
-DENSE = {"agenda", "key_terms"}
-SUMMARY_WORDS = 25            # a scenario summary made from the scenario's first sentences
-SHORTEST_SUMMARY_WORDS = 15   # ... when a long first sentence would leave the task no room
+DENSE = {"agenda", "key_terms", "closing"}
+SHORTEST_SUMMARY_WORDS = 15   # a summary made from the scenario when one of SUMMARY_WORDS leaves the task no room
 EXERCISE_SLIDES = 2
 
 
@@ -240,7 +241,7 @@ class _Planner:
             size -= 2
         assert best is not None              # the loop runs at least once, at the layout's size
         pages, size, too_tall = best
-        return pages, (None if size == base else size), too_tall
+        return without_orphan(pages, fit.with_size(box, size), budget), (None if size == base else size), too_tall
 
     def lang_of(self, origin_lang: str) -> str:
         return origin_lang if origin_lang in self.languages else self.code
@@ -290,15 +291,30 @@ class _Planner:
         t, facts = self.t, self.workshop.facts
         kind = self.design.kinds["agenda"]
         size = float(kind.options.get("font_size", 18))
+        header = (t("agenda_start"), t("agenda_minutes"), t("agenda_activity"))
+        rows = [(start, str(item.minutes), plain_text(item.activity)) for start, item in agenda_times(facts.agenda)]
+        minutes = total_minutes(facts.agenda)
+        total = (elapsed(minutes), str(minutes), t("agenda_total"))
+        pages, widths = self.agenda_pages(header, rows, total, size)
+        if len(pages) > 1 and len(pages[-1]) < AGENDA_SHORTEST_PAGE:
+            # The last slide of a split agenda takes rows from the one before: the total alone
+            # on a slide reads as a mistake.
+            moved = AGENDA_SHORTEST_PAGE - len(pages[-1])
+            pages[-1][:0] = pages[-2][-moved:]
+            del pages[-2][-moved:]
+        for number, page in enumerate(pages, 1):
+            self.add(Slide("agenda", self.titled(t("agenda_title"), number, len(pages)), table=(header, *page),
+                           table_bold_last=number == len(pages), table_widths=widths, table_size=size,
+                           lang=self.lang_of(self.workshop.facts_origin.lang)))
+
+    def agenda_pages(self, header: tuple[str, str, str], rows: list[tuple[str, str, str]], total: tuple[str, str, str],
+                     size: float) -> tuple[list[list[tuple[str, str, str]]], tuple[float, float, float]]:
+        """The agenda's rows (the total last) in slides that fit at `size`, and the column widths."""
         _, _, width, height = self.design.geometry[("agenda", "table")]
         width_pt, height_pt = width / EMU_PER_PT, height / EMU_PER_PT
         first = max(size * 4.2, 80.0)
         second = max(size * 4.8, 90.0)
         widths = (first, second, width_pt - first - second)
-        header = (t("agenda_start"), t("agenda_minutes"), t("agenda_activity"))
-        rows = [(start, str(item.minutes), plain_text(item.activity)) for start, item in agenda_times(facts.agenda)]
-        minutes = total_minutes(facts.agenda)
-        total = (elapsed(minutes), str(minutes), t("agenda_total"))
         header_height = fit.table_row_height(list(header), list(widths), size, True)
         capacity = height_pt * fit.FILL
         pages: list[list[tuple[str, str, str]]] = []
@@ -312,10 +328,7 @@ class _Planner:
             page.append(row)
             used += row_height
         pages.append(page)
-        for number, page in enumerate(pages, 1):
-            self.add(Slide("agenda", self.titled(t("agenda_title"), number, len(pages)), table=(header, *page),
-                           table_bold_last=number == len(pages), table_widths=widths, table_size=size,
-                           lang=self.lang_of(self.workshop.facts_origin.lang)))
+        return pages, widths
 
     def table_pages(self, rows: Rows) -> list[tuple[Rows, tuple[float, ...], float]]:
         """A table of the prose as the slides it needs: (rows with the header first, column
@@ -602,6 +615,22 @@ def _ended(page: list[Para], items: list[Para], more: Para, box, cut: bool = Fal
             page.pop()
         page.append(more)
     return page
+
+
+def without_orphan(pages: list[list[Para]], box, budget: int | None) -> list[list[Para]]:
+    """The pages, but a last page of one paragraph (a lone key term, a lone book) takes the last
+    item of the page before, when it fits: a slide holding one line after a full one reads as a
+    mistake."""
+    if len(pages) < 2 or len(pages[-1]) > 1 or len(pages[-2]) < 3:
+        return pages
+    before = list(pages[-2])
+    moved = [before.pop()]
+    while before and before[-1].keep_with_next:          # a heading goes with its item
+        moved.insert(0, before.pop())
+    last = moved + list(pages[-1])
+    if not before or not fit.fits(last, box) or (budget is not None and words(last) > budget):
+        return pages
+    return [*pages[:-2], before, last]
 
 
 def pack_items(paras: list[Para], box, budget: int | None) -> tuple[list[list[Para]], list[Para]]:

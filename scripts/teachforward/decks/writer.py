@@ -171,7 +171,7 @@ class _SlideWriter:
                 align = spec.table_align[c] if c < len(spec.table_align) else "ctr" if c < len(row) - 1 else "l"
                 run = self.run(text, bold=True if bold else None, size=spec.table_size, colour=colour)
                 cells.append(ooxml.table_cell(self.paragraph(run, align), margin_y, fill))
-            rows.append(ooxml.table_row(height, cells))
+            rows.append(ooxml.table_row(height, cells, self.rtl))
         self.shapes.append(ooxml.table(self._id(), self.kind.placeholders["table"], (x, y, width, total), widths,
                                        rows, self.rtl))
 
