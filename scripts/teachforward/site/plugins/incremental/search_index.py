@@ -1,4 +1,5 @@
-"""Reading and merging Material's search index (site/search/search_index.json)."""
+"""Reading and merging Material's search index (site/search/search_index.json, kept whole as
+search/search_index.full.json once the site's copy is split: site/search_shards.py)."""
 from __future__ import annotations
 
 import json
@@ -6,17 +7,21 @@ import os
 
 from mkdocs import utils
 
+from teachforward.site.search_shards import FULL_INDEX
+
 
 def _path(site_dir: str) -> str:
     return os.path.join(site_dir, "search", "search_index.json")
 
 
 def read_search_index(site_dir: str) -> dict | None:
-    try:
-        with open(_path(site_dir), encoding="utf-8") as handle:
-            return json.load(handle)
-    except (OSError, ValueError):
-        return None
+    for path in (os.path.join(site_dir, FULL_INDEX), _path(site_dir)):
+        try:
+            with open(path, encoding="utf-8") as handle:
+                return json.load(handle)
+        except (OSError, ValueError):
+            continue
+    return None
 
 
 def _page_of(location: str) -> str:

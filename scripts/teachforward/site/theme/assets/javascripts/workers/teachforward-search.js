@@ -16,6 +16,14 @@
       (أ إ آ ٱ → ا), ى/ي and ة/ه, with or without tashkeel and tatweel, and with or without
       the article (ال، وال، بال، كال، فال، لل): بيانات finds البيانات.
 
+   4. The index in shards (site/search_shards.py): the page's search_index.json holds no
+      document, only a manifest of the words of the site and where their documents are. For
+      each query this file finds, as lunr would expand it against every word's analysed forms,
+      the words that may match, loads the documents they appear in (with their pages), gives
+      those to Material's own handler as its index, with the site's whole document count for
+      lunr's term weights, and lets it answer. lunr's scores depend only on a term's documents
+      and the number of documents (Material sets b = 0), so the answer is the whole index's.
+
    It runs as a Web Worker over http and, from file:// (the offline pack), inside the iframe
    that the iframe-worker shim makes instead. */
 (function () {
@@ -26,16 +34,174 @@
   var material = /[?&]material=(search\.[0-9a-f]+\.min\.js)/.exec(own);
   if (!material) throw new Error("teachforward-search.js: no ?material=search.<hash>.min.js in " + own);
 
+  var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;      // Material's message types
+
   // Registered before Material's own listener, so it runs first for every message.
   addEventListener("message", function (event) {
     var message = event.data;
-    if (message && message.type === 0 && message.data && message.data.config) {   // SETUP
+    if (!message || message.teachforward) return;      // sent by this file to Material's handler
+    if (message.type === SETUP && message.data && message.data.config) {
       var langs = message.data.config.lang || ["en"];
       extend(self.lunr, langs.filter(function (l) { return l !== "en"; })[0] || "en");
+      shards = null;
+      if (message.data.config.teachforward) {
+        event.stopImmediatePropagation();
+        queue(function () { return setUpShards(message.data); });
+      }
+    } else if (message.type === QUERY && shards) {
+      event.stopImmediatePropagation();
+      queue(function () { return answer(message.data); });
     }
   });
 
   importScripts(new URL(material[1], own).href);   // in the shim's iframe: loaded before the first message
+
+  /* --- the index in shards ----------------------------------------------------------------- */
+
+  var shards = null;           // { manifest, setup, loaded: {name: data}, dictionary, given }
+  var tasks = Promise.resolve();
+  var replied = null;          // resolves with Material's next message, which is then not sent on
+  var send = self.postMessage;
+  self.postMessage = function (message) {
+    if (replied) {
+      var resolve = replied;
+      replied = null;
+      return resolve(message);
+    }
+    return send.apply(self, arguments);
+  };
+  self.__teachforwardShard = function (name, data) {
+    if (shards) shards.loaded[name] = data;
+  };
+  var SHARDS = new URL("../../../search/shards/", own).href;
+
+  function queue(task) {
+    tasks = tasks.then(task).catch(function (error) {
+      console.warn("teachforward-search.js:", error);
+      send.call(self, { type: RESULT, data: { items: [] } });
+    });
+  }
+
+  // Material's handler, given a message as if from the page; resolves with its answer.
+  function ask(type, data) {
+    return new Promise(function (resolve) {
+      replied = resolve;
+      self.dispatchEvent(new MessageEvent("message", { data: { type: type, data: data, teachforward: true } }));
+    });
+  }
+
+  function load(names) {
+    var missing = names.filter(function (name) { return !(name in shards.loaded); });
+    if (!missing.length) return Promise.resolve();
+    return Promise.resolve(importScripts.apply(self, missing.map(function (name) { return SHARDS + name + ".js"; })))
+      .then(function () {
+        missing.forEach(function (name) {
+          if (!(name in shards.loaded)) throw new Error("search shard " + name + " did not load");
+        });
+      });
+  }
+
+  function setUpShards(data) {
+    var config = data.config;
+    shards = { manifest: config.teachforward, loaded: {}, dictionary: null, given: null,
+               setup: { config: config, options: data.options } };
+    documentCount = shards.manifest.documents;
+    return ask(SETUP, { config: config, docs: [], options: data.options }).then(function (ready) {
+      send.call(self, ready);
+    });
+  }
+
+  // Every analysed form (index term) of every word of the site -> the words it comes from, and
+  // an index with those terms and no documents, for expanding a query as lunr expands it.
+  function dictionary() {
+    if (shards.dictionary) return shards.dictionary;
+    var lunr = self.lunr, from = Object.create(null);
+    shards.manifest.wordShards.forEach(function (words, s) {
+      words.forEach(function (word, w) {
+        pipelines.page.run([new lunr.Token(word, {})]).forEach(function (term) {
+          term = term.toString();
+          (from[term] || (from[term] = [])).push([s, w]);
+        });
+      });
+    });
+    var terms = Object.keys(from).sort();
+    var fields = Object.keys(shards.setup.config.fields);
+    var inverted = Object.create(null);
+    terms.forEach(function (term, i) {
+      var posting = { _index: i };
+      fields.forEach(function (field) { posting[field] = {}; });
+      inverted[term] = posting;
+    });
+    var index = new lunr.Index({ invertedIndex: inverted, fieldVectors: {}, tokenSet: lunr.TokenSet.fromArray(terms),
+                                 fields: fields, pipeline: pipelines.query });
+    return (shards.dictionary = { from: from, index: index });
+  }
+
+  // The index terms a query (as Material hands it to lunr) may match.
+  function expand(queryString) {
+    var index = dictionary().index, found = Object.create(null);
+    var intersect = index.tokenSet.intersect;
+    index.tokenSet.intersect = function (other) {
+      var terms = intersect.call(this, other);
+      terms.toArray().forEach(function (term) { found[term] = true; });
+      return terms;
+    };
+    try {
+      searchIn.call(index, queryString);
+    } finally {
+      delete index.tokenSet.intersect;
+    }
+    return Object.keys(found);
+  }
+
+  function shardOf(number) {
+    var starts = shards.manifest.documentShards, low = 0, high = starts.length - 1;
+    while (low < high) {
+      var middle = (low + high + 1) >> 1;
+      if (starts[middle] <= number) low = middle; else high = middle - 1;
+    }
+    return low;
+  }
+
+  function answer(query) {
+    collecting = {};
+    return ask(QUERY, query).then(function (empty) {
+      var queryString = collecting.query;
+      collecting = null;
+      if (queryString === undefined) return send.call(self, empty);     // Material asked nothing of lunr
+      var from = dictionary().from, wanted = [], words = [];
+      expand(queryString).forEach(function (term) {
+        from[term].forEach(function (place) {
+          words.push(place);
+          if (wanted.indexOf("w" + place[0]) < 0) wanted.push("w" + place[0]);
+        });
+      });
+      return load(wanted).then(function () {
+        var pages = {};
+        words.forEach(function (place) {
+          var number = -1;
+          shards.loaded["w" + place[0]][place[1]].forEach(function (step) {
+            number += step;
+            pages[shardOf(number)] = true;
+          });
+        });
+        var names = Object.keys(pages).map(Number).sort(function (a, b) { return a - b; })
+          .map(function (n) { return "d" + n; });
+        return load(names).then(function () { return names; });
+      }).then(function (names) {
+        var key = names.join(" ");
+        if (shards.given === key) return null;
+        shards.given = key;
+        var docs = [];
+        names.forEach(function (name) { docs.push.apply(docs, shards.loaded[name]); });
+        return ask(SETUP, { config: shards.setup.config, docs: docs, options: shards.setup.options });
+      }).then(function () {
+        return ask(QUERY, query);
+      }).then(function (result) {
+        send.call(self, result);
+      });
+    });
+  }
 
   /* --- Arabic normalisation ------------------------------------------------------------ */
 
@@ -68,15 +234,37 @@
     // names the reference field: the pipelines are set here, after all of that.
     var ref = lunr.Builder.prototype.ref;
     lunr.Builder.prototype.ref = function () {
-      var analysis = analyse(lunr, lang);
+      var analysis = analysed || (analysed = analyse(lunr, lang));
       this.pipeline.reset();
       this.pipeline.add(analysis.trimmer, analysis.stopWords, analysis.pageForms);
       this.searchPipeline.reset();
       this.searchPipeline.add(analysis.queryStem);
-      lunr.Index.prototype.search = searchWith(lunr, analysis);
+      pipelines = { page: this.pipeline, query: this.searchPipeline };
+      var search = searchWith(lunr, analysis);
+      lunr.Index.prototype.search = function (queryString) {
+        if (collecting) {            // the query as Material hands it to lunr, for answer()
+          collecting.query = queryString;
+          return [];
+        }
+        return search.call(this, queryString);
+      };
+      searchIn = search;
       return ref.apply(this, arguments);
     };
+    // A term's weight counts the documents of the whole site, not those given to Material.
+    var createFieldVectors = lunr.Builder.prototype.createFieldVectors;
+    lunr.Builder.prototype.createFieldVectors = function () {
+      if (!documentCount) return createFieldVectors.apply(this, arguments);
+      var own = this.documentCount;
+      this.documentCount = documentCount;
+      try {
+        return createFieldVectors.apply(this, arguments);
+      } finally {
+        this.documentCount = own;
+      }
+    };
   }
+  var analysed = null, pipelines = null, searchIn = null, collecting = null, documentCount = 0;
 
   function analyse(lunr, lang) {
     var support = lang === "en" ? lunr : lunr[lang];
@@ -179,13 +367,15 @@
         var entry = metadata[term][field];
         if (!entry.position) return;
         var mine = seen[field] || (seen[field] = {});
-        entry.position = entry.position.filter(function (p) {
+        var kept = entry.position.filter(function (p) {
           var key = String(p);
           if (mine[key]) return false;
           mine[key] = true;
           return true;
         });
-        if (!entry.position.length) delete metadata[term][field];
+        // A new entry: lunr's MatchData may hold the index's own, which later queries read.
+        if (kept.length) metadata[term][field] = Object.assign({}, entry, { position: kept });
+        else delete metadata[term][field];
       });
     });
   }
