@@ -70,6 +70,17 @@
     }
     return send.apply(self, arguments);
   };
+  // Material loads the language's lunr support at every SETUP; with shards there is one SETUP
+  // per new set of documents, and loading it again would only redefine the same functions.
+  var importAll = self.importScripts, imported = {};
+  self.importScripts = function () {
+    var fresh = Array.prototype.filter.call(arguments, function (url) {
+      var known = imported[url];
+      imported[url] = true;
+      return !known || url.indexOf(SHARDS) === 0;
+    });
+    return fresh.length ? importAll.apply(self, fresh) : undefined;
+  };
   self.__teachforwardShard = function (name, data) {
     if (shards) shards.loaded[name] = data;
   };
