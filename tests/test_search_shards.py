@@ -43,7 +43,7 @@ def decode(deltas: list[int]) -> list[int]:
 def postings(manifest: dict, files: dict) -> dict[str, list[int]]:
     found = {}
     for n, shard_words in enumerate(manifest["wordShards"]):
-        for word, deltas in zip(shard_words, files[f"w{n}.js"]):
+        for word, deltas in zip(shard_words, files[f"w{n}.js"], strict=True):
             assert word not in found, f"{word!r} is in two shards"
             found[word] = decode(deltas)
     return found

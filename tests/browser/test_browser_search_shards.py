@@ -54,7 +54,7 @@ def queries_for(site, lang: str) -> list[str]:
     queries = list(picked)
     queries += [w[:3] for w in picked[:4]] + [w[:5] for w in picked[4:8]]
     queries += [w + "s" for w in picked[:3]] + [w[:-1] for w in picked[3:6]]
-    queries += [f"{a} {b}" for a, b in zip(picked[:3], picked[-3:])]
+    queries += [f"{a} {b}" for a, b in zip(picked[:3], picked[-3:], strict=True)]
     own = site.own_word(lang)
     if own:
         queries.append(own[0])

@@ -145,7 +145,7 @@ def shard_index(index: dict, arabic: bool = False) -> tuple[dict, dict[str, obje
 
 def _deltas(numbers: list[int]) -> list[int]:
     """Increasing numbers as their differences (smaller once written out)."""
-    return [b - a for a, b in zip([-1, *numbers], numbers)]
+    return [b - a for a, b in zip([-1, *numbers[:-1]], numbers, strict=True)]
 
 
 def _script(name: str, data: object) -> str:

@@ -22,7 +22,6 @@ from mkdocs.plugins import BasePlugin, event_priority
 from teachforward.site.search_shards import write_search_shards
 
 from .config import IncrementalConfig
-
 from .search_index import merge_search_index, read_search_index
 from .theme_files import cache_theme_environments
 
