@@ -379,7 +379,10 @@ def count_decks(course: Path) -> int:
 def search_indexes(course: Path, codes: list[str]) -> tuple[dict[str, int], dict[str, str]]:
     sizes, files = {}, {}
     for code in codes:
-        path = course / "site" / code / "search" / "search_index.json"
+        # The whole index (site/search_shards.py keeps it beside the manifest the page fetches).
+        path = course / "site" / code / "search" / "search_index.full.json"
+        if not path.is_file():
+            path = course / "site" / code / "search" / "search_index.json"
         if not path.is_file():
             found = sorted((course / "site" / code / "search").glob("*.json"))
             if not found:
@@ -662,7 +665,7 @@ def print_report(r: dict) -> None:
     print(f"{'search index per language':<30}{sizes}")
     print_first_search(r["first_search"])
     for code, file in r["search_index_files"].items():
-        if not file.endswith("search/search_index.json"):
+        if not file.endswith(("search/search_index.full.json", "search/search_index.json")):
             print(f"  ({code}: no search/search_index.json, measured {file})")
     if r["search_index_missing"]:
         print(f"  no search index found for: {', '.join(r['search_index_missing'])}")

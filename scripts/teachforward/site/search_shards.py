@@ -9,7 +9,8 @@ After MkDocs has written the index, `write_search_shards` replaces it with:
   with no documents, and in `config.teachforward` the manifest: how many documents there are,
   which documents each document shard holds and which words each word shard holds;
 - `search/shards/w<N>.js`: for each word of the shard (a word as Material's tokenizer cuts and
-  lower-cases it, before any stemming), the documents it appears in;
+  lower-cases it, before any stemming), the documents it appears in, how often in the title and
+  in the text, and where first;
 - `search/shards/d<N>.js`: whole documents (location, title, text), whole pages at a time, so
   that a section always comes with its page;
 - `search/search_index.full.json`: the index as MkDocs wrote it, for the next dirty build and
@@ -20,10 +21,14 @@ importScripts over http and, through the iframe-worker shim, from file:// alike.
 
 The worker (theme/assets/javascripts/workers/teachforward-search.js) analyses the words of the
 manifest with the language's own trimmer, stop words, stemmer and Arabic normalisation, expands
-a query against them as lunr would, loads the documents holding any word that may match, and
-lets Material's unchanged search index those and answer, with the document count of the whole
-site: lunr's scores depend on a term's documents and the number of documents only (Material
-sets b = 0), so the results, their order, scores and highlights are those of the full index.
+a query against them as lunr would and loads the word shards of the words that may match. From
+them it writes, for each document they appear in, a stand-in holding just those words as often
+as the document has them, in the same order, and lets Material's unchanged search rank the
+stand-ins with the document count of the whole site: lunr's weights depend only on how often a
+term occurs in a field, in how many documents, and the number of documents (Material sets
+b = 0), so the ranking is the whole index's. Only the pages of the results shown first are
+fetched whole (document shards) and searched again for their titles and highlights; the other
+results get theirs when they are shown (theme/assets/javascripts/teachforward.js asks).
 """
 from __future__ import annotations
 
@@ -113,39 +118,49 @@ def shard_index(index: dict, arabic: bool = False) -> tuple[dict, dict[str, obje
             size = chars
     if [n for shard in document_shards for n in shard] != list(range(len(docs))):
         raise ValueError("the search index's sections do not follow their pages")
-    # Word shards: every token of every field, with the documents it appears in.
-    postings: dict[str, list[int]] = {}
+    # Word shards: every token of the title and the text, with, for each document it appears
+    # in, how often in the title, how often in the text, and where first (the count of tokens
+    # before it, title first): what lunr's weights and the order of its terms depend on.
+    if any(doc.get("tags") for doc in docs):
+        raise ValueError("the search shards do not support tags (Material's tags plugin): "
+                         "leave the plugin out or extend site/search_shards.py")
+    postings: dict[str, list[list[int]]] = {}
     for number, doc in enumerate(docs):
-        for name in ("title", "text"):
-            for word in words(doc.get(name) or "", separator):
-                found = postings.setdefault(word, [])
-                if not found or found[-1] != number:
-                    found.append(number)
-        for tag in doc.get("tags") or []:
-            for word in words(tag, separator):
-                found = postings.setdefault(word, [])
-                if not found or found[-1] != number:
-                    found.append(number)
+        seen: dict[str, list[int]] = {}
+        tokens = [list(words(doc.get(name) or "", separator)) for name in ("title", "text")]
+        for field, field_tokens in enumerate(tokens):
+            for place, word in enumerate(field_tokens, start=field * len(tokens[0])):
+                entry = seen.get(word)
+                if entry is None:
+                    entry = seen[word] = [number, 0, 0, place]
+                    postings.setdefault(word, []).append(entry)
+                entry[1 + field] += 1
     by_key: dict[str, list[str]] = {}
     for word in sorted(postings):
         by_key.setdefault(_word_key(word, arabic), []).append(word)
     keys = sorted(by_key)
     files: dict[str, object] = {}
     for n, key in enumerate(keys):
-        files[f"w{n}.js"] = [_deltas(postings[word]) for word in by_key[key]]
+        files[f"w{n}.js"] = [_flat(postings[word]) for word in by_key[key]]
     for n, shard in enumerate(document_shards):
         files[f"d{n}.js"] = [docs[number] for number in shard]
     manifest = {
         "documents": len(docs),
         "documentShards": [shard[0] for shard in document_shards],
+        "pages": [page[0] for page in _pages(docs)],
         "wordShards": [by_key[key] for key in keys],
     }
     return manifest, files
 
 
-def _deltas(numbers: list[int]) -> list[int]:
-    """Increasing numbers as their differences (smaller once written out)."""
-    return [b - a for a, b in zip([-1, *numbers[:-1]], numbers, strict=True)]
+def _flat(entries: list[list[int]]) -> list[int]:
+    """[document, in title, in text, first place] entries as one list, each document as the
+    difference from the one before (smaller once written out)."""
+    flat, previous = [], -1
+    for number, title, text, first in entries:
+        flat += [number - previous, title, text, first]
+        previous = number
+    return flat
 
 
 def _script(name: str, data: object) -> str:

@@ -51,6 +51,9 @@
     } else if (message.type === QUERY && shards) {
       event.stopImmediatePropagation();
       queue(function () { return answer(message.data); });
+    } else if (message.type === TEXTS && shards) {
+      event.stopImmediatePropagation();
+      queue(function () { return fill(message.data); });
     }
   });
 
@@ -174,42 +177,164 @@
     return low;
   }
 
+  var SHOWN = 10;              // Material shows the first ten pages of results, more on scrolling
+  var TEXTS = 100, FILLED = 101;   // the page asks for the texts of results it shows: teachforward.js
+
+  function placeholder(number) {
+    var pages = shards.manifest.pages, page = pageOf(number);
+    return "tf-" + page + ".html" + (pages[page] === number ? "" : "#" + number);
+  }
+
+  function pageOf(number) {
+    var starts = shards.manifest.pages, low = 0, high = starts.length - 1;
+    while (low < high) {
+      var middle = (low + high + 1) >> 1;
+      if (starts[middle] <= number) low = middle; else high = middle - 1;
+    }
+    return low;
+  }
+
+  function numberOf(location) {
+    var match = /^tf-(\d+)\.html(?:#(\d+))?$/.exec(location);
+    return match ? Number(match[2] === undefined ? shards.manifest.pages[Number(match[1])] : match[2]) : -1;
+  }
+
+  // For each document holding a word that may match: the word's counts in title and text and
+  // where it first appears, from the word shards.
+  function occurrences(words) {
+    var found = {};
+    words.forEach(function (place) {
+      var word = shards.manifest.wordShards[place[0]][place[1]];
+      var flat = shards.loaded["w" + place[0]][place[1]], number = -1;
+      for (var i = 0; i < flat.length; i += 4) {
+        number += flat[i];
+        (found[number] || (found[number] = [])).push({ word: word, title: flat[i + 1], text: flat[i + 2], first: flat[i + 3] });
+      }
+    });
+    return found;
+  }
+
+  // A stand-in for a document: the words that may match, as often as it has them, in the order
+  // it has them; a page's article comes with every section (Material groups sections by it).
+  function standIns(found) {
+    var numbers = {}, pages = shards.manifest.pages;
+    Object.keys(found).forEach(function (n) {
+      numbers[n] = true;
+      numbers[pages[pageOf(Number(n))]] = true;
+    });
+    return Object.keys(numbers).map(Number).sort(function (a, b) { return a - b; }).map(function (number) {
+      var words = (found[number] || []).slice().sort(function (a, b) { return a.first - b.first; });
+      function field(name) {
+        var out = [];
+        words.forEach(function (w) { for (var k = 0; k < w[name]; k++) out.push(w.word); });
+        return out.join(" ");
+      }
+      return { number: number, doc: { location: placeholder(number), title: field("title"), text: field("text") } };
+    });
+  }
+
+  function documents(numbers) {
+    var names = [];
+    numbers.forEach(function (number) {
+      var name = "d" + shardOf(number);
+      if (names.indexOf(name) < 0) names.push(name);
+    });
+    return load(names).then(function () {
+      var real = {};
+      names.forEach(function (name) {
+        var first = shards.manifest.documentShards[Number(name.slice(1))];
+        shards.loaded[name].forEach(function (doc, k) { real[first + k] = doc; });
+      });
+      return real;
+    });
+  }
+
+  function search(docs, query) {
+    return ask(SETUP, { config: shards.setup.config, docs: docs, options: shards.setup.options }).then(function () {
+      return ask(QUERY, query);
+    });
+  }
+
   function answer(query) {
     collecting = {};
     return ask(QUERY, query).then(function (empty) {
       var queryString = collecting.query;
       collecting = null;
       if (queryString === undefined) return send.call(self, empty);     // Material asked nothing of lunr
-      var from = dictionary().from, wanted = [], words = [];
+      var from = dictionary().from, wanted = [], words = [], counted = {};
       expand(queryString).forEach(function (term) {
         from[term].forEach(function (place) {
+          if (counted[place]) return;        // a word whose two forms both match counts once
+          counted[place] = true;
           words.push(place);
           if (wanted.indexOf("w" + place[0]) < 0) wanted.push("w" + place[0]);
         });
       });
+      var stand;
       return load(wanted).then(function () {
-        var pages = {};
-        words.forEach(function (place) {
-          var number = -1;
-          shards.loaded["w" + place[0]][place[1]].forEach(function (step) {
-            number += step;
-            pages[shardOf(number)] = true;
+        stand = standIns(occurrences(words));
+        return search(stand.map(function (s) { return s.doc; }), query);
+      }).then(function (ranked) {
+        // The pages shown first, searched again whole for their titles and highlights.
+        var shown = {};
+        ranked.data.items.slice(0, SHOWN).forEach(function (group) {
+          group.forEach(function (item) { shown[pageOf(numberOf(item.location))] = true; });
+        });
+        var pages = shards.manifest.pages, numbers = [];
+        Object.keys(shown).forEach(function (page) {
+          page = Number(page);
+          var end = page + 1 < pages.length ? pages[page + 1] : shards.manifest.documents;
+          for (var n = pages[page]; n < end; n++) numbers.push(n);
+        });
+        return documents(numbers).then(function (real) {
+          var docs = [], done = {};
+          stand.forEach(function (s) {
+            var page = pageOf(s.number);
+            if (!shown[page]) return docs.push(s.doc);
+            if (done[page]) return;
+            done[page] = true;
+            var end = page + 1 < pages.length ? pages[page + 1] : shards.manifest.documents;
+            for (var n = pages[page]; n < end; n++) docs.push(real[n]);
+          });
+          return search(docs, query);
+        });
+      }).then(function (result) {
+        shards.given = null;
+        shards.query = query;
+        result.data.items.forEach(function (group) {
+          group.forEach(function (item) {
+            var number = numberOf(item.location);
+            if (number < 0) return;
+            item.title = '<span data-tf-doc="' + number + '"></span>';
+            item.text = '<p data-tf-doc="' + number + '"></p>';
           });
         });
-        var names = Object.keys(pages).map(Number).sort(function (a, b) { return a - b; })
-          .map(function (n) { return "d" + n; });
-        return load(names).then(function () { return names; });
-      }).then(function (names) {
-        var key = names.join(" ");
-        if (shards.given === key) return null;
-        shards.given = key;
-        var docs = [];
-        names.forEach(function (name) { docs.push.apply(docs, shards.loaded[name]); });
-        return ask(SETUP, { config: shards.setup.config, docs: docs, options: shards.setup.options });
-      }).then(function () {
-        return ask(QUERY, query);
-      }).then(function (result) {
         send.call(self, result);
+      });
+    });
+  }
+
+  // The titles, texts and addresses of results the page now shows, as the whole index gives them.
+  function fill(numbers) {
+    if (!shards.query) return Promise.resolve();
+    var pages = shards.manifest.pages, all = [];
+    numbers.forEach(function (number) {
+      var page = pageOf(number), end = page + 1 < pages.length ? pages[page + 1] : shards.manifest.documents;
+      for (var n = pages[page]; n < end; n++) if (all.indexOf(n) < 0) all.push(n);
+    });
+    all.sort(function (a, b) { return a - b; });
+    return documents(all).then(function (real) {
+      return search(all.map(function (n) { return real[n]; }), shards.query).then(function (result) {
+        var byLocation = {};
+        result.data.items.forEach(function (group) {
+          group.forEach(function (item) { byLocation[item.location] = item; });
+        });
+        send.call(self, { type: FILLED, query: shards.query, data: numbers.map(function (number) {
+          var doc = real[number], item = byLocation[doc.location] || doc;
+          var found = { number: number, location: doc.location, title: item.title, text: item.text };
+          if (item.parent) found.parent = item.parent;
+          return found;
+        }) });
       });
     });
   }
