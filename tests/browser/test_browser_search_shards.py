@@ -15,6 +15,7 @@ import json
 import pytest
 
 from .conftest import DESKTOP, open_page
+from .test_browser_search_languages import MODES, found, open_search, where
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -41,7 +42,7 @@ COMPARE = """async ({queries}) => {
     // Results past the first ten pages come as stand-ins; the page asks for them when shown.
     const waiting = [];
     for (const group of b.data.items) for (const item of group) {
-      const match = /data-tf-doc="(\d+)"/.exec(item.title);
+      const match = /data-tf-doc="(\\d+)"/.exec(item.title);
       if (match) waiting.push([item, Number(match[1])]);
     }
     const stood = waiting.length;
@@ -103,8 +104,46 @@ def test_shards_answer_as_the_whole_index(site, browser, lang):
     differing, hits = [], 0
     for query, whole, parts, _stood in found["answers"]:
         assert whole["type"] == 3 and parts["type"] == 3, f"{query!r}: no result message"
-        if json.dumps(whole, sort_keys=True) != json.dumps(parts, sort_keys=True):
+        assert parts.get("query") == query, f"{query!r}: the answer does not say which query it answers"
+        if json.dumps(whole["data"], sort_keys=True) != json.dumps(parts["data"], sort_keys=True):
             differing.append(query)
         hits += bool(whole["data"]["items"])
     assert not differing, f"{lang}: the shards answer otherwise than the whole index for {differing}"
     assert hits >= len(queries) // 2, f"{lang}: only {hits} of {len(queries)} queries found anything"
+
+
+SCROLLED = """async () => {
+  const box = document.querySelector(".md-search__scrollwrap");
+  for (let i = 0; i < 200; i++) {
+    const before = document.querySelectorAll(".md-search-result__item").length;
+    box.scrollTop = box.scrollHeight;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    if (document.querySelectorAll(".md-search-result__item").length === before && i > 5) break;
+  }
+  return document.querySelectorAll(".md-search-result__item").length;
+}"""
+
+FILLED = """() => ({
+  waiting: document.querySelectorAll(".md-search-result__list [data-tf-doc]").length,
+  standIns: [...document.querySelectorAll("a.md-search-result__link")].filter(a => /\\/tf-\\d+\\.html/.test(a.href)).length,
+  items: document.querySelectorAll(".md-search-result__item").length,
+  titles: [...document.querySelectorAll(".md-search-result__article h1, .md-search-result__article h2")]
+    .filter(h => !h.textContent.trim()).length,
+})"""
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_results_shown_on_scrolling_get_their_titles_texts_and_addresses(site, desktop, tmp_path, lang, mode):
+    counts = site.words(lang)
+    word = max(sorted(counts), key=lambda w: counts[w])         # in most documents: many pages of results
+    base = where(site, lang, mode, tmp_path)
+    page = desktop.new_page()
+    open_search(page, base, mode)
+    first = found(page, base, word)
+    assert len(first) >= 10, f"{mode}: {word!r} should find more pages than Material shows at first"
+    shown = page.evaluate(SCROLLED)
+    assert shown > 10, f"{mode}: scrolling showed no more results for {word!r}"
+    page.wait_for_function("() => !document.querySelector('.md-search-result__list [data-tf-doc]')",
+                           polling=100, timeout=15000)
+    state = page.evaluate(FILLED)
+    assert state == {"waiting": 0, "standIns": 0, "items": shown, "titles": 0}, f"{mode}: after scrolling: {state}"

@@ -34,7 +34,7 @@
      the reader scrolls; those arrive with stand-ins (data-tf-doc), and are asked for here, from
      the worker the page's search runs in (caught at its first message), and put in place. */
   var searchWorker = null, asked = {};
-  var TEXTS = 100, FILLED = 101, SETUP = 0;
+  var TEXTS = 100, FILLED = 101, SETUP = 0, RESULT = 3;
   function catchWorker(Kind) {
     if (!Kind || !Kind.prototype) return;
     var post = Kind.prototype.postMessage;
@@ -42,6 +42,10 @@
       if (!searchWorker && message && message.type === SETUP) {
         searchWorker = this;
         this.addEventListener("message", function (event) {
+          if (event.data && event.data.type === RESULT && typeof event.data.query === "string") {
+            var list = document.querySelector(".md-search-result");
+            if (list) list.setAttribute("data-tf-answered", event.data.query);   // what the list shows the results of
+          }
           if (!event.data || event.data.type !== FILLED) return;
           var box = document.querySelector("input[data-md-component=search-query]");
           if (box && box.value === event.data.query) return event.data.data.forEach(put);

@@ -50,7 +50,8 @@
       }
     } else if (message.type === QUERY && shards) {
       event.stopImmediatePropagation();
-      queue(function () { return answer(message.data); });
+      var asked = ++queries;
+      queue(function () { return asked === queries ? answer(message.data, asked) : null; });
     } else if (message.type === TEXTS && shards) {
       event.stopImmediatePropagation();
       queue(function () { return fill(message.data); });
@@ -61,7 +62,8 @@
 
   /* --- the index in shards ----------------------------------------------------------------- */
 
-  var shards = null;           // { manifest, setup, loaded: {name: data}, dictionary, given }
+  var shards = null;           // { manifest, setup, loaded: {name: data}, dictionary, query }
+  var queries = 0;             // queries received: one overtaken by a newer one is dropped
   var tasks = Promise.resolve();
   var replied = null;          // resolves with Material's next message, which is then not sent on
   var send = self.postMessage;
@@ -117,7 +119,7 @@
 
   function setUpShards(data) {
     var config = data.config;
-    shards = { manifest: config.teachforward, loaded: {}, dictionary: null, given: null,
+    shards = { manifest: config.teachforward, loaded: {}, dictionary: null, query: null,
                setup: { config: config, options: data.options } };
     documentCount = shards.manifest.documents;
     return ask(SETUP, { config: config, docs: [], options: data.options }).then(function (ready) {
@@ -255,12 +257,21 @@
     });
   }
 
-  function answer(query) {
+  // Thrown between the steps of a query a newer one has overtaken: the page shows only the newest.
+  function Overtaken() {}
+  function current(asked) {
+    if (asked !== queries) throw new Overtaken();
+  }
+
+  function answer(query, asked) {
     collecting = {};
     return ask(QUERY, query).then(function (empty) {
       var queryString = collecting.query;
       collecting = null;
-      if (queryString === undefined) return send.call(self, empty);     // Material asked nothing of lunr
+      if (queryString === undefined) {          // Material asked nothing of lunr
+        empty.query = query;
+        return send.call(self, empty);
+      }
       var from = dictionary().from, wanted = [], words = [], counted = {};
       expand(queryString).forEach(function (term) {
         from[term].forEach(function (place) {
@@ -272,9 +283,11 @@
       });
       var stand;
       return load(wanted).then(function () {
+        current(asked);
         stand = standIns(occurrences(words));
         return search(stand.map(function (s) { return s.doc; }), query);
       }).then(function (ranked) {
+        current(asked);
         // The pages shown first, searched again whole for their titles and highlights.
         var shown = {};
         ranked.data.items.slice(0, SHOWN).forEach(function (group) {
@@ -287,6 +300,7 @@
           for (var n = pages[page]; n < end; n++) numbers.push(n);
         });
         return documents(numbers).then(function (real) {
+          current(asked);
           var docs = [], done = {};
           stand.forEach(function (s) {
             var page = pageOf(s.number);
@@ -299,8 +313,8 @@
           return search(docs, query);
         });
       }).then(function (result) {
-        shards.given = null;
         shards.query = query;
+        result.query = query;          // which query this answers (teachforward.js marks the list)
         result.data.items.forEach(function (group) {
           group.forEach(function (item) {
             var number = numberOf(item.location);
@@ -311,6 +325,8 @@
         });
         send.call(self, result);
       });
+    }).catch(function (error) {
+      if (!(error instanceof Overtaken)) throw error;
     });
   }
 
