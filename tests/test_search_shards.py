@@ -32,20 +32,21 @@ DOCS = [
 ]
 
 
-def decode(deltas: list[int]) -> list[int]:
-    numbers, current = [], -1
-    for step in deltas:
-        current += step
-        numbers.append(current)
-    return numbers
+def decode(flat: list[int]) -> list[tuple[int, int, int, int]]:
+    """(document, in title, in text, first place) from a word's flat entry."""
+    entries, number = [], -1
+    for i in range(0, len(flat), 4):
+        number += flat[i]
+        entries.append((number, flat[i + 1], flat[i + 2], flat[i + 3]))
+    return entries
 
 
-def postings(manifest: dict, files: dict) -> dict[str, list[int]]:
+def postings(manifest: dict, files: dict) -> dict[str, list[tuple[int, int, int, int]]]:
     found = {}
     for n, shard_words in enumerate(manifest["wordShards"]):
-        for word, deltas in zip(shard_words, files[f"w{n}.js"], strict=True):
+        for word, flat in zip(shard_words, files[f"w{n}.js"], strict=True):
             assert word not in found, f"{word!r} is in two shards"
-            found[word] = decode(deltas)
+            found[word] = decode(flat)
     return found
 
 
@@ -65,17 +66,26 @@ def test_a_separator_python_cannot_read_is_a_clear_error():
         separator_pattern("[\\s")
 
 
-def test_every_word_lists_exactly_the_documents_it_appears_in():
+def test_every_word_lists_its_documents_with_its_counts_and_first_place():
     manifest, files = shard_index(index(DOCS))
     assert manifest["documents"] == len(DOCS)
+    assert manifest["pages"] == [0, 2]
     found = postings(manifest, files)
     separator = separator_pattern(CONFIG["separator"])
-    expected: dict[str, list[int]] = {}
+    expected: dict[str, list[tuple[int, int, int, int]]] = {}
     for number, entry in enumerate(DOCS):
-        for word in {*words(entry["title"], separator), *words(entry["text"], separator)}:
-            expected.setdefault(word, []).append(number)
+        title, text = list(words(entry["title"], separator)), list(words(entry["text"], separator))
+        both = title + text
+        for word in dict.fromkeys(both):
+            expected.setdefault(word, []).append((number, title.count(word), text.count(word), both.index(word)))
     assert found == expected
-    assert found["data"] == [0, 1, 3] and found["rights,"] == [1]
+    # "data": in the text of 0 (first token after the title's one), twice in 1, in 3's title.
+    assert found["data"] == [(0, 0, 1, 1), (1, 0, 2, 2), (3, 1, 0, 2)]
+
+
+def test_tags_are_refused_with_a_clear_error():
+    with pytest.raises(ValueError, match="tags"):
+        shard_index(index([{**DOCS[0], "tags": ["x"]}]))
 
 
 def test_document_shards_hold_whole_pages_in_order():
