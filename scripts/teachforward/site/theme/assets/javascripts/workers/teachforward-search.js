@@ -54,7 +54,11 @@
       queue(function () { return asked === queries ? answer(message.data, asked) : null; });
     } else if (message.type === TEXTS && shards) {
       event.stopImmediatePropagation();
-      queue(function () { return fill(message.data); });
+      queue(function () {
+        return fill(message.data).catch(function (error) {    // the list stays as it is
+          console.warn("teachforward-search.js:", error);
+        });
+      });
     }
   });
 
