@@ -379,7 +379,10 @@ def count_decks(course: Path) -> int:
 def search_indexes(course: Path, codes: list[str]) -> tuple[dict[str, int], dict[str, str]]:
     sizes, files = {}, {}
     for code in codes:
-        path = course / "site" / code / "search" / "search_index.json"
+        # The whole index (site/search_shards.py keeps it beside the manifest the page fetches).
+        path = course / "site" / code / "search" / "search_index.full.json"
+        if not path.is_file():
+            path = course / "site" / code / "search" / "search_index.json"
         if not path.is_file():
             found = sorted((course / "site" / code / "search").glob("*.json"))
             if not found:
@@ -390,31 +393,90 @@ def search_indexes(course: Path, codes: list[str]) -> tuple[dict[str, int], dict
     return sizes, files
 
 
-LOADED = re.compile(r'(?:src|href)="([^"#?]+\.(?:js|css|svg|png|jpe?g|webp|woff2?))[?"#]')
-WORKER_FILES = ("assets/javascripts/workers/teachforward-search.js", "assets/javascripts/workers/search.*.min.js")
+FIRST_SEARCH_PAGE = "workshops/*/notes.html"
+SEARCH_BOX = "input[data-md-component=search-query]"
+RESULTS_SHOWN = """() => document.querySelectorAll(".md-search-result__item").length > 0"""
+SEARCH_WAIT_MS = 120_000
 
 
-def first_search_weight(course: Path, codes: list[str]) -> dict[str, int]:
-    """(g) What a workshop page's first load and its first search fetch, gzip-compressed (-9),
-    per language: the first workshop's notes page, the scripts, styles and pictures it names, the
-    search worker, lunr's support for the language and the language's search index."""
-    weights = {}
-    for code in codes:
-        site = course / "site" / code
-        pages = sorted(site.glob("workshops/*/notes.html"))
-        index = site / "search" / "search_index.json"
-        if not pages or not index.is_file():
-            continue
-        page = pages[0]
-        files = {page, index}
-        files |= {(page.parent / name).resolve() for name in LOADED.findall(page.read_text(encoding="utf-8"))}
-        for pattern in WORKER_FILES:
-            files |= set(site.glob(pattern))
-        lunr = site / "assets" / "javascripts" / "lunr" / "min"
-        if code != "en":
-            files |= {lunr / "lunr.stemmer.support.min.js", lunr / f"lunr.{code}.min.js", lunr / "lunr.multi.min.js"}
-        weights[code] = sum(len(gzip.compress(f.read_bytes(), 9)) for f in sorted(files) if f.is_file())
-    return weights
+def first_queries(site: Path) -> dict[str, str]:
+    """The queries measured: the word in most of the site's documents (the heaviest first search
+    a reader is likely to make: "data", "données") and a word of median spread."""
+    index = json.loads((site / "search" / "search_index.full.json").read_text(encoding="utf-8"))
+    spread: dict[str, int] = {}
+    for doc in index["docs"]:
+        text = re.sub(r"<[^>]+>", " ", f"{doc['title']} {doc['text']}").lower()
+        for word in set(re.findall(r"[^\W\d_]{5,}", text)):
+            spread[word] = spread.get(word, 0) + 1
+    ranked = sorted(spread, key=lambda w: (-spread[w], w))
+    return {"common": ranked[0], "typical": ranked[len(ranked) // 2]} if ranked else {}
+
+
+def first_search_weight(course: Path, codes: list[str]) -> tuple[dict[str, int], dict[str, dict]]:
+    """(g) What a workshop page's first load and its first search fetch, gzip-compressed (-9), per
+    language, measured in Chromium (Playwright): the first workshop's notes page opened in a
+    fresh browser over http, a query typed in its search box, and every response counted until
+    the results show and the network is idle (page, styles, scripts, pictures, the search
+    worker, lunr's language support, the search manifest and the shards the query needed).
+    Measured for the common and the typical query (first_queries); the figure is the common one."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:
+        raise BenchError(f"measuring the first search needs Playwright (pip install -e '.[test]'): {error}") from None
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        raise BenchError("measuring the first search needs Chromium (bash scripts/install-system-deps.sh)")
+    import functools
+    import http.server
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(course / "site")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    weights, details = {}, {}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+            try:
+                for code in codes:
+                    site = course / "site" / code
+                    pages = sorted(site.glob(FIRST_SEARCH_PAGE))
+                    if not pages or not (site / "search" / "search_index.full.json").is_file():
+                        continue
+                    url = f"http://127.0.0.1:{server.server_port}/{code}/{pages[0].relative_to(site).as_posix()}"
+                    details[code] = {}
+                    for kind, query in first_queries(site).items():
+                        details[code][kind] = _weigh_search(browser, url, query)
+                    weights[code] = details[code]["common"]["gzip_bytes"]
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return weights, details
+
+
+def _weigh_search(browser, url: str, query: str) -> dict:
+    context = browser.new_context()           # nothing cached
+    bodies: dict[str, bytes] = {}
+    context.on("response", lambda response: bodies.update({response.url: response.body()})
+               if response.status == 200 else None)
+    page = context.new_page()
+    try:
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        page.fill(SEARCH_BOX, query)
+        page.wait_for_function(RESULTS_SHOWN, polling=50, timeout=SEARCH_WAIT_MS)
+        page.wait_for_load_state("networkidle")
+        results = page.locator(".md-search-result__item").count()
+    finally:
+        context.close()
+    shards = [u for u in bodies if "/search/" in u]
+    return {"query": query, "gzip_bytes": sum(len(gzip.compress(b, 9)) for b in bodies.values()),
+            "responses": len(bodies), "search_files": len(shards),
+            "search_gzip_bytes": sum(len(gzip.compress(bodies[u], 9)) for u in shards), "results_shown": results}
 
 
 # --- the run ----------------------------------------------------------------------------------
@@ -433,6 +495,39 @@ def versions() -> dict:
     return found
 
 
+def run_search_only(args: argparse.Namespace, work: Path) -> dict:
+    """--search-only: one cold build of the synthetic course, then only (g)."""
+    codes = languages_for(args.languages)
+    course = work / "course"
+    print(f"Making a synthetic course of {args.workshops} workshops in {len(codes)} languages ...", flush=True)
+    make_course(course, args.workshops, args.languages)
+    seconds, _ = build(course, "full")
+    print(f"full build {seconds:.2f} s; measuring the first search in Chromium ...", flush=True)
+    sizes, index_files = search_indexes(course, codes)
+    weights, details = first_search_weight(course, codes)
+    label, op, limit = TARGETS["first_search_kb"]
+    value = max(weights.values()) / 1024 if weights else None
+    return {"workshops": args.workshops, "languages": args.languages, "language_codes": codes, "search_only": True,
+            "pages": count_pages(course), "search_index_bytes": sizes, "search_index_files": index_files,
+            "first_search_kb": value, "first_search_bytes": weights, "first_search": details,
+            "targets": {"first_search_kb": {"target": f"{op} {limit:g}", "value": value,
+                                            "met": None if value is None else _meets(value, op, limit)}},
+            "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "command": [sys.executable, *sys.argv]}
+
+
+def print_search_report(r: dict) -> None:
+    print()
+    print(f"Teach Forward search weight: {r['workshops']} workshops x {r['languages']} languages, {r['pages']} pages")
+    sizes = ", ".join(f"{code} {size / 1024:.0f} kB" for code, size in r["search_index_bytes"].items())
+    print(f"{'whole search index (raw)':<30}{sizes}")
+    print_first_search(r["first_search"])
+    target = r["targets"]["first_search_kb"]
+    label = TARGETS["first_search_kb"][0]
+    value = "n/a" if target["value"] is None else f"{target['value']:8.2f}"
+    print(f"{label:<24}{value}  target {target['target']}  {'met' if target['met'] else 'NOT met'}")
+
+
 def run(args: argparse.Namespace, work: Path) -> dict:
     codes = languages_for(args.languages)
     course, plain = work / "course", work / "plain"
@@ -447,7 +542,7 @@ def run(args: argparse.Namespace, work: Path) -> dict:
     full, noop, edited, plain_times, peaks = [], [], [], [], {"full": [], "noop": [], "edit": []}
     configs = None
     pages = decks = 0
-    sizes, index_files, weights = {}, {}, {}
+    sizes, index_files, weights, weight_details = {}, {}, {}, {}
     for repetition in range(args.repeat):
         label = f"[{repetition + 1}/{args.repeat}]"
         for folder in ("build", "site"):
@@ -457,7 +552,8 @@ def run(args: argparse.Namespace, work: Path) -> dict:
         peaks["full"].append(peak)
         pages, decks = count_pages(course), count_decks(course)
         sizes, index_files = search_indexes(course, codes)
-        weights = first_search_weight(course, codes)
+        if repetition == 0:
+            weights, weight_details = first_search_weight(course, codes)
         print(f"{label} full build {seconds:.2f} s (peak {peak[0] / MB:.0f} MB RSS, {peak[1] / MB:.0f} MB PSS)", flush=True)
 
         seconds, peak = build(course, "no-change")
@@ -509,6 +605,7 @@ def run(args: argparse.Namespace, work: Path) -> dict:
         "search_index_files": index_files,
         "first_search_kb": max(weights.values()) / 1024 if weights else None,
         "first_search_bytes": weights,
+        "first_search": weight_details,
         "search_index_missing": missing_index,
         "pages": pages,
         "decks": decks,
@@ -566,10 +663,9 @@ def print_report(r: dict) -> None:
               f"pandoc {d['pandoc_decks_per_s_median']:.1f} decks/s, {d['decks']} decks, medians)")
     sizes = ", ".join(f"{code} {size / 1024:.0f} kB" for code, size in r["search_index_bytes"].items())
     print(f"{'search index per language':<30}{sizes}")
-    weights = ", ".join(f"{code} {size / 1024:.0f} kB" for code, size in r["first_search_bytes"].items())
-    print(f"{'page + first search (gzip)':<30}{weights}")
+    print_first_search(r["first_search"])
     for code, file in r["search_index_files"].items():
-        if not file.endswith("search/search_index.json"):
+        if not file.endswith(("search/search_index.full.json", "search/search_index.json")):
             print(f"  ({code}: no search/search_index.json, measured {file})")
     if r["search_index_missing"]:
         print(f"  no search index found for: {', '.join(r['search_index_missing'])}")
@@ -581,6 +677,14 @@ def print_report(r: dict) -> None:
             print(f"{label:<24}{'n/a':>8}  target {op} {limit:g}  not measured")
             continue
         print(f"{label:<24}{value:8.2f}  target {op} {limit:g}  {'met' if target['met'] else 'NOT met'}")
+
+
+def print_first_search(details: dict) -> None:
+    for code, kinds in details.items():
+        line = "; ".join(f"{kind} \"{d['query']}\" {d['gzip_bytes'] / 1024:.0f} kB "
+                         f"(search files {d['search_gzip_bytes'] / 1024:.0f} kB in {d['search_files']})"
+                         for kind, d in kinds.items())
+        print(f"{'page + first search ' + code:<30}{line}")
 
 
 def compare(mine: dict, other: dict, mine_name: str, other_name: str) -> dict:
@@ -607,6 +711,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="work in DIR (new or empty) and keep the synthetic course and sites there")
     parser.add_argument("--against", type=Path, default=None, metavar="OTHER.json",
                         help="compare the per-page time with another results file")
+    parser.add_argument("--search-only", action="store_true",
+                        help="build once and measure only the page + first search weight (g)")
     parser.add_argument("--compare-only", action="store_true",
                         help="run nothing: compare the --output file with --against")
     args = parser.parse_args(argv)
@@ -631,13 +737,18 @@ def main(argv: list[str] | None = None) -> int:
             if args.keep.exists() and any(args.keep.iterdir()):
                 parser.error(f"--keep {args.keep}: the folder is not empty")
             args.keep.mkdir(parents=True, exist_ok=True)
-            results = run(args, args.keep.resolve())
+            results = (run_search_only if args.search_only else run)(args, args.keep.resolve())
         else:
             with tempfile.TemporaryDirectory(prefix="teachforward-bench-") as temporary:
-                results = run(args, Path(temporary))
+                results = (run_search_only if args.search_only else run)(args, Path(temporary))
     except BenchError as error:
         print(f"\nbench: {error}", file=sys.stderr)
         return 1
+    if args.search_only:
+        print_search_report(results)
+        args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"\nWrote {args.output}")
+        return 0
     print_report(results)
     if other is not None:
         print()

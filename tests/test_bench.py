@@ -54,6 +54,7 @@ def test_benchmark_writes_every_result(tmp_path):
     """A smoke run (one workshop in one language, each step once): every result is written.
     The benchmark itself (make bench) is not part of make test."""
     require_tool("pandoc", "pandoc")
+    require_tool("chromium", "chromium")         # the first search is measured in the browser
     output = tmp_path / "results.json"
     done = subprocess.run([sys.executable, str(REPO / "scripts" / "bench.py"), "--workshops", "1",
                            "--languages", "1", "--repeat", "1", "--output", str(output)],
@@ -72,5 +73,6 @@ def test_benchmark_writes_every_result(tmp_path):
     assert results["decks"] == 1                 # one per workshop and language
     assert set(results["search_index_bytes"]) == {"en"}
     assert results["search_index_bytes"]["en"] > 1000
+    assert results["first_search"]["en"]["common"]["search_files"] >= 2     # the manifest and shards
     assert results["decks_vs_pandoc"]["pandoc"] is not None
     assert "target <= 1" in done.stdout and "full build (site + decks)" in done.stdout

@@ -81,8 +81,10 @@ def test_one_section_edited_renders_only_what_shows_it(tree, tmp_path, capsys):
     assert digest(tree.root / "site") == clean_build(tree, tmp_path, capsys)
     notes = (tree.root / "site" / "en" / "workshops" / "01-basics" / "notes.html").read_text(encoding="utf-8")
     assert "seahorse" in notes and "zebrafish" not in notes
-    index = (tree.root / "site" / "en" / "search" / "search_index.json").read_text(encoding="utf-8")
+    index = (tree.root / "site" / "en" / "search" / "search_index.full.json").read_text(encoding="utf-8")
     assert "seahorse" in index and "zebrafish" not in index
+    manifest = (tree.root / "site" / "en" / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "seahorse" in manifest and "zebrafish" not in manifest     # the shards were cut again
 
 
 def test_unchanged_language_is_not_built_again(tree, tmp_path, capsys):

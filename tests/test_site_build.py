@@ -26,7 +26,8 @@ def built(tmp_path_factory):
 
 
 def search_index(site: Path, lang: str) -> dict:
-    return json.loads((site / lang / "search" / "search_index.json").read_text(encoding="utf-8"))
+    """The whole index MkDocs wrote (the page fetches a manifest and shards cut from it)."""
+    return json.loads((site / lang / "search" / "search_index.full.json").read_text(encoding="utf-8"))
 
 
 def test_each_language_has_its_own_search_index(built):

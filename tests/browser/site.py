@@ -86,7 +86,7 @@ class BuiltSite:
     def words(self, lang: str) -> Counter:
         """How many search-index entries of the language each word (6+ letters) appears in."""
         if lang not in self._words:
-            index = json.loads((self.root / lang / "search" / "search_index.json").read_text(encoding="utf-8"))
+            index = json.loads((self.root / lang / "search" / "search_index.full.json").read_text(encoding="utf-8"))
             counts: Counter = Counter()
             for doc in index["docs"]:
                 text = html.unescape(re.sub(r"<[^>]+>", " ", f"{doc['title']} {doc['text']}"))

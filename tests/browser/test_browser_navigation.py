@@ -33,7 +33,11 @@ def settled_results(page, timeout: float = 15.0) -> list[str]:
       const config = JSON.parse(document.getElementById("__config").textContent).translations;
       const meta = document.querySelector(".md-search-result__meta").textContent.trim();
       const links = [...document.querySelectorAll("a.md-search-result__link")].map(a => a.href);
-      const waiting = meta === config["search.result.initializer"] || meta === config["search.result.placeholder"];
+      // With the index in shards, the list says which query it answers (teachforward.js).
+      const answered = document.querySelector(".md-search-result").getAttribute("data-tf-answered");
+      const typed = document.querySelector("input[data-md-component=search-query]").value;
+      const waiting = meta === config["search.result.initializer"] || meta === config["search.result.placeholder"]
+        || (answered !== null && answered !== typed);
       return {meta, links, waiting};
     }"""
     last, stable_since, deadline = None, time.monotonic(), time.monotonic() + timeout

@@ -57,7 +57,7 @@ class Index:
     """One language's search index: each page's words."""
 
     def __init__(self, site, lang: str):
-        data = json.loads((site.root / lang / "search" / "search_index.json").read_text(encoding="utf-8"))
+        data = json.loads((site.root / lang / "search" / "search_index.full.json").read_text(encoding="utf-8"))
         self.lang = lang
         self.pages: dict[str, set[str]] = {}
         for doc in data["docs"]:

@@ -25,9 +25,10 @@ from teachforward.fsutil import atomic_file
 from teachforward.zipfiles import compress, write_zip
 
 SHIM = "assets/javascripts/iframe-worker-shim.js"   # under the theme's custom_dir, copied into every site
-# Of no use offline: the source maps of Material's scripts, and the page a web server shows for
-# an address it does not have.
-LEFT_OUT = (".map", "/404.html")
+# Of no use offline: the source maps of Material's scripts, the page a web server shows for
+# an address it does not have, and the whole search index the search's shards were cut from
+# (site/search_shards.py).
+LEFT_OUT = (".map", "/404.html", "/search/search_index.full.json")
 PACKED = (".pptx", ".zip", ".png", ".jpg", ".jpeg", ".gz", ".woff", ".woff2")   # compressed already: stored
 
 

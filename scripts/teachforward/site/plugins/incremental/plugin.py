@@ -4,6 +4,8 @@ same site as a full build, so that teachforward can rebuild a language after a s
 - The search index: a dirty build indexes only the pages it rendered. After the search plugin
   has written its index, the entries of the pages not rendered this time are taken back from
   the previous index, in the order a full build would write them.
+- The index is then split into a manifest and shards the search fetches as a query needs
+  them (site/search_shards.py).
 - The theme's templates are compiled once and kept on disk, and its file list (Material's
   holds thousands of icons) is read once per process: theme_files.py.
 
@@ -12,7 +14,12 @@ same as last time): teachforward.site.build.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
+from mkdocs import utils
 from mkdocs.plugins import BasePlugin, event_priority
+
+from teachforward.site.search_shards import write_search_shards
 
 from .config import IncrementalConfig
 from .search_index import merge_search_index, read_search_index
@@ -43,3 +50,5 @@ class IncrementalPlugin(BasePlugin[IncrementalConfig]):
     @event_priority(-50)    # after the search plugin writes its index, before `offline` copies it
     def on_post_build(self, *, config):
         merge_search_index(config.site_dir, self.previous, self.rendered, self.page_order)
+        # Then split for the browser, before `offline` copies the (now small) index into a script.
+        write_search_shards(Path(config.site_dir), utils.write_file)

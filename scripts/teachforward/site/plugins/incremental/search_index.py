@@ -1,4 +1,5 @@
-"""Reading and merging Material's search index (site/search/search_index.json)."""
+"""Reading and merging Material's search index (site/search/search_index.json, kept whole as
+search/search_index.full.json once the site's copy is split: site/search_shards.py)."""
 from __future__ import annotations
 
 import json
@@ -6,17 +7,24 @@ import os
 
 from mkdocs import utils
 
+from teachforward.site.search_shards import FULL_INDEX
+
 
 def _path(site_dir: str) -> str:
     return os.path.join(site_dir, "search", "search_index.json")
 
 
-def read_search_index(site_dir: str) -> dict | None:
+def _read(path: str) -> dict | None:
     try:
-        with open(_path(site_dir), encoding="utf-8") as handle:
+        with open(path, encoding="utf-8") as handle:
             return json.load(handle)
     except (OSError, ValueError):
         return None
+
+
+def read_search_index(site_dir: str) -> dict | None:
+    """The whole index of the last build (its kept copy once the site's index was split)."""
+    return _read(os.path.join(site_dir, FULL_INDEX)) or _read(_path(site_dir))
 
 
 def _page_of(location: str) -> str:
@@ -25,7 +33,7 @@ def _page_of(location: str) -> str:
 
 def merge_search_index(site_dir: str, previous: dict | None, rendered: set[str], page_order: list[str]) -> None:
     """Complete the index just written with the previous entries of pages not rendered this time."""
-    current = read_search_index(site_dir)
+    current = _read(_path(site_dir))          # what the search plugin has just written
     if current is None or previous is None:
         return
     kept = [page for page in page_order if page not in rendered]

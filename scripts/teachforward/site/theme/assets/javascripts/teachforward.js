@@ -29,6 +29,61 @@
     }
   }, true);
 
+  /* The search index comes in shards (site/search_shards.py): the worker ranks every result but
+     fetches the titles and texts of the first ten pages of results only. Material shows more as
+     the reader scrolls; those arrive with stand-ins (data-tf-doc), and are asked for here, from
+     the worker the page's search runs in (caught at its first message), and put in place. */
+  var searchWorker = null, asked = {};
+  var TEXTS = 100, FILLED = 101, SETUP = 0, RESULT = 3;
+  function catchWorker(Kind) {
+    if (!Kind || !Kind.prototype) return;
+    var post = Kind.prototype.postMessage;
+    Kind.prototype.postMessage = function (message) {
+      if (!searchWorker && message && message.type === SETUP) {
+        searchWorker = this;
+        this.addEventListener("message", function (event) {
+          if (event.data && event.data.type === RESULT && typeof event.data.query === "string") {
+            var list = document.querySelector(".md-search-result");
+            if (list) list.setAttribute("data-tf-answered", event.data.query);   // what the list shows the results of
+          }
+          if (!event.data || event.data.type !== FILLED) return;
+          var box = document.querySelector("input[data-md-component=search-query]");
+          if (box && box.value === event.data.query) return event.data.data.forEach(put);
+          event.data.data.forEach(function (found) { delete asked[found.number]; });    // an earlier query's
+        });
+      }
+      return post.apply(this, arguments);
+    };
+  }
+  catchWorker(window.Worker);
+  if (window.IFrameWorker && window.IFrameWorker !== window.Worker) catchWorker(window.IFrameWorker);
+  function put(found) {
+    var config = JSON.parse(document.getElementById("__config").textContent);
+    Array.prototype.forEach.call(document.querySelectorAll('[data-tf-doc="' + found.number + '"]'), function (stand) {
+      var link = stand.closest("a");
+      if (link) {
+        var url = new URL(found.location, new URL(config.base, location.href));
+        var was = new URL(link.href);
+        if (was.searchParams.has("h")) url.searchParams.set("h", was.searchParams.get("h"));
+        link.href = url.href;
+      }
+      stand.outerHTML = stand.tagName === "SPAN" ? found.title : found.text;
+    });
+  }
+  new MutationObserver(function () {
+    if (!searchWorker) return;
+    var wanted = [];
+    Array.prototype.forEach.call(document.querySelectorAll(".md-search-result__list [data-tf-doc]"), function (stand) {
+      var number = Number(stand.getAttribute("data-tf-doc"));
+      if (!asked[number] && wanted.indexOf(number) < 0) wanted.push(number);
+    });
+    wanted.forEach(function (number) { asked[number] = true; });
+    if (wanted.length) searchWorker.postMessage({ type: TEXTS, data: wanted });
+  }).observe(document.documentElement, { childList: true, subtree: true });
+  document.addEventListener("keyup", function (event) {
+    if (event.target && event.target.matches && event.target.matches("input[data-md-component=search-query]")) asked = {};
+  }, true);
+
   /* A code block too wide for the screen scrolls sideways, so it must be reachable with the
      keyboard (axe-core rule scrollable-region-focusable, "serious"). Material makes it
      focusable only on screens with a pointer that hovers, and takes that back on phones and
