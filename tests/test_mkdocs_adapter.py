@@ -103,3 +103,32 @@ def test_only_the_site_renderer_imports_mkdocs_and_only_the_adapter_calls_its_bu
             assert not re.search(r"^\s*(import|from) (mkdocs|material|mkdocs_macros)\b", text, re.MULTILINE), path
         if path.name != "mkdocs_adapter.py":
             assert not re.search(r"^\s*from mkdocs\.commands|^\s*import material\b|\._env\b", text, re.MULTILINE), path
+
+
+def _comparable(config) -> dict:
+    """A configuration's values, with the plugins and the theme as what they were made from."""
+    values = {key: value for key, value in config.items() if key not in ("plugins", "theme", "config_file_path")}
+    values["plugins"] = {name: dict(getattr(plugin, "config", {})) for name, plugin in config.plugins.items()}   # a hook has none
+    values["theme"] = (config.theme.name, list(config.theme.dirs), dict(config.theme.items()))
+    values["config_file_path"] = config.config_file_path
+    return values
+
+
+def test_a_configuration_loaded_from_data_is_the_one_loaded_from_its_file(tmp_path):
+    """load_config_data(file, data) gives what load_config(file) gives when file holds data."""
+    import yaml
+    mini_site(tmp_path)
+    child = tmp_path / "child"
+    child.mkdir()
+    data = {"INHERIT": "../mkdocs.yml", "site_name": "Child", "docs_dir": str(tmp_path / "docs"),
+            "site_dir": str(child / "site"), "nav": [{"Home &amp; more": "index.md"}, {"Other": "other.md"}],
+            "theme": {"language": "fr"}, "plugins": {"search": {"lang": ["fr"]}},
+            "extra": {"alternate": [{"name": "English", "lang": "en", "link": "../en/"}]}}
+    (child / "mkdocs.yml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    from_file = mkdocs_adapter.load_config(child / "mkdocs.yml")
+    from_data = mkdocs_adapter.load_config_data(child / "mkdocs.yml", data)
+    assert _comparable(from_data) == _comparable(from_file)
+    assert from_data.theme["language"] == "fr" and from_data.theme["font"] is False      # merged, as INHERIT does
+    assert data["INHERIT"] == "../mkdocs.yml"     # the data given is left as it was
+    with pytest.raises(mkdocs_adapter.build_errors()):
+        mkdocs_adapter.load_config_data(child / "mkdocs.yml", {**data, "strict": True, "unknown_setting": 1})

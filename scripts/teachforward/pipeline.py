@@ -18,19 +18,33 @@ from multiprocessing.connection import wait as wait_for
 from pathlib import Path
 
 from teachforward.content.model import Course
+from teachforward.content.prose import ParseMemo
 from teachforward.problems import Problem, Problems
 from teachforward.progress import Progress
 from teachforward.site.build import LanguageBuild, environment_fingerprint, prepare_site_builds
 
 
+@dataclass
+class Kept:
+    """What a process that builds again and again (serve) keeps from one build to the next, each
+    piece checked against the sources before it is used: the parsed bodies, what the check found
+    in each text, and each language's compressed pack entries (keyed by the files' bytes). A
+    one-shot build keeps nothing."""
+    parsed: ParseMemo = field(default_factory=ParseMemo)
+    packs: dict = field(default_factory=dict)      # language code -> site.offline.PackEntries
+    findings: dict = field(default_factory=dict)   # the check's problems.FindingsMemo.used
+
+
 @dataclass(frozen=True)
 class BuildContext:
     """What every piece of work of one build reads, made once per build and passed to each (a
-    forked worker inherits it without a copy). Nothing is kept between builds: one process and
+    forked worker inherits it without a copy). Nothing else is kept between builds but `kept`,
+    read by the workers and updated by this process only from what they return: one process and
     many give the same result, and a process that lives through edits (serve) sees them all."""
     course: Course
     work: Path
     site_environment: str       # site.build.environment_fingerprint(), read at the start of the build
+    kept: Kept | None = None
 
 
 @dataclass
@@ -41,12 +55,12 @@ class Outcome:
 
 
 def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs: int, with_decks: bool,
-        checked: Callable[[], bool] = lambda: True) -> Outcome | None:
+        checked: Callable[[], bool] = lambda: True, kept: Kept | None = None) -> Outcome | None:
     """Check the course and make every deck and site. The check is the first piece of work, done
     while the decks are made; its problems are added to `problems` and then `checked` is called
     (to report them): when it returns False the work is stopped and None returned."""
     from teachforward.decks import deck_groups, offered_decks
-    context = BuildContext(course, work, environment_fingerprint())
+    context = BuildContext(course, work, environment_fingerprint(), kept)
     groups = deck_groups(course) if with_decks else []
     source = course.source.code
     needs = {lang.code: {source, lang.code} & set(groups) for lang in course.languages}
@@ -83,7 +97,10 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
                 break
             (kind, code), value = finished
             if kind == "check":
-                problems.items.extend(value)
+                found, findings = value
+                problems.items.extend(found)
+                if kept is not None and findings is not None:
+                    kept.findings = findings
                 if not checked():
                     return None
             elif kind == "decks":
@@ -98,6 +115,8 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
                 start_ready_sites()
             else:
                 sites[code] = value
+                if kept is not None and value.pack_entries is not None:
+                    kept.packs[code] = value.pack_entries
                 what = {"unchanged": "unchanged", "incremental": f"{value.rendered} of {value.pages} pages rendered",
                         "full": f"{value.pages} pages"}[value.mode]
                 progress.step(f"site {code}: {what}" + ("" if value.ok else " FAILED"))
@@ -107,11 +126,13 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
     return outcome
 
 
-def _check(context: BuildContext) -> list[Problem]:
+def _check(context: BuildContext) -> tuple[list[Problem], dict | None]:
     from teachforward.content.validate import validate
+    from teachforward.problems import FindingsMemo
     problems = Problems(context.course.root)
-    validate(context.course, problems)
-    return problems.items
+    memo = FindingsMemo(context.kept.findings) if context.kept is not None else None
+    validate(context.course, problems, memo)
+    return problems.items, memo.used if memo is not None else None
 
 
 def _deck_group(context: BuildContext, code: str) -> tuple[dict, list[Problem]]:
@@ -123,8 +144,9 @@ def _deck_group(context: BuildContext, code: str) -> tuple[dict, list[Problem]]:
 
 def _site(context: BuildContext, code: str, downloads: list, files: dict) -> LanguageBuild:
     from teachforward.site.build import build_language
+    kept_pack = None if context.kept is None else context.kept.packs.get(code, {})
     return build_language(context.course, context.course.language(code), context.work / code, downloads, files,
-                          context.site_environment, context.work / "templates")
+                          context.site_environment, context.work / "templates", kept_pack)
 
 
 class WorkerError(RuntimeError):

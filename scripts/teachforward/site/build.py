@@ -18,14 +18,14 @@ import io
 import json
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from teachforward.artifacts import Download
 from teachforward.content.model import Course, Language
 from teachforward.fsutil import read_json, write_json
 from teachforward.site import mkdocs_adapter
-from teachforward.site.offline import pack_name, write_offline_pack
+from teachforward.site.offline import PackEntries, pack_name, write_offline_pack
 from teachforward.site.sources import THEME_DIR, write_language_sources
 from teachforward.stamp import library_versions
 
@@ -53,14 +53,19 @@ class LanguageBuild:
     state: str         # a digest of everything the site was built from
     ok: bool = True
     log: str = ""      # MkDocs' warnings and errors
+    # The compressed entries of the pack written this time, when the caller keeps them (serve).
+    pack_entries: PackEntries | None = field(default=None, repr=False, compare=False)
 
 
 def build_language(course: Course, language: Language, lang_dir: Path, downloads: list[Download],
-                   deck_files: dict[str, Path], environment: str, template_cache: Path | None = None) -> LanguageBuild:
-    """`environment`: environment_fingerprint(), read once by the build this is part of."""
+                   deck_files: dict[str, Path], environment: str, template_cache: Path | None = None,
+                   kept_pack: PackEntries | None = None) -> LanguageBuild:
+    """`environment`: environment_fingerprint(), read once by the build this is part of.
+    `kept_pack`: the entries of this language's last pack, kept by a process that builds again
+    and again (serve); the entries of the new pack are then returned with the result."""
     site_dir = lang_dir / "site"
     mine = {d.workshop: d for d in downloads if d.site_lang == language.code}
-    digests = write_language_sources(course, language, lang_dir, site_dir, mine, deck_files, template_cache)
+    digests, config = write_language_sources(course, language, lang_dir, site_dir, mine, deck_files, template_cache)
     current = {"environment": environment, "files": digests}
     state = hashlib.sha256(json.dumps(current, sort_keys=True).encode()).hexdigest()
     previous = _read_state(lang_dir)
@@ -75,12 +80,13 @@ def build_language(course: Course, language: Language, lang_dir: Path, downloads
     else:
         mode, rendered = "full", pages
     (lang_dir / STATE).unlink(missing_ok=True)    # an interrupted build leaves no claim behind
-    ok, log = run_mkdocs(lang_dir / "mkdocs.yml", dirty=mode == "incremental")
+    ok, log = run_mkdocs(lang_dir / "mkdocs.yml", dirty=mode == "incremental", data=config)
     if not ok:
         return LanguageBuild(language.code, mode, pages, rendered, site_dir, pack, state, ok=False, log=log)
-    write_offline_pack(site_dir, language.code, pack)
+    entries = write_offline_pack(site_dir, language.code, pack, kept_pack)
     write_json(lang_dir / STATE, current)
-    return LanguageBuild(language.code, mode, pages, rendered, site_dir, pack, state, log=log)
+    return LanguageBuild(language.code, mode, pages, rendered, site_dir, pack, state, log=log,
+                         pack_entries=entries if kept_pack is not None else None)
 
 
 def _only_text_changed(previous: dict, current: dict) -> bool:
@@ -128,8 +134,9 @@ def prepare_site_builds(root: Path) -> None:
             pass
 
 
-def run_mkdocs(config_path: Path, dirty: bool = False) -> tuple[bool, str]:
-    """Build one language's site; returns (succeeded, what MkDocs reported)."""
+def run_mkdocs(config_path: Path, dirty: bool = False, data: dict | None = None) -> tuple[bool, str]:
+    """Build one language's site; returns (succeeded, what MkDocs reported). `data`: what
+    config_path holds, already in memory (it is then not read back)."""
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setLevel(logging.WARNING)
@@ -138,7 +145,9 @@ def run_mkdocs(config_path: Path, dirty: bool = False) -> tuple[bool, str]:
     logger.addHandler(handler)
     notice.addFilter(dirty_filter)
     try:
-        mkdocs_adapter.build_site(mkdocs_adapter.load_config(config_path), dirty=dirty)
+        config = (mkdocs_adapter.load_config(config_path) if data is None
+                  else mkdocs_adapter.load_config_data(config_path, data))
+        mkdocs_adapter.build_site(config, dirty=dirty)
         return True, stream.getvalue()
     except mkdocs_adapter.build_errors() as error:
         return False, (stream.getvalue() + f"\n{error}").strip()

@@ -14,6 +14,11 @@ file:// as well as from a web server (site/sources.py):
   (theme/assets/javascripts/teachforward.js): the pack holds one language and not itself.
 
 The zip is deterministic: entries sorted, every timestamp taken from SOURCE_DATE_EPOCH.
+
+A process that builds again and again (serve) keeps each language's compressed entries
+(`PackEntries`, the deflated ones only): after an edit only the files whose bytes changed are
+compressed again. A
+one-shot build compresses everything (reading the previous pack back was measured not to pay).
 """
 from __future__ import annotations
 
@@ -22,7 +27,7 @@ import time
 from pathlib import Path
 
 from teachforward.fsutil import atomic_file
-from teachforward.zipfiles import compress, write_zip
+from teachforward.zipfiles import Entry, compress, write_zip
 
 SHIM = "assets/javascripts/iframe-worker-shim.js"   # under the theme's custom_dir, copied into every site
 # Of no use offline: the source maps of Material's scripts, and the page a web server shows for
@@ -35,22 +40,36 @@ def pack_name(lang: str) -> str:
     return f"teach-forward-{lang}"
 
 
-def write_offline_pack(site_dir: Path, lang: str, target: Path) -> Path:
-    """Zip one language's built site into target; returns target."""
+# (entry name, sha256 of the file's bytes) -> the entry, compressed
+PackEntries = dict[tuple[str, str], Entry]
+
+
+def write_offline_pack(site_dir: Path, lang: str, target: Path, kept: PackEntries | None = None) -> PackEntries:
+    """Zip one language's built site into target. `kept`: the entries of an earlier pack of this
+    language, reused for the files whose bytes are the same. Returns the entries of this pack."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    zip_tree(site_dir, target, prefix=pack_name(lang))
-    return target
+    return zip_tree(site_dir, target, prefix=pack_name(lang), kept=kept)
 
 
-def zip_tree(folder: Path, target: Path, prefix: str) -> None:
+def zip_tree(folder: Path, target: Path, prefix: str, kept: PackEntries | None = None) -> PackEntries:
     """Zip every file under folder as prefix/<relative path>, the same bytes on every build."""
+    import hashlib
     files = sorted((p for p in folder.rglob("*")
                     if p.is_file() and not ("/" + p.relative_to(folder).as_posix()).endswith(LEFT_OUT)),
                    key=lambda p: p.relative_to(folder).as_posix())
-    entries = (compress(f"{prefix}/{path.relative_to(folder).as_posix()}", path.read_bytes(),
-                        store=path.suffix.lower() in PACKED) for path in files)
+    entries, compressed = [], {}
+    for path in files:
+        name, data = f"{prefix}/{path.relative_to(folder).as_posix()}", path.read_bytes()
+        store = path.suffix.lower() in PACKED
+        if store or kept is None:
+            entries.append(compress(name, data, store=store))
+            continue
+        key = (name, hashlib.sha256(data).hexdigest())
+        compressed[key] = kept.get(key) or compress(name, data)
+        entries.append(compressed[key])
     with atomic_file(target) as handle:
         write_zip(handle, entries, _zip_timestamp(), unix=True)
+    return compressed       # stored entries cost only their reading: not kept
 
 
 def _zip_timestamp() -> tuple[int, int, int, int, int, int]:
