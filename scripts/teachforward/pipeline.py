@@ -27,11 +27,9 @@ from teachforward.site.build import LanguageBuild, environment_fingerprint, prep
 @dataclass
 class Kept:
     """What a process that builds again and again (serve) keeps from one build to the next, each
-    piece checked against the sources before it is used: the parsed bodies, what the check found
-    in each text, and each language's compressed pack entries (keyed by the files' bytes). A
-    one-shot build keeps nothing."""
+    piece checked against the sources before it is used: the parsed bodies and what the check
+    found in each text (keyed by the text). A one-shot build keeps nothing."""
     parsed: ParseMemo = field(default_factory=ParseMemo)
-    packs: dict = field(default_factory=dict)      # language code -> site.offline.PackEntries
     findings: dict = field(default_factory=dict)   # the check's problems.FindingsMemo.used
 
 
@@ -116,8 +114,6 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
                 start_ready_sites()
             else:
                 sites[code] = value
-                if kept is not None and value.pack_entries is not None:
-                    kept.packs[code] = value.pack_entries
                 what = {"unchanged": "unchanged", "incremental": f"{value.rendered} of {value.pages} pages rendered",
                         "full": f"{value.pages} pages"}[value.mode]
                 progress.step(f"site {code}: {what}" + ("" if value.ok else " FAILED"))
@@ -145,9 +141,8 @@ def _deck_group(context: BuildContext, code: str) -> tuple[dict, list[Problem]]:
 
 def _site(context: BuildContext, code: str, downloads: list, files: dict) -> LanguageBuild:
     from teachforward.site.build import build_language
-    kept_pack = None if context.kept is None else context.kept.packs.get(code, {})
     return build_language(context.course, context.course.language(code), context.work / code, downloads, files,
-                          context.site_environment, context.work / "templates", kept_pack)
+                          context.site_environment, context.work / "templates")
 
 
 class WorkerError(RuntimeError):

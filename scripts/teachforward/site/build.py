@@ -18,14 +18,14 @@ import io
 import json
 import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from teachforward.artifacts import Download
 from teachforward.content.model import Course, Language
 from teachforward.fsutil import read_json, write_json
 from teachforward.site import mkdocs_adapter
-from teachforward.site.offline import PackEntries, pack_name, write_offline_pack
+from teachforward.site.offline import pack_name, write_offline_pack
 from teachforward.site.sources import THEME_DIR, write_language_sources
 from teachforward.stamp import library_versions
 
@@ -53,16 +53,11 @@ class LanguageBuild:
     state: str         # a digest of everything the site was built from
     ok: bool = True
     log: str = ""      # MkDocs' warnings and errors
-    # The compressed entries of the pack written this time, when the caller keeps them (serve).
-    pack_entries: PackEntries | None = field(default=None, repr=False, compare=False)
 
 
 def build_language(course: Course, language: Language, lang_dir: Path, downloads: list[Download],
-                   deck_files: dict[str, Path], environment: str, template_cache: Path | None = None,
-                   kept_pack: PackEntries | None = None) -> LanguageBuild:
-    """`environment`: environment_fingerprint(), read once by the build this is part of.
-    `kept_pack`: the entries of this language's last pack, kept by a process that builds again
-    and again (serve); the entries of the new pack are then returned with the result."""
+                   deck_files: dict[str, Path], environment: str, template_cache: Path | None = None) -> LanguageBuild:
+    """`environment`: environment_fingerprint(), read once by the build this is part of."""
     site_dir = lang_dir / "site"
     mine = {d.workshop: d for d in downloads if d.site_lang == language.code}
     digests, config = write_language_sources(course, language, lang_dir, site_dir, mine, deck_files, template_cache)
@@ -83,10 +78,9 @@ def build_language(course: Course, language: Language, lang_dir: Path, downloads
     ok, log = run_mkdocs(lang_dir / "mkdocs.yml", dirty=mode == "incremental", data=config)
     if not ok:
         return LanguageBuild(language.code, mode, pages, rendered, site_dir, pack, state, ok=False, log=log)
-    entries = write_offline_pack(site_dir, language.code, pack, kept_pack)
+    write_offline_pack(site_dir, language.code, pack)
     write_json(lang_dir / STATE, current)
-    return LanguageBuild(language.code, mode, pages, rendered, site_dir, pack, state, log=log,
-                         pack_entries=entries if kept_pack is not None else None)
+    return LanguageBuild(language.code, mode, pages, rendered, site_dir, pack, state, log=log)
 
 
 def _only_text_changed(previous: dict, current: dict) -> bool:

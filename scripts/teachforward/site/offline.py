@@ -15,18 +15,24 @@ file:// as well as from a web server (site/sources.py):
 
 The zip is deterministic: entries sorted, every timestamp taken from SOURCE_DATE_EPOCH.
 
-A process that builds again and again (serve) keeps each language's compressed entries
-(`PackEntries`, the deflated ones only): after an edit only the files whose bytes changed are
-compressed again. A
-one-shot build compresses everything (reading the previous pack back was measured not to pay).
+Each pack is made from the previous one: an entry whose file has the same bytes as last time
+(build/<lang>/pack/<name>.entries.json records each file's digest, and the size and time of the
+zip it describes) is copied from the previous zip as it was compressed; only the files that
+changed are compressed again. After an edit that is a few pages and the search index.
 """
 from __future__ import annotations
 
+import hashlib
 import os
+import struct
 import time
+import zipfile
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
-from teachforward.fsutil import atomic_file
+from teachforward.fsutil import atomic_file, read_json, write_json
+from teachforward import zipfiles
 from teachforward.zipfiles import Entry, compress, write_zip
 
 SHIM = "assets/javascripts/iframe-worker-shim.js"   # under the theme's custom_dir, copied into every site
@@ -40,36 +46,83 @@ def pack_name(lang: str) -> str:
     return f"teach-forward-{lang}"
 
 
-# (entry name, sha256 of the file's bytes) -> the entry, compressed
-PackEntries = dict[tuple[str, str], Entry]
-
-
-def write_offline_pack(site_dir: Path, lang: str, target: Path, kept: PackEntries | None = None) -> PackEntries:
-    """Zip one language's built site into target. `kept`: the entries of an earlier pack of this
-    language, reused for the files whose bytes are the same. Returns the entries of this pack."""
+def write_offline_pack(site_dir: Path, lang: str, target: Path) -> Path:
+    """Zip one language's built site into target; returns target."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    return zip_tree(site_dir, target, prefix=pack_name(lang), kept=kept)
+    zip_tree(site_dir, target, prefix=pack_name(lang))
+    return target
 
 
-def zip_tree(folder: Path, target: Path, prefix: str, kept: PackEntries | None = None) -> PackEntries:
+def zip_tree(folder: Path, target: Path, prefix: str) -> None:
     """Zip every file under folder as prefix/<relative path>, the same bytes on every build."""
-    import hashlib
     files = sorted((p for p in folder.rglob("*")
                     if p.is_file() and not ("/" + p.relative_to(folder).as_posix()).endswith(LEFT_OUT)),
                    key=lambda p: p.relative_to(folder).as_posix())
-    entries, compressed = [], {}
-    for path in files:
-        name, data = f"{prefix}/{path.relative_to(folder).as_posix()}", path.read_bytes()
-        store = path.suffix.lower() in PACKED
-        if store or kept is None:
-            entries.append(compress(name, data, store=store))
-            continue
-        key = (name, hashlib.sha256(data).hexdigest())
-        compressed[key] = kept.get(key) or compress(name, data)
-        entries.append(compressed[key])
-    with atomic_file(target) as handle:
-        write_zip(handle, entries, _zip_timestamp(), unix=True)
-    return compressed       # stored entries cost only their reading: not kept
+    record = _record_path(target)
+    digests: dict[str, str] = {}
+    with _PreviousPack(target, record) as previous:
+        def entries() -> Iterator[Entry]:
+            for path in files:
+                name, data = f"{prefix}/{path.relative_to(folder).as_posix()}", path.read_bytes()
+                digests[name] = hashlib.sha256(data).hexdigest()
+                yield previous.entry(name, digests[name]) or compress(name, data, store=path.suffix.lower() in PACKED)
+
+        with atomic_file(target) as handle:
+            write_zip(handle, entries(), _zip_timestamp(), unix=True)
+    info = target.stat()
+    write_json(record, {"zip": [info.st_size, info.st_mtime_ns], "made_by": _made_by(), "entries": digests})
+
+
+def _made_by() -> str:
+    """What an entry's compressed bytes depend on besides the file: zlib and the code that calls it."""
+    digest = hashlib.sha256(zlib.ZLIB_RUNTIME_VERSION.encode())
+    for module in (__file__, zipfiles.__file__):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()
+
+
+def _record_path(target: Path) -> Path:
+    return target.with_name(target.name.removesuffix(".zip") + ".entries.json")
+
+
+class _PreviousPack:
+    """The entries of the zip last written to target, by name, when its record describes it."""
+
+    def __init__(self, target: Path, record: Path):
+        self.target, self.digests, self.handle, self.infos = target, {}, None, {}
+        data = read_json(record)
+        try:
+            info = target.stat()
+        except OSError:
+            return
+        if data.get("zip") != [info.st_size, info.st_mtime_ns] or data.get("made_by") != _made_by():
+            return
+        try:
+            with zipfile.ZipFile(target) as archive:
+                self.infos = {item.filename: item for item in archive.infolist()}
+            self.handle = open(target, "rb")
+        except (OSError, zipfile.BadZipFile):
+            self.infos = {}
+            return
+        self.digests = data.get("entries") or {}
+
+    def __enter__(self) -> _PreviousPack:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.handle is not None:
+            self.handle.close()
+
+    def entry(self, name: str, digest: str) -> Entry | None:
+        """The previous zip's entry for name, as stored there, if its file had these bytes."""
+        item = self.infos.get(name)
+        if item is None or self.handle is None or self.digests.get(name) != digest:
+            return None
+        self.handle.seek(item.header_offset)
+        header = self.handle.read(30)
+        name_length, extra_length = struct.unpack("<HH", header[26:30])
+        self.handle.seek(item.header_offset + 30 + name_length + extra_length)
+        return Entry(name, item.CRC, item.file_size, item.compress_type, self.handle.read(item.compress_size))
 
 
 def _zip_timestamp() -> tuple[int, int, int, int, int, int]:
