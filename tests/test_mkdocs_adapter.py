@@ -132,3 +132,25 @@ def test_a_configuration_loaded_from_data_is_the_one_loaded_from_its_file(tmp_pa
     assert data["INHERIT"] == "../mkdocs.yml"     # the data given is left as it was
     with pytest.raises(mkdocs_adapter.build_errors()):
         mkdocs_adapter.load_config_data(child / "mkdocs.yml", {**data, "strict": True, "unknown_setting": 1})
+
+
+def test_the_macros_plugin_runs_no_git_command_once_its_lookup_is_skipped(tmp_path, monkeypatch):
+    import subprocess
+    commands: list = []
+    real = subprocess.check_output
+
+    def recording(command, *args, **kwargs):
+        commands.append(command)
+        return real(command, *args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "check_output", recording)
+    from mkdocs_macros import context
+    monkeypatch.setattr(context, "get_git_info", context.get_git_info)       # put back after the test
+    config_file = mini_site(tmp_path)
+    mkdocs_adapter.build_site(mkdocs_adapter.load_config(config_file), dirty=False)
+    assert any(command[0] == "git" for command in commands), "the macros plugin no longer asks git: drop the skip"
+    commands.clear()
+    mkdocs_adapter.skip_macros_git_lookup()
+    mkdocs_adapter.build_site(mkdocs_adapter.load_config(config_file), dirty=False)
+    assert not [command for command in commands if command[0] == "git"]
+    assert "CARDS-FROM-EXTRA" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")

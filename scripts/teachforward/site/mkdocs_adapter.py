@@ -2,8 +2,8 @@
 
 The site renderer relies on a few things these libraries do not promise: the macros plugin's
 Jinja environment (`_env`) and its `render` method, the theme's `get_env`, the `dirty` build,
-how load_config reads a file (load_config_data does the same from data already in memory),
-and where Material keeps its language partials and lunr files. pyproject.toml pins these
+how load_config reads a file (load_config_data does the same from data already in memory), the
+macros plugin's git lookup (skipped), and where Material keeps its language partials and lunr files. pyproject.toml pins these
 libraries with `~=`, and tests/test_mkdocs_adapter.py checks that each of these still exists
 and behaves as used here; a new version that breaks one fails that test first.
 """
@@ -90,6 +90,18 @@ def macros_environment(config: Any) -> Any | None:
     """The macros plugin's Jinja environment, or None when the site does not use the plugin."""
     macros = config.plugins.get(MACROS_PLUGIN)
     return None if macros is None else macros.env
+
+
+def skip_macros_git_lookup() -> None:
+    """The macros plugin runs 13 git commands in every build to offer pages {{ git }}; our pages
+    see three variables only (site/macros_sandbox.py), so they are not run: the plugin is given
+    the answer it gives where there is no repository."""
+    from mkdocs_macros import context
+    context.get_git_info = _no_git_info
+
+
+def _no_git_info() -> dict[str, Any]:
+    return {"status": False, "date": None}
 
 
 def replace_macros_rendering(config: Any, env: Any, render: Callable[[str, dict], str]) -> None:
