@@ -75,8 +75,7 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
             waiting.remove(code)
             language = course.language(code)
             downloads, files = offered_decks(course, language, made) if with_decks else ([], {})
-            # Ahead of the decks still waiting: a site's decks are done, and the sites are what is waited for.
-            runner.submit(("site", code), _site, context, code, downloads, files, first=True)
+            runner.submit(("site", code), _site, context, code, downloads, files)
 
     try:
         # What the work needs is imported here, once, before the processes that do it are forked
@@ -185,8 +184,8 @@ class _Runner:
     def forks(self) -> bool:
         return self.jobs > 1
 
-    def submit(self, key: tuple, function, *args, first: bool = False) -> None:
-        self.queue.insert(0, (key, function, args)) if first else self.queue.append((key, function, args))
+    def submit(self, key: tuple, function, *args) -> None:
+        self.queue.append((key, function, args))
 
     def start(self) -> None:
         """Start queued work in forked processes while there are free places."""
