@@ -17,7 +17,7 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from pathlib import Path
 
 from teachforward.content.model import Course, Language, Workshop
@@ -224,8 +224,7 @@ def check_terms(course: Course, problems: Problems, memo: FindingsMemo | None = 
                     continue
                 lines = {key: line_of(key) for key in mine}      # all that is read of line_of
                 memo.check(problems, ("terms", language.code, language.english_name, agreed, path, lines, theirs, mine),
-                           lambda found, path=path, lines=lines, theirs=theirs, mine=mine: _check_section(
-                               terms, language, path, lines.get, theirs, mine, found))
+                           partial(_check_section, terms, language, path, lines.get, theirs, mine))
 
 
 def _same_english_two_ways(terms: list[Term], language: Language, problems: Problems) -> None:

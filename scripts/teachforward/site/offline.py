@@ -30,9 +30,10 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
-from teachforward.fsutil import atomic_file, read_json, write_json
 from teachforward import zipfiles
+from teachforward.fsutil import atomic_file, read_json, write_json
 from teachforward.zipfiles import Entry, compress, write_zip
 
 SHIM = "assets/javascripts/iframe-worker-shim.js"   # under the theme's custom_dir, copied into every site
@@ -89,7 +90,10 @@ class _PreviousPack:
     """The entries of the zip last written to target, by name, when its record describes it."""
 
     def __init__(self, target: Path, record: Path):
-        self.target, self.digests, self.handle, self.infos = target, {}, None, {}
+        self.target = target
+        self.digests: dict[str, str] = {}
+        self.handle: BinaryIO | None = None
+        self.infos: dict[str, zipfile.ZipInfo] = {}
         data = read_json(record)
         try:
             info = target.stat()
