@@ -144,13 +144,11 @@ def test_the_macros_plugin_runs_no_git_command_once_its_lookup_is_skipped(tmp_pa
         return real(command, *args, **kwargs)
 
     monkeypatch.setattr(subprocess, "check_output", recording)
-    from mkdocs_macros import context
-    monkeypatch.setattr(context, "get_git_info", context.get_git_info)       # put back after the test
     config_file = mini_site(tmp_path)
     mkdocs_adapter.build_site(mkdocs_adapter.load_config(config_file), dirty=False)
     assert any(command[0] == "git" for command in commands), "the macros plugin no longer asks git: drop the skip"
     commands.clear()
-    mkdocs_adapter.skip_macros_git_lookup()
-    mkdocs_adapter.build_site(mkdocs_adapter.load_config(config_file), dirty=False)
+    with mkdocs_adapter.without_macros_git_lookup():
+        mkdocs_adapter.build_site(mkdocs_adapter.load_config(config_file), dirty=False)
     assert not [command for command in commands if command[0] == "git"]
     assert "CARDS-FROM-EXTRA" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")

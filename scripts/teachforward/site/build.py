@@ -139,10 +139,10 @@ def run_mkdocs(config_path: Path, dirty: bool = False, data: dict | None = None)
     logger.addHandler(handler)
     notice.addFilter(dirty_filter)
     try:
-        mkdocs_adapter.skip_macros_git_lookup()
-        config = (mkdocs_adapter.load_config(config_path) if data is None
-                  else mkdocs_adapter.load_config_data(config_path, data))
-        mkdocs_adapter.build_site(config, dirty=dirty)
+        with mkdocs_adapter.without_macros_git_lookup():
+            config = (mkdocs_adapter.load_config(config_path) if data is None
+                      else mkdocs_adapter.load_config_data(config_path, data))
+            mkdocs_adapter.build_site(config, dirty=dirty)
         return True, stream.getvalue()
     except mkdocs_adapter.build_errors() as error:
         return False, (stream.getvalue() + f"\n{error}").strip()

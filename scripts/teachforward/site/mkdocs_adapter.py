@@ -92,12 +92,17 @@ def macros_environment(config: Any) -> Any | None:
     return None if macros is None else macros.env
 
 
-def skip_macros_git_lookup() -> None:
-    """The macros plugin runs 13 git commands in every build to offer pages {{ git }}; our pages
-    see three variables only (site/macros_sandbox.py), so they are not run: the plugin is given
-    the answer it gives where there is no repository."""
+@contextmanager
+def without_macros_git_lookup() -> Iterator[None]:
+    """While this lasts, the macros plugin does not run its 13 git commands to offer pages
+    {{ git }} (in every build): our pages see three variables only (site/macros_sandbox.py). The
+    plugin is given the answer it gives where there is no repository."""
     from mkdocs_macros import context
-    context.get_git_info = _no_git_info
+    original, context.get_git_info = context.get_git_info, _no_git_info
+    try:
+        yield
+    finally:
+        context.get_git_info = original
 
 
 def _no_git_info() -> dict[str, Any]:
