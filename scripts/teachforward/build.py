@@ -38,7 +38,7 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
           kept: Kept | None = None) -> int:
     """Build decks and sites into out/, again only what changed. Returns the exit status.
     `kept`: kept by a process that builds again and again (serve), so that what did not change
-    is not parsed or compressed again (pipeline.Kept)."""
+    is not parsed or checked again (pipeline.Kept)."""
     out_stream = out_stream or sys.stdout     # looked up now, so that redirecting stdout works
     started = time.monotonic()
     refusal = unsafe_output(root, out)
