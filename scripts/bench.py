@@ -54,7 +54,7 @@ SAMPLE_SECONDS = 0.02
 MB = 1024 * 1024
 
 TARGETS = {   # key: (label, comparison, limit)
-    "full_over_plain": ("(a)/(d) full/plain", "<=", 1.0),
+    "full_over_plain": ("(a)/(d) full/plain", "<=", 0.8),
     "noop_over_full": ("(b)/(a) noop/full", "<=", 0.2),
     "edit_over_full": ("(c)/(a) edit/full", "<=", 0.5),
     "peak_rss_mb": ("peak memory (RSS sum), MB", "<", 1024.0),
@@ -63,6 +63,8 @@ TARGETS = {   # key: (label, comparison, limit)
     "serve_reload_s": ("(h) serve: save to reload, s", "<=", 0.5),
     "first_search_kb": ("page + first search, kB gz", "<", 500.0),
 }
+# For 100 workshops x 10 languages and larger courses, these limits instead of those above.
+LARGE_COURSE, LARGE_COURSE_LIMITS = 100 * 10, {"edit_over_full": 0.15, "serve_reload_s": 1.5}
 RELOAD_POLL_S = 0.02           # how often the edited page is asked for while serve rebuilds
 RELOAD_WAIT_S = 120.0          # a reload that takes longer than this is a failure, not a figure
 SERVE_START_WAIT_S = 1800.0    # the first build of serve (cold) may take this long
@@ -625,9 +627,11 @@ def run(args: argparse.Namespace, work: Path) -> dict:
         "command": [sys.executable, *sys.argv],
         "source_date_epoch": SOURCE_DATE_EPOCH,
     }
-    results["targets"] = {key: {"target": f"{op} {limit:g}", "value": results[key],
-                                "met": None if results[key] is None else _meets(results[key], op, limit)}
-                          for key, (_, op, limit) in TARGETS.items()}
+    large = args.workshops * args.languages >= LARGE_COURSE
+    limits = {key: LARGE_COURSE_LIMITS.get(key, limit) if large else limit for key, (_, _, limit) in TARGETS.items()}
+    results["targets"] = {key: {"target": f"{op} {limits[key]:g}", "value": results[key],
+                                "met": None if results[key] is None else _meets(results[key], op, limits[key])}
+                          for key, (_, op, _) in TARGETS.items()}
     return results
 
 
@@ -670,13 +674,13 @@ def print_report(r: dict) -> None:
     if r["search_index_missing"]:
         print(f"  no search index found for: {', '.join(r['search_index_missing'])}")
     print()
-    for key, (label, op, limit) in TARGETS.items():
+    for key, (label, _, _) in TARGETS.items():
         target = r["targets"][key]
         value = target["value"]
         if value is None:
-            print(f"{label:<24}{'n/a':>8}  target {op} {limit:g}  not measured")
+            print(f"{label:<24}{'n/a':>8}  target {target['target']}  not measured")
             continue
-        print(f"{label:<24}{value:8.2f}  target {op} {limit:g}  {'met' if target['met'] else 'NOT met'}")
+        print(f"{label:<24}{value:8.2f}  target {target['target']}  {'met' if target['met'] else 'NOT met'}")
 
 
 def print_first_search(details: dict) -> None:

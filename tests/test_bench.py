@@ -75,4 +75,4 @@ def test_benchmark_writes_every_result(tmp_path):
     assert results["search_index_bytes"]["en"] > 1000
     assert results["first_search"]["en"]["common"]["search_files"] >= 2     # the manifest and shards
     assert results["decks_vs_pandoc"]["pandoc"] is not None
-    assert "target <= 1" in done.stdout and "full build (site + decks)" in done.stdout
+    assert "target <= 0.8" in done.stdout and "full build (site + decks)" in done.stdout

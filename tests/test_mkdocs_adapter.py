@@ -124,3 +124,52 @@ def test_the_theme_listing_kept_by_a_process_follows_its_own_folder(tmp_path):
     assert list_theme_files(folders) == ["base.html", "partials/footer.html"]
     (own / "partials" / "footer.html").write_text("edited: the list of names is the same", encoding="utf-8")
     assert list_theme_files(folders) == ["base.html", "partials/footer.html"]
+
+
+def _comparable(config) -> dict:
+    """A configuration's values, with the plugins and the theme as what they were made from."""
+    values = {key: value for key, value in config.items() if key not in ("plugins", "theme", "config_file_path")}
+    values["plugins"] = {name: dict(getattr(plugin, "config", {})) for name, plugin in config.plugins.items()}   # a hook has none
+    values["theme"] = (config.theme.name, list(config.theme.dirs), dict(config.theme.items()))
+    values["config_file_path"] = config.config_file_path
+    return values
+
+
+def test_a_configuration_loaded_from_data_is_the_one_loaded_from_its_file(tmp_path):
+    """load_config_data(file, data) gives what load_config(file) gives when file holds data."""
+    import yaml
+    mini_site(tmp_path)
+    child = tmp_path / "child"
+    child.mkdir()
+    data = {"INHERIT": "../mkdocs.yml", "site_name": "Child", "docs_dir": str(tmp_path / "docs"),
+            "site_dir": str(child / "site"), "nav": [{"Home &amp; more": "index.md"}, {"Other": "other.md"}],
+            "theme": {"language": "fr"}, "plugins": {"search": {"lang": ["fr"]}},
+            "extra": {"alternate": [{"name": "English", "lang": "en", "link": "../en/"}]}}
+    (child / "mkdocs.yml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    from_file = mkdocs_adapter.load_config(child / "mkdocs.yml")
+    from_data = mkdocs_adapter.load_config_data(child / "mkdocs.yml", data)
+    assert _comparable(from_data) == _comparable(from_file)
+    assert from_data.theme["language"] == "fr" and from_data.theme["font"] is False      # merged, as INHERIT does
+    assert data["INHERIT"] == "../mkdocs.yml"     # the data given is left as it was
+    with pytest.raises(mkdocs_adapter.build_errors()):
+        mkdocs_adapter.load_config_data(child / "mkdocs.yml", {**data, "strict": True, "unknown_setting": 1})
+
+
+def test_the_macros_plugin_runs_no_git_command_once_its_lookup_is_skipped(tmp_path, monkeypatch):
+    import subprocess
+    commands: list = []
+    real = subprocess.check_output
+
+    def recording(command, *args, **kwargs):
+        commands.append(command)
+        return real(command, *args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "check_output", recording)
+    config_file = mini_site(tmp_path)
+    mkdocs_adapter.build_site(mkdocs_adapter.load_config(config_file), dirty=False)
+    assert any(command[0] == "git" for command in commands), "the macros plugin no longer asks git: drop the skip"
+    commands.clear()
+    with mkdocs_adapter.without_macros_git_lookup():
+        mkdocs_adapter.build_site(mkdocs_adapter.load_config(config_file), dirty=False)
+    assert not [command for command in commands if command[0] == "git"]
+    assert "CARDS-FROM-EXTRA" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")

@@ -103,3 +103,57 @@ def test_a_serve_session_gives_after_each_edit_the_site_a_clean_build_gives(tree
         shutil.copytree(tree.root, fresh, ignore=shutil.ignore_patterns("build", "site", ".site-*"))
         run_build(fresh, capsys)
         assert served == digest(fresh / "site"), f"after editing {path}"
+
+
+def error_lines(out: str) -> list[str]:
+    return sorted(line for line in out.splitlines() if ": error: " in line and not line.startswith("::"))
+
+
+def test_a_serve_session_follows_an_edit_into_every_language_and_keeps_the_last_good_site(tree, capsys, monkeypatch):
+    """An English edit in a running session: the English page and its search index show it, the
+    French translation of that file is marked outdated (page notice and status page). An edit
+    that makes a file invalid is reported exactly as `teachforward check` reports it, and the
+    last good site stays served; fixing it brings the site back."""
+    from teachforward.cli import main
+    from teachforward.serve import Session
+    from test_english_moves_on import french_current
+    from test_incremental import digest
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    french_current(tree, capsys)
+    site = tree.root / "site"
+    session = Session(tree.root, site)
+    assert session.build() == 0, capsys.readouterr().out
+    capsys.readouterr()
+    french_notes = site / "fr" / "workshops" / "01-basics" / "notes.html"
+    french_status = site / "fr" / "translation-status.html"
+    # The fixture's French interface strings are few: the notices are in English.
+    changed, outdated = "has changed since it was translated", "The English has changed since the translation, in"
+    assert changed not in french_notes.read_text(encoding="utf-8")
+    assert outdated not in french_status.read_text(encoding="utf-8")
+
+    tree.replace("workshops/en/01-basics/notes.md", "unique word zebrafish", "unique word seahorse")
+    assert session.build() == 0, capsys.readouterr().out
+    english = (site / "en" / "workshops" / "01-basics" / "notes.html").read_text(encoding="utf-8")
+    assert "seahorse" in english and "zebrafish" not in english
+    index = (site / "en" / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "seahorse" in index and "zebrafish" not in index
+    assert "Glossary" in index, "the pages not rendered again are still in the search index"
+    assert changed in french_notes.read_text(encoding="utf-8")
+    assert outdated in french_status.read_text(encoding="utf-8")
+    good = digest(site)
+
+    notes = tree.read("workshops/en/01-basics/notes.md")
+    broken = notes.replace("unique word seahorse", 'unique word seahorse <script>alert("x")</script> '
+                           "and [a link](../02-missing/notes.md)", 1)
+    tree.write("workshops/en/01-basics/notes.md", broken)
+    assert session.build() == 1
+    served = capsys.readouterr().out
+    assert main(["--root", str(tree.root), "check"]) == 1
+    checked = capsys.readouterr().out
+    assert len(error_lines(checked)) >= 2, checked
+    assert error_lines(served) == error_lines(checked)
+    assert digest(site) == good, "a failed build changed the site being served"
+
+    tree.write("workshops/en/01-basics/notes.md", notes)
+    assert session.build() == 0, capsys.readouterr().out
+    assert digest(site) == good

@@ -19,7 +19,7 @@ from teachforward.stamp import source_stamp
 
 if TYPE_CHECKING:
     from teachforward.content.model import Course
-    from teachforward.content.prose import ParseMemo
+    from teachforward.pipeline import Kept
 
 # The content model, the renderers and their libraries are imported only when there is work to
 # do: a rebuild with nothing to do stops after the stamp, in a fraction of a second.
@@ -35,10 +35,10 @@ def load_and_check(root: Path) -> tuple[Course | None, Problems]:
 
 
 def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_stream=None,
-          memo: ParseMemo | None = None) -> int:
+          kept: Kept | None = None) -> int:
     """Build decks and sites into out/, again only what changed. Returns the exit status.
-    `memo`: kept by a process that builds again and again (serve), so that the sources that did
-    not change are not parsed again."""
+    `kept`: kept by a process that builds again and again (serve), so that what did not change
+    is not parsed or checked again (pipeline.Kept)."""
     out_stream = out_stream or sys.stdout     # looked up now, so that redirecting stdout works
     started = time.monotonic()
     refusal = unsafe_output(root, out)
@@ -57,7 +57,7 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
         return 0
     from teachforward.content.loader import load_course
     from teachforward.content.validate import validate
-    course, problems = load_course(root, memo)
+    course, problems = load_course(root, kept.parsed if kept is not None else None)
     if course is None or problems.errors:     # no build: check what can be checked and say it all
         if course is not None:
             validate(course, problems)
@@ -74,7 +74,7 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
             return not problems.errors
 
         progress = Progress(out_stream)
-        outcome = pipeline.run(course, work, problems, progress, jobs, with_decks, checked=check)
+        outcome = pipeline.run(course, work, problems, progress, jobs, with_decks, checked=check, kept=kept)
         progress.finish()
         if interrupted():       # Ctrl-C that a library swallowed still means "stop, keep the old site"
             raise KeyboardInterrupt
@@ -89,7 +89,7 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
             from teachforward.site.build import SiteBuildError
             print(f"\n{SiteBuildError(failed.lang, failed.log)}\n\n{out} was left as it was.", file=out_stream)
             return 1
-        _publish(course, outcome.sites, work, out, interrupted, lives_on=memo is not None)
+        _publish(course, outcome.sites, work, out, interrupted, lives_on=kept is not None)
     write_json(work / LAST_BUILD, {"stamp": stamp, "site": _site_identity(out),
                                     "report": [p.format() for p in problems.sorted()]})
     print(_summary(course, outcome, len(problems.warnings), with_decks, out, time.monotonic() - started),

@@ -18,19 +18,31 @@ from multiprocessing.connection import wait as wait_for
 from pathlib import Path
 
 from teachforward.content.model import Course
+from teachforward.content.prose import ParseMemo
 from teachforward.problems import Problem, Problems
 from teachforward.progress import Progress
 from teachforward.site.build import LanguageBuild, environment_fingerprint, prepare_site_builds
 
 
+@dataclass
+class Kept:
+    """What a process that builds again and again (serve) keeps from one build to the next, each
+    piece checked against the sources before it is used: the parsed bodies and what the check
+    found in each text (keyed by the text). A one-shot build keeps nothing."""
+    parsed: ParseMemo = field(default_factory=ParseMemo)
+    findings: dict = field(default_factory=dict)   # the check's problems.FindingsMemo.used
+
+
 @dataclass(frozen=True)
 class BuildContext:
     """What every piece of work of one build reads, made once per build and passed to each (a
-    forked worker inherits it without a copy). Nothing is kept between builds: one process and
+    forked worker inherits it without a copy). Nothing else is kept between builds but `kept`,
+    read by the workers and updated by this process only from what they return: one process and
     many give the same result, and a process that lives through edits (serve) sees them all."""
     course: Course
     work: Path
     site_environment: str       # site.build.environment_fingerprint(), read at the start of the build
+    kept: Kept | None = None
 
 
 @dataclass
@@ -41,12 +53,12 @@ class Outcome:
 
 
 def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs: int, with_decks: bool,
-        checked: Callable[[], bool] = lambda: True) -> Outcome | None:
+        checked: Callable[[], bool] = lambda: True, kept: Kept | None = None) -> Outcome | None:
     """Check the course and make every deck and site. The check is the first piece of work, done
     while the decks are made; its problems are added to `problems` and then `checked` is called
     (to report them): when it returns False the work is stopped and None returned."""
     from teachforward.decks import deck_groups, offered_decks
-    context = BuildContext(course, work, environment_fingerprint())
+    context = BuildContext(course, work, environment_fingerprint(), kept)
     groups = deck_groups(course) if with_decks else []
     source = course.source.code
     needs = {lang.code: {source, lang.code} & set(groups) for lang in course.languages}
@@ -83,7 +95,10 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
                 break
             (kind, code), value = finished
             if kind == "check":
-                problems.items.extend(value)
+                found, findings = value
+                problems.items.extend(found)
+                if kept is not None and findings is not None:
+                    kept.findings = findings
                 if not checked():
                     return None
             elif kind == "decks":
@@ -107,11 +122,13 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
     return outcome
 
 
-def _check(context: BuildContext) -> list[Problem]:
+def _check(context: BuildContext) -> tuple[list[Problem], dict | None]:
     from teachforward.content.validate import validate
+    from teachforward.problems import FindingsMemo
     problems = Problems(context.course.root)
-    validate(context.course, problems)
-    return problems.items
+    memo = FindingsMemo(context.kept.findings) if context.kept is not None else None
+    validate(context.course, problems, memo)
+    return problems.items, memo.used if memo is not None else None
 
 
 def _deck_group(context: BuildContext, code: str) -> tuple[dict, list[Problem]]:

@@ -6,11 +6,14 @@ every mistake in a single pass.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, order=True)
@@ -70,6 +73,43 @@ class Problems:
 
     def sorted(self) -> list[Problem]:
         return sorted(set(self.items), key=lambda p: (p.path, p.line or 0, p.message))
+
+
+class FindingsMemo:
+    """What a check that reads nothing but its key found, kept from one check of the course to
+    the next by a process that checks again and again (serve): a key seen before gives the same
+    problems without running the check. `kept` is the previous check's `used`; what this check
+    did not ask for is forgotten with it. The key is everything the check reads (texts, lines,
+    paths), so a result is reused only where running the check again would give it."""
+
+    def __init__(self, kept: dict[str, Any] | None = None):
+        self.kept = kept or {}
+        self.used: dict[str, Any] = {}
+        self.ran = 0
+
+    def remember(self, key: tuple, compute: Callable[[], T]) -> T:
+        """compute(), or what it gave for the same key before. The key's parts are strings (taken
+        as they are, after their length) or values with a faithful repr; its first part names
+        the check."""
+        text = "".join(f"{len(part)}:{part}" for part in (p if isinstance(p, str) else repr(p) for p in key))
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        if digest in self.used:
+            return self.used[digest]
+        if digest in self.kept:
+            value = self.kept[digest]
+        else:
+            value = compute()
+            self.ran += 1
+        self.used[digest] = value
+        return value
+
+    def check(self, problems: Problems, key: tuple, run: Callable[[Problems], None]) -> None:
+        """Add the problems run(problems) adds, or those it added for the same key before."""
+        def found() -> tuple[Problem, ...]:
+            fresh = Problems(problems.root)
+            run(fresh)
+            return tuple(fresh.items)
+        problems.items.extend(self.remember(key, found))
 
 
 def running_in_ci() -> bool:

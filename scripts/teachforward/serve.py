@@ -94,14 +94,15 @@ class Session:
     an edit costs what it changes (the files not changed are not parsed again)."""
 
     def __init__(self, root: Path, out: Path):
-        from teachforward.content.prose import ParseMemo
+        from teachforward.pipeline import Kept
         self.root, self.out = root, out
-        self.memo = ParseMemo()
+        self.kept = Kept()
+        self.memo = self.kept.parsed
         self.seen: dict[str, float] = {}
 
     def build(self) -> int:
         self.seen = snapshot(self.root)
-        return build(self.root, self.out, memo=self.memo)
+        return build(self.root, self.out, kept=self.kept)
 
     def changed(self) -> bool:
         return snapshot(self.root) != self.seen

@@ -1,8 +1,8 @@
 """Zip files with the same bytes on every build, from entries compressed beforehand.
 
 An entry is compressed once and may be written into many zips: the slide template's layouts go
-into every deck (decks/xml_tweaks.py). Reusing the entries of a language's previous offline pack
-was measured not to pay (issue 14) and is gone.
+into every deck (decks/xml_tweaks.py), and a language's offline pack copies the entries of its
+previous pack whose files did not change (site/offline.py).
 """
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from teachforward.content import markdown
 from teachforward.content.model import Course, Document, Exercise, Language, Section, Workshop
-from teachforward.problems import Problems
+from teachforward.problems import FindingsMemo, Problems
 
 SAFE_TAGS = frozenset("""
     a abbr b bdi bdo blockquote br caption cite code col colgroup dd del details dfn div dl dt em
@@ -177,64 +177,79 @@ class _Checker(HTMLParser):
 
 # --- the whole course ---------------------------------------------------------------------
 
-def check_html(course: Course, problems: Problems) -> None:
-    """Check every text that authors and translators write, once per file."""
+def check_html(course: Course, problems: Problems, memo: FindingsMemo | None = None) -> None:
+    """Check every text that authors and translators write, once per file. `memo`: the findings
+    of each text kept from an earlier check (serve)."""
+    check = _CourseCheck(problems, memo)
     for language in course.languages:
         for workshop in language.workshops:
-            _check_workshop(language, workshop, problems)
+            check.workshop(language, workshop)
         for page in language.pages:
             if page.origin.lang == language.code:
-                _report(problems, page.origin.path, page.body_line, markdown_findings(page.text))
+                _report(problems, page.origin.path, page.body_line, check.markdown(page.text))
                 for value in _strings(page.meta):
-                    _report(problems, page.origin.path, None, html_findings(value), fixed_line=True)
+                    _report(problems, page.origin.path, None, check.html(value), fixed_line=True)
         strings_path = course.root / "docs" / language.code / "strings.yaml"
         for key in sorted(language.translated_strings):
-            findings = markdown_findings(language.strings.get(key, ""))
+            findings = check.markdown(language.strings.get(key, ""))
             _report(problems, strings_path, None, [(n, f'"{key}": {m}', h) for n, m, h in findings], fixed_line=True)
 
 
-def _check_workshop(language: Language, workshop: Workshop, problems: Problems) -> None:
-    if workshop.facts_origin.lang == language.code:
-        path = workshop.facts_origin.path
-        for location, value in _fields(workshop.facts.model_dump()):
-            line = workshop.line_of(*location)
-            _report(problems, path, line, html_findings(value), fixed_line=True)
-    for document in (workshop.notes, workshop.guide):
-        if document is not None and document.origin.lang == language.code:
-            _check_document(document, problems)
-    for exercise in workshop.exercises:
-        if exercise.origin.lang == language.code:
-            _check_exercise(exercise, problems)
-    for material in workshop.materials:
-        if material.origin.lang == language.code:
-            _report(problems, material.origin.path, material.title_line, markdown_findings(material.title))
-            _check_document(material.document, problems)
+class _CourseCheck:
+    def __init__(self, problems: Problems, memo: FindingsMemo | None):
+        self.problems, self.memo = problems, memo
 
+    def markdown(self, text: str) -> list[Finding]:
+        if self.memo is None:
+            return markdown_findings(text)
+        return self.memo.remember(("markdown", text), lambda: markdown_findings(text))
 
-def _check_document(document: Document, problems: Problems) -> None:
-    path = document.origin.path
-    if document.intro:
-        _report(problems, path, document.intro_line, markdown_findings(document.intro))
-    for section in document.sections:
-        _check_section(section, path, problems)
+    def html(self, text: str) -> list[Finding]:
+        if self.memo is None:
+            return html_findings(text)
+        return self.memo.remember(("html", text), lambda: html_findings(text))
 
+    def workshop(self, language: Language, workshop: Workshop) -> None:
+        problems = self.problems
+        if workshop.facts_origin.lang == language.code:
+            path = workshop.facts_origin.path
+            for location, value in _fields(workshop.facts.model_dump()):
+                line = workshop.line_of(*location)
+                _report(problems, path, line, self.html(value), fixed_line=True)
+        for document in (workshop.notes, workshop.guide):
+            if document is not None and document.origin.lang == language.code:
+                self.document(document)
+        for exercise in workshop.exercises:
+            if exercise.origin.lang == language.code:
+                self.exercise(exercise)
+        for material in workshop.materials:
+            if material.origin.lang == language.code:
+                _report(problems, material.origin.path, material.title_line, self.markdown(material.title))
+                self.document(material.document)
 
-def _check_exercise(exercise: Exercise, problems: Problems) -> None:
-    path = exercise.origin.path
-    _report(problems, path, None, html_findings(exercise.title), fixed_line=True)
-    if exercise.summary:
-        _report(problems, path, exercise.settings_line.get("summary"), html_findings(exercise.summary), fixed_line=True)
-    for section in exercise.parts:
-        _check_section(section, path, problems)
+    def document(self, document: Document) -> None:
+        path = document.origin.path
+        if document.intro:
+            _report(self.problems, path, document.intro_line, self.markdown(document.intro))
+        for section in document.sections:
+            self.section(section, path)
 
+    def exercise(self, exercise: Exercise) -> None:
+        path = exercise.origin.path
+        _report(self.problems, path, None, self.html(exercise.title), fixed_line=True)
+        if exercise.summary:
+            _report(self.problems, path, exercise.settings_line.get("summary"), self.html(exercise.summary),
+                    fixed_line=True)
+        for section in exercise.parts:
+            self.section(section, path)
 
-def _check_section(section: Section, path: Path, problems: Problems) -> None:
-    _report(problems, path, section.line, markdown_findings(section.title))
-    for index, point in enumerate(section.key_points):
-        line = section.point_lines[index] if index < len(section.point_lines) else section.line
-        _report(problems, path, line, markdown_findings(point))
-    if section.body:
-        _report(problems, path, section.body_line or section.line, markdown_findings(section.body))
+    def section(self, section: Section, path: Path) -> None:
+        _report(self.problems, path, section.line, self.markdown(section.title))
+        for index, point in enumerate(section.key_points):
+            line = section.point_lines[index] if index < len(section.point_lines) else section.line
+            _report(self.problems, path, line, self.markdown(point))
+        if section.body:
+            _report(self.problems, path, section.body_line or section.line, self.markdown(section.body))
 
 
 def _report(problems: Problems, path: Path, first_line: int | None, findings: Iterable[Finding],

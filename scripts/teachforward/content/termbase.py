@@ -11,17 +11,18 @@ singular in ة.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from pathlib import Path
 
 from teachforward.content.model import Course, Language, Workshop
 from teachforward.content.tracking import document_sections, exercise_sections, facts_sections
-from teachforward.problems import Problems
+from teachforward.problems import FindingsMemo, Problems
 
 WORD = re.compile(r"\w+", re.UNICODE)
 # In the English, a term's words are in one sentence or clause: "data. Processing" is not the
@@ -205,7 +206,8 @@ def termbase(language: Language) -> list[Term]:
     return terms
 
 
-def check_terms(course: Course, problems: Problems) -> None:
+def check_terms(course: Course, problems: Problems, memo: FindingsMemo | None = None) -> None:
+    """`memo`: the findings of each section kept from an earlier check (serve)."""
     english = course.source
     english_terms = {t.id: t.term for w in english.workshops for t in w.facts.key_terms}
     for language in course.languages:
@@ -214,9 +216,15 @@ def check_terms(course: Course, problems: Problems) -> None:
         terms = [Term(t.id, english_terms[t.id], t.translated, t.path, t.line)
                  for t in termbase(language) if t.id in english_terms]
         _same_english_two_ways(terms, language, problems)
+        agreed = hashlib.sha256(repr(terms).encode("utf-8")).hexdigest() if memo is not None else ""
         for original, workshop in zip(english.workshops, language.workshops, strict=False):
             for path, line_of, theirs, mine in _sections(language, original, workshop):
-                _check_section(terms, language, path, line_of, theirs, mine, problems)
+                if memo is None:
+                    _check_section(terms, language, path, line_of, theirs, mine, problems)
+                    continue
+                lines = {key: line_of(key) for key in mine}      # all that is read of line_of
+                memo.check(problems, ("terms", language.code, language.english_name, agreed, path, lines, theirs, mine),
+                           partial(_check_section, terms, language, path, lines.get, theirs, mine))
 
 
 def _same_english_two_ways(terms: list[Term], language: Language, problems: Problems) -> None:

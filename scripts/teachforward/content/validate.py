@@ -19,14 +19,15 @@ from teachforward.content.prose_rules import check_prose
 from teachforward.content.template_policy import check_templates
 from teachforward.content.termbase import check_terms
 from teachforward.content.textfile import outside_root
-from teachforward.problems import Problems, did_you_mean
+from teachforward.problems import FindingsMemo, Problems, did_you_mean
 
 OVERVIEW_ANCHORS = set(BY_NAME["overview"].anchors)
 WORKSHOP_PARTS = set(BY_NAME)
 MAX_PICTURE_BYTES = 10_000_000
 
 
-def validate(course: Course, problems: Problems) -> None:
+def validate(course: Course, problems: Problems, memo: FindingsMemo | None = None) -> None:
+    """`memo`: what the costly checks of each text found in an earlier check (serve)."""
     for language in course.languages:
         for workshop in language.workshops:
             _check_workshop(course, workshop, problems)
@@ -35,8 +36,8 @@ def validate(course: Course, problems: Problems) -> None:
         _check_pages(course, language, problems)
     check_formats(course, problems)
     check_parity(course, problems)
-    check_terms(course, problems)
-    check_html(course, problems)
+    check_terms(course, problems, memo)
+    check_html(course, problems, memo)
     check_templates(course, problems)
     check_design(course.root, problems)
     check_prose(course, problems)

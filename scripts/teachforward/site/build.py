@@ -59,7 +59,7 @@ def build_language(course: Course, language: Language, lang_dir: Path, downloads
     """`environment`: environment_fingerprint(), read once by the build this is part of."""
     site_dir = lang_dir / "site"
     mine = {d.workshop: d for d in downloads if d.site_lang == language.code}
-    digests = write_language_sources(course, language, lang_dir, site_dir, mine, deck_files, template_cache)
+    digests, config = write_language_sources(course, language, lang_dir, site_dir, mine, deck_files, template_cache)
     current = {"environment": environment, "files": digests}
     state = hashlib.sha256(json.dumps(current, sort_keys=True).encode()).hexdigest()
     previous = _read_state(lang_dir)
@@ -74,7 +74,7 @@ def build_language(course: Course, language: Language, lang_dir: Path, downloads
     else:
         mode, rendered = "full", pages
     (lang_dir / STATE).unlink(missing_ok=True)    # an interrupted build leaves no claim behind
-    ok, log = run_mkdocs(lang_dir / "mkdocs.yml", dirty=mode == "incremental")
+    ok, log = run_mkdocs(lang_dir / "mkdocs.yml", dirty=mode == "incremental", data=config)
     if not ok:
         return LanguageBuild(language.code, mode, pages, rendered, site_dir, pack, state, ok=False, log=log)
     write_offline_pack(site_dir, language.code, pack)
@@ -127,8 +127,9 @@ def prepare_site_builds(root: Path) -> None:
             pass
 
 
-def run_mkdocs(config_path: Path, dirty: bool = False) -> tuple[bool, str]:
-    """Build one language's site; returns (succeeded, what MkDocs reported)."""
+def run_mkdocs(config_path: Path, dirty: bool = False, data: dict | None = None) -> tuple[bool, str]:
+    """Build one language's site; returns (succeeded, what MkDocs reported). `data`: what
+    config_path holds, already in memory (it is then not read back)."""
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setLevel(logging.WARNING)
@@ -137,7 +138,10 @@ def run_mkdocs(config_path: Path, dirty: bool = False) -> tuple[bool, str]:
     logger.addHandler(handler)
     notice.addFilter(dirty_filter)
     try:
-        mkdocs_adapter.build_site(mkdocs_adapter.load_config(config_path), dirty=dirty)
+        with mkdocs_adapter.without_macros_git_lookup():
+            config = (mkdocs_adapter.load_config(config_path) if data is None
+                      else mkdocs_adapter.load_config_data(config_path, data))
+            mkdocs_adapter.build_site(config, dirty=dirty)
         return True, stream.getvalue()
     except mkdocs_adapter.build_errors() as error:
         return False, (stream.getvalue() + f"\n{error}").strip()

@@ -14,15 +14,27 @@ file:// as well as from a web server (site/sources.py):
   (theme/assets/javascripts/teachforward.js): the pack holds one language and not itself.
 
 The zip is deterministic: entries sorted, every timestamp taken from SOURCE_DATE_EPOCH.
+
+Each pack is made from the previous one: an entry whose file has the same bytes as last time
+(build/<lang>/pack/<name>.entries.json records each file's digest, and the size and time of the
+zip it describes) is copied from the previous zip as it was compressed; only the files that
+changed are compressed again. After an edit that is a few pages and the search index.
 """
 from __future__ import annotations
 
+import hashlib
 import os
+import struct
 import time
+import zipfile
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
-from teachforward.fsutil import atomic_file
-from teachforward.zipfiles import compress, write_zip
+from teachforward import zipfiles
+from teachforward.fsutil import atomic_file, read_json, write_json
+from teachforward.zipfiles import Entry, compress, write_zip
 
 SHIM = "assets/javascripts/iframe-worker-shim.js"   # under the theme's custom_dir, copied into every site
 # Of no use offline: the source maps of Material's scripts, the page a web server shows for
@@ -48,10 +60,74 @@ def zip_tree(folder: Path, target: Path, prefix: str) -> None:
     files = sorted((p for p in folder.rglob("*")
                     if p.is_file() and not ("/" + p.relative_to(folder).as_posix()).endswith(LEFT_OUT)),
                    key=lambda p: p.relative_to(folder).as_posix())
-    entries = (compress(f"{prefix}/{path.relative_to(folder).as_posix()}", path.read_bytes(),
-                        store=path.suffix.lower() in PACKED) for path in files)
-    with atomic_file(target) as handle:
-        write_zip(handle, entries, _zip_timestamp(), unix=True)
+    record = _record_path(target)
+    digests: dict[str, str] = {}
+    with _PreviousPack(target, record) as previous:
+        def entries() -> Iterator[Entry]:
+            for path in files:
+                name, data = f"{prefix}/{path.relative_to(folder).as_posix()}", path.read_bytes()
+                digests[name] = hashlib.sha256(data).hexdigest()
+                yield previous.entry(name, digests[name]) or compress(name, data, store=path.suffix.lower() in PACKED)
+
+        with atomic_file(target) as handle:
+            write_zip(handle, entries(), _zip_timestamp(), unix=True)
+    info = target.stat()
+    write_json(record, {"zip": [info.st_size, info.st_mtime_ns], "made_by": _made_by(), "entries": digests})
+
+
+def _made_by() -> str:
+    """What an entry's compressed bytes depend on besides the file: zlib and the code that calls it."""
+    digest = hashlib.sha256(zlib.ZLIB_RUNTIME_VERSION.encode())
+    for module in (__file__, zipfiles.__file__):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()
+
+
+def _record_path(target: Path) -> Path:
+    return target.with_name(target.name.removesuffix(".zip") + ".entries.json")
+
+
+class _PreviousPack:
+    """The entries of the zip last written to target, by name, when its record describes it."""
+
+    def __init__(self, target: Path, record: Path):
+        self.target = target
+        self.digests: dict[str, str] = {}
+        self.handle: BinaryIO | None = None
+        self.infos: dict[str, zipfile.ZipInfo] = {}
+        data = read_json(record)
+        try:
+            info = target.stat()
+        except OSError:
+            return
+        if data.get("zip") != [info.st_size, info.st_mtime_ns] or data.get("made_by") != _made_by():
+            return
+        try:
+            with zipfile.ZipFile(target) as archive:
+                self.infos = {item.filename: item for item in archive.infolist()}
+            self.handle = open(target, "rb")
+        except (OSError, zipfile.BadZipFile):
+            self.infos = {}
+            return
+        self.digests = data.get("entries") or {}
+
+    def __enter__(self) -> _PreviousPack:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.handle is not None:
+            self.handle.close()
+
+    def entry(self, name: str, digest: str) -> Entry | None:
+        """The previous zip's entry for name, as stored there, if its file had these bytes."""
+        item = self.infos.get(name)
+        if item is None or self.handle is None or self.digests.get(name) != digest:
+            return None
+        self.handle.seek(item.header_offset)
+        header = self.handle.read(30)
+        name_length, extra_length = struct.unpack("<HH", header[26:30])
+        self.handle.seek(item.header_offset + 30 + name_length + extra_length)
+        return Entry(name, item.CRC, item.file_size, item.compress_type, self.handle.read(item.compress_size))
 
 
 def _zip_timestamp() -> tuple[int, int, int, int, int, int]:

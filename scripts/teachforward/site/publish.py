@@ -1,8 +1,9 @@
 """Put the built languages together into one site folder, ready to be swapped in for site/.
 
-A language rebuilt this time is copied from build/<lang>/site/ (MkDocs rewrites that folder in
-place next time, so the published site must not share its files); a language that did not change
-is linked from the site published last time, which nothing writes to. Each language's offline
+A language rebuilt this time is taken from build/<lang>/site/: MkDocs rewrites that folder in
+place next time, so the published site must not share its files; each file is copied, unless the
+site published last time (which nothing writes to) holds the same bytes, which are linked. A
+language that did not change is linked from the site published last time as a whole. Each language's offline
 pack goes into its downloads/ folder, and the language chooser into the root.
 """
 from __future__ import annotations
@@ -27,9 +28,27 @@ def stage_site(course: Course, results: list[LanguageBuild], staging: Path, publ
         if previous is not None and previous.is_dir() and (published_states or {}).get(result.lang) == result.state:
             _link_tree(previous, target)
             continue
-        shutil.copytree(result.site_dir, target, ignore=shutil.ignore_patterns("*.map"))
+        _copy_changed(result.site_dir, target, previous if previous is not None and previous.is_dir() else None)
         _link(result.pack, target / "downloads" / result.pack.name)
     (staging / "index.html").write_text(landing_page(course), encoding="utf-8")
+
+
+def _copy_changed(source: Path, target: Path, previous: Path | None) -> None:
+    """Copy source/ into target/ (source maps left out), linking each file whose bytes the
+    previous site holds already: after an edit most of a language's files are the same."""
+    def copy(src: str, dst: str) -> None:
+        if previous is not None:
+            before = previous / os.path.relpath(dst, target)
+            try:
+                same = before.stat().st_size == os.stat(src).st_size and before.read_bytes() == Path(src).read_bytes()
+            except OSError:
+                same = False
+            if same:
+                _link(before, dst)
+                return
+        shutil.copy2(src, dst)
+
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.map"), copy_function=copy)
 
 
 def _link_tree(source: Path, target: Path) -> None:

@@ -28,8 +28,9 @@ MACROS_SANDBOX = Path(__file__).parent / "macros_sandbox.py"
 
 def write_language_sources(course: Course, language: Language, lang_dir: Path, site_dir: Path,
                            downloads: dict[str, Download], deck_files: dict[str, Path],
-                           template_cache: Path | None = None) -> dict[str, str]:
-    """Write the pages and configuration of one language; return {path under lang_dir: digest}."""
+                           template_cache: Path | None = None) -> tuple[dict[str, str], dict[str, Any]]:
+    """Write the pages and configuration of one language; return {path under lang_dir: digest}
+    and the configuration written to lang_dir/mkdocs.yml."""
     status = translation_status(course, language) if language.code != course.source_language else None
     writer = PageWriter(course, language, downloads, status)
     wanted: dict[str, bytes | Path] = {}
@@ -55,7 +56,7 @@ def write_language_sources(course: Course, language: Language, lang_dir: Path, s
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     text = yaml.dump(config, Dumper=dumper, allow_unicode=True, sort_keys=False).encode("utf-8")
     digests["mkdocs.yml"] = _sync(lang_dir / "mkdocs.yml", text)
-    return digests
+    return digests, config
 
 
 def _pictures(language: Language) -> dict[str, Path]:
