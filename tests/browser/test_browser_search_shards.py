@@ -133,10 +133,10 @@ FILLED = """() => ({
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_results_shown_on_scrolling_get_their_titles_texts_and_addresses(site, desktop, tmp_path, lang, mode):
+def test_results_shown_on_scrolling_get_their_titles_texts_and_addresses(site, desktop, packs, lang, mode):
     counts = site.words(lang)
     word = max(sorted(counts), key=lambda w: counts[w])         # in most documents: many pages of results
-    base = where(site, lang, mode, tmp_path)
+    base = where(site, lang, mode, packs)
     page = desktop.new_page()
     open_search(page, base, mode)
     first = found(page, base, word)
