@@ -122,9 +122,14 @@ def _deck_group(context: BuildContext, code: str) -> tuple[dict, list[Problem]]:
 
 
 def _site(context: BuildContext, code: str, downloads: list, files: dict) -> LanguageBuild:
+    from teachforward.paper.build import write_language_pdfs
     from teachforward.site.build import build_language
-    return build_language(context.course, context.course.language(code), context.work / code, downloads, files,
-                          context.site_environment, context.work / "templates")
+    language = context.course.language(code)
+    # The PDFs first, in the same process: the site offers them and the offline pack holds them.
+    prints = write_language_pdfs(context.course, language, context.work / code / "print",
+                                 int(os.environ.get("SOURCE_DATE_EPOCH") or 0))
+    return build_language(context.course, language, context.work / code, downloads, files,
+                          context.site_environment, context.work / "templates", prints)
 
 
 class WorkerError(RuntimeError):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from teachforward.content.formatting import agenda_times, time_of_day
+from teachforward.content.formatting import time_of_day
 from teachforward.content.model import Course, Document, Exercise, Language, Material, Origin, Workshop
 from teachforward.paper.blocks import blocks_html, inline_html
 
@@ -66,9 +66,10 @@ class PrintDocument:
 
     # --- the three documents ---------------------------------------------------------------
 
-    def materials(self, workshop: Workshop) -> str:
-        """Every material of a workshop, each starting a page (landscape where it asks)."""
-        body = [self._material(workshop, m) for m in workshop.materials]
+    def materials(self, workshop: Workshop, audience: str | None = None) -> str:
+        """The materials of a workshop (those for `audience`, or all), each starting a page,
+        landscape where it asks."""
+        body = [self._material(workshop, m) for m in workshop.materials if audience in (None, m.audience)]
         return self._page(self._titled(workshop, self.t("materials_title")), body)
 
     def participant_pack(self, workshop: Workshop) -> str:
@@ -287,4 +288,3 @@ def _offsets(workshop: Workshop):
         elapsed += item.minutes
 
 
-__all__ = ["PAPER_SIZES", "PrintDocument", "find_fonts", "agenda_times"]

@@ -303,3 +303,36 @@ class KitPages:
             return format_date(date.fromisoformat(iso), format="long", locale=self.language.code.replace("-", "_"))
         except (ValueError, LookupError):
             return iso
+
+    # --- the PDFs (paper/build.py), offered on the downloads page and each overview -------------
+
+    def print_links(self, workshop: Workshop, here: str) -> list[str]:
+        from teachforward.site.pages import _relative
+        links = []
+        for printed in self.prints:
+            if printed.workshop == workshop.folder and printed.kind in PRINT_LABELS:
+                href = _relative(here, f"downloads/{printed.filename}")
+                links.append(f":material-file-pdf-box: [{self._print_label(printed)}]({href}){{: download }}")
+        return [" · ".join(links)] if links else []
+
+    def print_downloads(self) -> list[str]:
+        if not self.prints:
+            return []
+        out = ["", f"## {self.t('paper_downloads_title')} {{#pdf}}", "", self.t("paper_downloads_intro"), ""]
+        for printed in self.prints:
+            if printed.kind == "book":
+                out.append(f"- **{self._print_label(printed)}**: [{printed.filename}](downloads/{printed.filename}){{: download }}")
+        for workshop in self.language.workshops:
+            links = self.print_links(workshop, "downloads.md")
+            if links:
+                out.append(f"- **{self._titled(workshop, workshop.title)}**: {links[0]}")
+        return out + [""]
+
+    def _print_label(self, printed) -> str:
+        return self.t(PRINT_LABELS[printed.kind], paper=self.t(f"paper_{printed.size}"),
+                      size=max(1, round(printed.size_bytes / 1024)))
+
+
+# What each kind of PDF is called in the links (the participants' worksheets alone are in the pack's zip).
+PRINT_LABELS = {"book": "paper_book_link", "materials": "paper_materials_link", "pack": "paper_pack_link",
+                "pack-zip": "paper_pack_zip_link"}

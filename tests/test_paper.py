@@ -1,0 +1,211 @@
+"""The printed course: the PDFs the real course's build made (once per run, `real_course`).
+
+Every PDF opens and its pages are A4 or Letter with no word outside them; the participant
+packs (PDF and zip) hold the exercises, key points and participants' worksheets and nothing a
+facilitator alone should see, in every language; the course book has its contents with page
+numbers, the possible responses and the glossary, and is right to left in Arabic. That two
+builds give the same bytes is tested with the whole site (test_reproducible.py), PDFs included.
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+import unicodedata
+import zipfile
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from teachforward.content import prose
+from teachforward.content.loader import load_course
+from teachforward.content.model import Course, Workshop
+from teachforward.paper.build import book_name, materials_name, pack_name
+
+pytestmark = pytest.mark.skipif(not Path("/usr/bin/pdftotext").exists(), reason="poppler-utils (pdftotext, pdfinfo) not installed")
+
+POINTS = {"a4": (595.28, 841.89), "letter": (612.0, 792.0)}
+MM = 72 / 25.4
+
+
+@pytest.fixture(scope="module")
+def course(real_course) -> Course:
+    loaded, problems = load_course(real_course.root)
+    assert loaded is not None, problems
+    return loaded
+
+
+def downloads(real_course, lang: str) -> Path:
+    return real_course.site / lang / "downloads"
+
+
+@lru_cache(maxsize=None)
+def text_of(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def squeezed(text: str) -> str:
+    """Text compared without spaces, line breaks, hyphenation or Arabic letter forms."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return re.sub(r"[\W_]+", "", text)
+
+
+def info(path: Path) -> dict[str, str]:
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
+
+
+def pages_and_words(path: Path) -> list[tuple[float, float, list[tuple[float, float, float, float]]]]:
+    """(width, height, [word boxes]) per page, from pdftotext -bbox."""
+    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S):
+        words = [tuple(float(v) for v in m.groups())
+                 for m in re.finditer(r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)"', page.group(3))]
+        pages.append((float(page.group(1)), float(page.group(2)), words))
+    return pages
+
+
+def chunks(blocks: tuple, shortest: int = 25) -> list[str]:
+    """The paragraphs and list items of some prose, as plain text long enough to be telling."""
+    found = []
+    for block in blocks:
+        if isinstance(block, prose.Paragraph):
+            found.append(prose.plain_text(block.inlines))
+        elif isinstance(block, prose.ListBlock):
+            for item in block.items:
+                found += chunks(item.blocks, shortest)
+        elif isinstance(block, (prose.Quote, prose.Admonition)):
+            found += chunks(block.blocks, shortest)
+    return [text for text in found if len(squeezed(text)) >= shortest]
+
+
+def facilitator_only(workshop: Workshop) -> list[str]:
+    """Text that never goes to participants: possible responses, the guide, the speaking
+    text and the facilitators' materials."""
+    texts = [t for e in workshop.exercises for t in chunks(e.responses.prose.blocks)]
+    if workshop.guide:
+        texts += [t for p in workshop.guide.proses() for t in chunks(p.blocks)]
+    if workshop.notes:
+        texts += [t for s in workshop.notes.sections for t in chunks(s.prose.blocks)]
+    for material in workshop.materials:
+        if material.audience == "facilitators":
+            texts += [t for p in material.document.proses() for t in chunks(p.blocks)]
+    return texts
+
+
+def participant_files(real_course, lang: str, workshop: Workshop, tmp_path: Path) -> list[Path]:
+    name = pack_name(workshop.folder, lang)
+    folder = downloads(real_course, lang)
+    with zipfile.ZipFile(folder / f"{name}.zip") as zipped:
+        names = zipped.namelist()
+        assert f"{name}/{name}-a4.pdf" in names
+        zipped.extractall(tmp_path / lang)
+    return [folder / f"{name}-a4.pdf", *sorted((tmp_path / lang / name).glob("*.pdf"))]
+
+
+LANGUAGES = ("en", "fr", "es", "pt", "ar")
+
+
+def all_pdfs(real_course) -> list[Path]:
+    found = sorted(real_course.site.glob("*/downloads/*.pdf"))
+    assert {p.parent.parent.name for p in found} == set(LANGUAGES)
+    return found
+
+
+def test_every_pdf_opens_with_its_paper_size_and_no_word_outside_the_page(real_course):
+    for path in all_pdfs(real_course):
+        facts = info(path)
+        assert int(facts["Pages"]) >= 1, path
+        paper = "letter" if "-letter" in path.name else "a4"
+        assert ("Letter" if paper == "letter" else "A4") in facts["Page size"], (path.name, facts["Page size"])
+        for width, height, words in pages_and_words(path):
+            assert sorted((width, height)) == pytest.approx(sorted(POINTS[paper]), abs=1), path.name
+            assert words, f"{path.name}: a page without text"
+            # The A4 book and packs keep to the height Letter has too (print.css), so they print
+            # whole on either paper; and nothing is near the edge a printer cannot reach.
+            top, bottom = ((height - 792) / 2 + 5 * MM, height - (height - 792) / 2 - 5 * MM) if height > 800 \
+                else (5 * MM, height - 5 * MM)
+            for x0, y0, x1, y1 in words:
+                assert 5 * MM <= x0 and x1 <= width - 5 * MM and top <= y0 and y1 <= bottom, \
+                    f"{path.name}: a word at ({x0:.0f}, {y0:.0f})-({x1:.0f}, {y1:.0f}) on a {width:.0f}x{height:.0f} page"
+
+
+def test_a_landscape_material_prints_on_a_landscape_page(real_course, course):
+    workshop = course.language("en").workshops[2]
+    landscape = [m for m in workshop.materials if m.orientation == "landscape"]
+    assert landscape, "workshop 3's rights worksheet is landscape"
+    for paper in ("a4", "letter"):
+        pages = pages_and_words(downloads(real_course, "en") / materials_name(workshop.folder, "en", paper))
+        wide = [words for width, height, words in pages if width > height]
+        assert wide and len(wide) < len(pages)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_participant_files_hold_no_possible_response_and_nothing_for_facilitators_only(real_course, course, lang, tmp_path):
+    for workshop in course.language(lang).workshops:
+        files = participant_files(real_course, lang, workshop, tmp_path)
+        given = squeezed("".join(text_of(path) for path in files))
+        # What they must hold, so that looking for the rest in their text means something.
+        must = [t for e in workshop.exercises for part in (e.scenario, e.task) for t in chunks(part.prose.blocks)]
+        must += [prose.plain_text(point) for s in (workshop.notes.sections if workshop.notes else ()) for point in s.points]
+        must += [k.term for k in workshop.facts.key_terms]
+        must += [m.title for m in workshop.materials if m.audience == "participants"]
+        missing = [t for t in must if squeezed(t) not in given]
+        assert not missing, f"{lang} {workshop.folder}: the participant pack lacks {missing[:3]}"
+        leaked = [t for t in facilitator_only(workshop) if squeezed(t) in given]
+        assert not leaked, f"{lang} {workshop.folder}: a participant file holds facilitator-only text: {leaked[:3]}"
+        for material in workshop.materials:
+            if material.audience == "facilitators":
+                assert squeezed(material.title) not in given or any(
+                    squeezed(material.title) in squeezed(m.title) for m in workshop.materials if m.audience == "participants"), \
+                    f"{lang}: {material.title} is for facilitators"
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_course_book_has_contents_with_page_numbers_responses_materials_and_glossary(real_course, course, lang):
+    path = downloads(real_course, lang) / book_name(lang, "a4")
+    text = text_of(path)
+    pages = text.split("\f")
+    language = course.language(lang)
+    # The contents list every workshop with the page it starts on, and that page has its title.
+    contents = squeezed(pages[1] + pages[2])
+    for workshop in language.workshops:
+        first = next(i for i, page in enumerate(pages) if i > 2 and squeezed(workshop.title) in squeezed(page))
+        assert squeezed(workshop.title) in contents
+        number = re.search(re.escape(workshop.title[-12:]).replace(r"\ ", r"\s+") + r"[\s.]*?(\d+)\s*$",
+                           unicodedata.normalize("NFKC", pages[1] + pages[2]), re.M) if lang == "en" else None
+        if number:
+            assert int(number.group(1)) == first + 1, workshop.title
+    given = squeezed(text)
+    for workshop in language.workshops:
+        for exercise in workshop.exercises:
+            response = chunks(exercise.responses.prose.blocks)
+            assert response and squeezed(response[0]) in given, f"{exercise.id}: its possible responses"
+        for material in workshop.materials:
+            assert squeezed(material.title) in given
+        if workshop.facts.law_check:
+            assert squeezed(workshop.facts.law_check.items[0].source) in given
+    assert squeezed(language.strings.get("paper_glossary", "Glossary")) in given
+
+
+def test_the_arabic_course_book_is_right_to_left(real_course):
+    path = downloads(real_course, "ar") / book_name("ar", "a4")
+    html = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    # The cover's lines end at the right margin: right-aligned, as a right-to-left page is.
+    ends = [float(m.group(1)) for m in re.finditer(r'xMax="([\d.]+)"', html)]
+    starts = [float(m.group(1)) for m in re.finditer(r'xMin="([\d.]+)"', html)]
+    assert max(ends) > 595 - 20 * MM and min(starts) > 30 * MM, (min(starts), max(ends))
+    assert sum(0x600 <= ord(c) <= 0x6FF for c in text_of(path)) > 10000
+
+
+def test_the_pdfs_are_offered_on_the_downloads_page_each_overview_and_in_the_offline_pack(real_course):
+    for lang in ("en", "ar"):
+        page = (real_course.site / lang / "downloads.html").read_text(encoding="utf-8")
+        assert f'href="downloads/{book_name(lang, "a4")}"' in page
+        overview = (real_course.site / lang / "workshops" / "01-fundamentals" / "index.html").read_text(encoding="utf-8")
+        assert f'{pack_name("01-fundamentals", lang)}-a4.pdf"' in overview
+        assert f'{materials_name("01-fundamentals", lang, "letter")}"' in overview
+        with zipfile.ZipFile(real_course.site / lang / "downloads" / f"teach-forward-{lang}.zip") as pack:
+            assert f"teach-forward-{lang}/downloads/{book_name(lang, 'a4')}" in pack.namelist()
