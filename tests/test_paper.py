@@ -12,7 +12,7 @@ import re
 import subprocess
 import unicodedata
 import zipfile
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,8 @@ from teachforward.content.loader import load_course
 from teachforward.content.model import Course, Workshop
 from teachforward.paper.build import book_name, materials_name, pack_name
 
-pytestmark = pytest.mark.skipif(not Path("/usr/bin/pdftotext").exists(), reason="poppler-utils (pdftotext, pdfinfo) not installed")
+pytestmark = pytest.mark.skipif(not Path("/usr/bin/pdftotext").exists(),
+                                reason="poppler-utils (pdftotext, pdfinfo) not installed")
 
 POINTS = {"a4": (595.28, 841.89), "letter": (612.0, 792.0)}
 MM = 72 / 25.4
@@ -39,7 +40,7 @@ def downloads(real_course, lang: str) -> Path:
     return real_course.site / lang / "downloads"
 
 
-@lru_cache(maxsize=None)
+@cache
 def text_of(path: Path) -> str:
     return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
@@ -60,8 +61,8 @@ def pages_and_words(path: Path) -> list[tuple[float, float, list[tuple[float, fl
     html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
     pages = []
     for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S):
-        words = [tuple(float(v) for v in m.groups())
-                 for m in re.finditer(r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)"', page.group(3))]
+        box = r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)"'
+        words = [tuple(float(v) for v in m.groups()) for m in re.finditer(box, page.group(3))]
         pages.append((float(page.group(1)), float(page.group(2)), words))
     return pages
 

@@ -53,8 +53,12 @@ class Words:
         self.own, self.source = language.strings, course.source.strings
 
     def __call__(self, key: str, **values: object) -> str:
+        """The string as HTML."""
+        return escape(self.plain(key, **values))
+
+    def plain(self, key: str, **values: object) -> str:
         text = self.own.get(key) or self.source.get(key, key)
-        return escape(text.format(**values) if values else text)
+        return text.format(**values) if values else text
 
 
 class PrintDocument:
@@ -70,10 +74,10 @@ class PrintDocument:
         """The materials of a workshop (those for `audience`, or all), each starting a page,
         landscape where it asks."""
         body = [self._material(workshop, m) for m in workshop.materials if audience in (None, m.audience)]
-        return self._page(self._titled(workshop, self.t("materials_title")), body)
+        return self._page(self._titled(workshop, self.t.plain("materials_title")), body)
 
     def participant_pack(self, workshop: Workshop) -> str:
-        title = self._titled(workshop, self.t("paper_pack_title"))
+        title = self._titled(workshop, self.t.plain("paper_pack_title"))
         out = [f'<section class="cover"><p class="kicker">{self.t("paper_pack_title")}</p>',
                f"<h1>{self._text(workshop.title, workshop.facts_origin)}</h1>",
                f"<p>{self._text(workshop.facts.summary, workshop.facts_origin)}</p>",
@@ -188,7 +192,7 @@ class PrintDocument:
 
     def _material(self, workshop: Workshop, material: Material, level: int = 1) -> str:
         document = material.document
-        kind = f'{self.t(f"material_{material.kind}")} · {self.t(f"material_for_{material.audience}")}'
+        kind = f'{self.t.plain(f"material_{material.kind}")} · {self.t.plain(f"material_for_{material.audience}")}'
         out = [f'<section class="material {material.orientation}"{self._lang(material.origin)}>',
                f'<p class="kicker">{self._titled(workshop, kind)}</p>',
                f"<h{level}>{escape(material.title)}</h{level}>"]
@@ -244,12 +248,12 @@ class PrintDocument:
         return f'<section class="glossary" id="glossary"><h1>{self.t("paper_glossary")}</h1><dl>{items}</dl></section>'
 
     def _titled(self, workshop: Workshop, text: str) -> str:
-        return self.t("label_and_title", label=self.t("workshop_label", number=workshop.number), title=text)
+        """ "Workshop 1: <text>" as HTML; `text` is plain text."""
+        return escape(self.t.plain("label_and_title", label=self.t.plain("workshop_label", number=workshop.number), title=text))
 
     def _titled_plain(self, workshop: Workshop) -> str:
-        strings = Words(self.course, self.language)
-        label = self.language.strings.get("label_and_title") or self.course.source.strings["label_and_title"]
-        return label.format(label=strings.own.get("workshop_label", strings.source["workshop_label"]).format(number=workshop.number),
+        """ "Workshop 1: Title" as text (the caller escapes it)."""
+        return self.t.plain("label_and_title", label=self.t.plain("workshop_label", number=workshop.number),
                             title=workshop.title)
 
     def _lang(self, origin: Origin) -> str:
@@ -265,8 +269,10 @@ class PrintDocument:
         lang, direction = self.language.code, self.language.direction
         fonts = self.fonts
         faces = "\n".join(
-            f'@font-face {{ font-family: "{family}"; src: url("{path.as_uri()}"); font-weight: {weight}; font-style: {style}; }}'
-            for family, path, weight, style in (("Noto Sans", fonts.regular, 400, "normal"), ("Noto Sans", fonts.bold, 700, "normal"),
+            f'@font-face {{ font-family: "{family}"; src: url("{path.as_uri()}"); '
+            f"font-weight: {weight}; font-style: {style}; }}"
+            for family, path, weight, style in (("Noto Sans", fonts.regular, 400, "normal"),
+                                                ("Noto Sans", fonts.bold, 700, "normal"),
                                                 ("Noto Sans", fonts.italic, 400, "italic"),
                                                 ("Noto Sans Arabic", fonts.arabic, 400, "normal"),
                                                 ("Noto Sans Arabic", fonts.arabic_bold, 700, "normal")))

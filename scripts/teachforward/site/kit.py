@@ -321,7 +321,8 @@ class KitPages:
         out = ["", f"## {self.t('paper_downloads_title')} {{#pdf}}", "", self.t("paper_downloads_intro"), ""]
         for printed in self.prints:
             if printed.kind == "book":
-                out.append(f"- **{self._print_label(printed)}**: [{printed.filename}](downloads/{printed.filename}){{: download }}")
+                link = f"[{printed.filename}](downloads/{printed.filename}){{: download }}"
+                out.append(f"- **{self._print_label(printed)}**: {link}")
         for workshop in self.language.workshops:
             links = self.print_links(workshop, "downloads.md")
             if links:
