@@ -15,12 +15,15 @@ from lxml import etree
 from pptx import Presentation
 
 from conftest import require_tool
+from teachforward.content.design import read_layouts
 from teachforward.content.loader import load_course
-from teachforward.content.validate import validate
 from teachforward.content.prose import parse
+from teachforward.content.validate import validate
 from teachforward.decks import fit, render_decks
 from teachforward.decks.blocks import notes_text
+from teachforward.decks.plan import pack_items
 from teachforward.decks.text import Para, Run
+from teachforward.problems import Problems
 
 REPO = Path(__file__).resolve().parent.parent
 DESIGN = REPO / "slides_src"
@@ -248,20 +251,130 @@ def test_a_long_section_is_split_over_numbered_slides(tree, tmp_path):
     assert not [p for p in problems if "too long" in p.message]
 
 
-def test_a_long_exercise_is_split_and_every_word_kept(tree, tmp_path):
+def body_words(slide) -> int:
+    """Words in the slide's body: every placeholder but the title, the exercise's time line and the footers."""
+    texts = [shape.text_frame.text for shape in slide.placeholders
+             if shape.placeholder_format.idx not in (0, 14) and shape.has_text_frame
+             and shape.placeholder_format.type not in (13, 15)]       # slide number, footer
+    return len(" ".join(texts).split())
+
+
+LONG_TASK = " ".join(f"Step {n}: the group writes down one more thing the app needs to know about carers." for n in range(30))
+MANY_QUESTIONS = "\n".join(f"{n}. Question {n}: which data about the carers could harm a worker this week?"
+                            for n in range(1, 13))
+
+
+def test_a_long_exercise_takes_two_slides_at_most_and_the_notes_hold_all_of_it(tree, tmp_path):
     add_deck_strings(tree)
-    sentences = " ".join(f"Sentence {n} of a long scenario about the council's new scheduling app." for n in range(80))
-    tree.replace("workshops/en/01-basics/exercises/01-rota.md", "A council introduces a scheduling app.", sentences)
+    scenario = " ".join(f"Sentence {n} of a long scenario about the council's new scheduling app." for n in range(80))
+    path = "workshops/en/01-basics/exercises/01-rota.md"
+    tree.replace(path, "A council introduces a scheduling app.", scenario)
+    tree.replace(path, "List the data the app needs.", LONG_TASK)
+    tree.replace(path, "1. Which data could harm a worker?", MANY_QUESTIONS)
     downloads, files, problems = build(tree.root, tmp_path / "decks")
     names = [n for n in titles(files["en/01-basics.pptx"]) if n.startswith("Exercise:")]
-    assert len(names) >= 3 and names[0] == f"Exercise: Who decides the rota? (1/{len(names)})"
+    assert names == ["Exercise: Who decides the rota? (1/2)", "Exercise: Who decides the rota? (2/2)"]
     slides = by_title(files["en/01-basics.pptx"])
-    shown = " ".join(slide_text(slides[name]) for name in names)
+    first, second = (slides[name] for name in names)
+    for slide in (first, second):
+        assert "Group size: 3–5 people" in slide_text(slide) and "Time: 30 minutes" in slide_text(slide)
+        assert body_words(slide) <= 60
+        assert "More in the participant handout." in slide_text(slide)
+        assert "secret-answer-text" not in slide_text(slide)
+    # The summary is the scenario's first two sentences (short enough), then the pointer.
+    assert "Sentence 1 of a long scenario" in slide_text(first) and "Sentence 2 of" not in slide_text(first)
+    assert "Full scenario: participant handout." in slide_text(first)
+    assert "Step 0:" in slide_text(first) and "Questions" not in slide_text(first)
+    assert "Question 1:" in slide_text(second) and "Step" not in slide_text(second)
+    # Cut between items: every step and question shown is whole.
+    for n in range(30):
+        step = f"Step {n}: the group writes down one more thing the app needs to know about carers."
+        assert (f"Step {n}:" in slide_text(first)) == (step in slide_text(first))
+    spoken = notes(first)
     for n in range(80):
-        assert f"Sentence {n} of a long scenario" in shown
-    for name in names:
-        assert "Group size: 3–5 people" in slide_text(slides[name])
-        assert "secret-answer-text" in notes(slides[name])
+        assert f"Sentence {n} of a long scenario" in spoken
+    assert "Step 29:" in spoken and "Question 12:" in spoken and "secret-answer-text" in spoken
+    assert spoken.index("Question 12:") < spoken.index("Possible responses") < spoken.index("secret-answer-text")
+    assert notes(second) == spoken, "the questions' slide has the possible responses too"
+
+
+def test_a_short_exercise_is_one_slide_with_its_summary(tree, tmp_path):
+    add_deck_strings(tree)
+    path = "workshops/en/01-basics/exercises/01-rota.md"
+    tree.replace(path, "minutes: 30\n", "minutes: 30\nsummary: The app now sets every carer's rota.\n")
+    downloads, files, problems = build(tree.root, tmp_path / "decks")
+    names = [n for n in titles(files["en/01-basics.pptx"]) if n.startswith("Exercise:")]
+    assert names == ["Exercise: Who decides the rota?"]
+    text = slide_text(by_title(files["en/01-basics.pptx"])[names[0]])
+    assert "The app now sets every carer's rota." in text
+    assert "A council introduces a scheduling app." not in text, "the summary stands for the scenario"
+    assert "List the data the app needs." in text and "Which data could harm a worker?" in text
+    assert "More in the participant handout." not in text
+
+
+def test_a_summary_that_leaves_the_task_no_room_gives_way_with_a_warning(tree, tmp_path):
+    add_deck_strings(tree)
+    path = "workshops/en/01-basics/exercises/01-rota.md"
+    summary = " ".join(["The council's app sets rotas, and the carers say it is unfair to them."] * 3)
+    tree.replace(path, "minutes: 30\n", f"minutes: 30\nsummary: {summary}\n")
+    tree.replace(path, "List the data the app needs.", "List every piece of data the app needs, where it comes from, "
+                 "who enters it, who can see it, how long it is kept and who checks that it is right.")
+    downloads, files, problems = build(tree.root, tmp_path / "decks")
+    first = next(slide for name, slide in by_title(files["en/01-basics.pptx"]).items() if name.startswith("Exercise:"))
+    assert "List every piece of data the app needs" in slide_text(first), "the task is on the first slide"
+    assert "A council introduces a scheduling app." in slide_text(first)
+    warned = [p for p in problems if "leaves the task no room" in p.message]
+    assert len(warned) == 1 and warned[0].path.endswith(path) and warned[0].line == 4
+
+
+def test_an_agenda_break_becomes_a_break_slide_in_its_place(tree, tmp_path):
+    add_deck_strings(tree)
+    tree.replace("workshops/en/01-basics/workshop.yaml", "  - minutes: 30\n    activity: Wrap-up\n",
+                 "  - minutes: 10\n    activity: Tea break\n    break: true\n  - minutes: 20\n    activity: Wrap-up\n")
+    downloads, files, problems = build(tree.root, tmp_path / "decks")
+    names = titles(files["en/01-basics.pptx"])
+    assert names.index("Exercise: Who decides the rota?") + 1 == names.index("Tea break") == names.index("Wrap-up") - 1
+    assert "We start again in 10 minutes." in slide_text(by_title(files["en/01-basics.pptx"])["Tea break"])
+    agenda = next(shape.table for shape in by_title(files["en/01-basics.pptx"])["Agenda"].shapes if shape.has_table)
+    rows = [[cell.text for cell in row.cells] for row in agenda.rows]
+    assert rows[3] == ["1:00", "10", "Tea break"] and rows[1][0] == "0:00", "the agenda counts from 0:00"
+
+
+def test_an_exercise_table_has_slides_of_its_own_after_the_text_it_belongs_with(tree, tmp_path):
+    add_deck_strings(tree)
+    path = "workshops/en/01-basics/exercises/01-rota.md"
+    tree.replace(path, "List the data the app needs.",
+                 "List the data the app needs.\n\n| Data | Who sees it |\n|---|---|\n| Shifts | The manager |")
+    tree.replace(path, "1. Which data could harm a worker?",
+                 "1. Which data could harm a worker?\n\n| Risk | Level |\n|---|---:|\n| Travel | High |")
+    downloads, files, problems = build(tree.root, tmp_path / "decks")
+    deck = Presentation(str(files["en/01-basics.pptx"]))
+    shown = [(slide.shapes.title.text_frame.text, next((shape.table for shape in slide.shapes if shape.has_table), None))
+             for slide in deck.slides if slide.shapes.title.text_frame.text.startswith("Exercise:")]
+    cells = [[[cell.text for cell in row.cells] for row in table.rows] if table else None for _, table in shown]
+    # One slide for the text (it all fits), then the task's table, then the questions' table.
+    assert cells == [None, [["Data", "Who sees it"], ["Shifts", "The manager"]], [["Risk", "Level"], ["Travel", "High"]]]
+    assert [name for name, _ in shown] == [f"Exercise: Who decides the rota? ({n}/3)" for n in (1, 2, 3)]
+    assert not [p for p in problems if p.severity == "error"]
+
+
+def test_a_layouts_file_without_the_break_kind_lays_breaks_out_like_the_closing(english, tmp_path):
+    tree, _, _, _, _ = english
+    tree.replace("workshops/en/01-basics/workshop.yaml", "  - minutes: 30\n    activity: Wrap-up\n",
+                 "  - minutes: 10\n    activity: Tea break\n    break: true\n  - minutes: 20\n    activity: Wrap-up\n")
+    design = copy_design(tmp_path)
+    layouts = design / "layouts.yaml"
+    older = "".join(line for line in layouts.read_text(encoding="utf-8").splitlines(keepends=True)
+                    if not line.lstrip().startswith("break:"))
+    layouts.write_text(older, encoding="utf-8")
+    found = Problems(design)
+    read = read_layouts(design, found)
+    assert read is not None and not found.items
+    assert read.kinds["break"] == read.kinds["closing"]
+    downloads, files, problems = build(tree.root, tmp_path / "decks", design)
+    assert not [p for p in problems if p.severity == "error"]
+    slides = by_title(files["en/01-basics.pptx"])
+    assert slides["Tea break"].slide_layout.name == "Teach Forward: Closing"
 
 
 def test_a_key_point_too_long_for_any_slide_is_reported_with_its_line(tree, tmp_path):
@@ -292,20 +405,20 @@ def test_a_deck_whose_sources_did_not_change_is_not_planned_again(tree, tmp_path
     assert ("en", "01-basics") in planned and downloads
 
 
-def test_packed_pages_fit_their_box_and_keep_headings_with_their_text():
+def test_packed_pages_fit_their_box_keep_headings_with_their_text_and_cut_between_items():
     box = fit.Box(600.0, 200.0, (fit.Level(20, 25, -20, 10),))
     paras = []
     for n in range(12):
         paras.append(Para((Run(f"Heading {n}"),), "heading", keep_with_next=True))
-        paras.append(Para((Run("Some words that wrap. " * (n + 1)),), "plain"))
-    pages, too_tall = fit.pack(paras, box)
-    assert len(pages) > 3 and not too_tall
+        paras.append(Para((Run(("Some words that wrap. " * (n + 1)).strip()),), "plain"))
+    pages, too_big = pack_items(paras, box, 60)
+    assert len(pages) > 3 and not too_big
     for page in pages:
         height = sum(fit.paragraph_height(p, box, i) for i, p in enumerate(page))
         assert height <= box.height * fit.FILL
+        assert sum(len(p.text.split()) for p in page) <= 60
         assert page[-1].style != "heading"
-    words = " ".join(p.text for page in pages for p in page)
-    assert words.count("Some words that wrap.") == sum(range(1, 13))
+    assert [p for page in pages for p in page] == paras, "every item whole, in order"
 
 
 def test_notes_text_is_plain():

@@ -11,10 +11,10 @@ import pytest
 from teachforward.build import build, load_and_check
 from teachforward.cli import main
 from teachforward.content.loader import load_course
-from teachforward.content.units import blocks, language_files
+from teachforward.content.units import language_files
 
 REPO = Path(__file__).resolve().parent.parent
-XSD = REPO / "tests" / "schemas" / "xliff-core-1.2-strict.xsd"
+XSD = REPO / "tests" / "schemas" / "xliff-1.2-subset.xsd"
 SOURCES = ("workshops", "docs")
 
 
@@ -39,10 +39,25 @@ def exported(root: Path, lang: str, suffix: str) -> list[Path]:
     return sorted(p for p in (root / "build" / "i18n" / lang).rglob(f"*{suffix}") if "backup" not in p.parts)
 
 
-def test_blocks_are_cut_at_blank_lines_outside_fenced_code():
-    lines = ["one", "two", "", "```", "code", "", "more code", "```", "", "", "last"]
-    assert blocks(lines) == [(0, 1), (3, 7), (10, 10)]
-    assert blocks(["", ""]) == []
+def test_units_are_the_parsed_blocks_with_their_lines_as_written(tree):
+    """A unit is a block of the parsed model: a fenced code block with a blank line in it is one
+    unit, a ### heading is a heading, a wrapped key point is one point spanning its lines."""
+    tree.replace("workshops/en/01-basics/notes.md", "- Thank everyone\n",
+                 "- Thank everyone and say\n  goodbye\n\n### Next time\n\n```\ncode\n\nmore code\n```\n")
+    course, problems = load_course(tree.root)
+    assert not problems.errors, problems.sorted()
+    notes = next(f for f in language_files(course, course.language("fr")) if f.english.name == "notes.md")
+    by_id = {u.id: u for u in notes.units if u.section == "wrap-up"}
+    assert list(by_id) == ["wrap-up/title", "wrap-up/point-1", "wrap-up/point-2", "wrap-up/block-1",
+                           "wrap-up/block-2", "wrap-up/block-3"]
+    point = by_id["wrap-up/point-2"]
+    assert point.source == "Thank everyone and say goodbye"
+    assert notes.text[point.span.start:point.span.end] == "Thank everyone and say\n  goodbye"
+    assert (by_id["wrap-up/block-1"].kind, by_id["wrap-up/block-1"].source) == ("heading", "Next time")
+    assert by_id["wrap-up/block-2"].source == "```\ncode\n\nmore code\n```"
+    assert by_id["wrap-up/block-3"].source == "Closing words with the unique word zebrafish."
+    title = by_id["wrap-up/title"]
+    assert notes.text[title.span.start:title.span.end] == "Wrap-up"
 
 
 def test_units_of_the_fixture_notes(tree):
@@ -299,3 +314,102 @@ def test_xliff_edited_by_a_tool_is_imported(tree, capsys):
     text = tree.read("workshops/fr/01-basics/workshop.yaml")
     assert 'summary: "Un tout petit atelier pour les tests."\n' in text
     assert "audience: Les lecteurs des tests.\n" in text
+
+
+MATERIAL = """---
+kind: worksheet
+audience: participants
+---
+# The recipe card
+
+Fill it in with your group.
+
+## Purpose {#purpose}
+
+What is the system for?
+
+::: lines 3
+:::
+
+## Data {#data}
+
+| What data goes in? | Where from? |
+|---|---|
+|  |  |
+
+- [ ] Print one card per group
+"""
+
+
+def test_a_material_is_exported_translated_and_imported(tree, capsys):
+    tree.write("workshops/en/01-basics/materials/01-recipe-card.md", MATERIAL)
+    course, problems = load_course(tree.root)
+    assert not problems.errors, problems.sorted()
+    material = next(f for f in language_files(course, course.language("fr")) if f.kind == "material")
+    assert [(u.id, u.kind) for u in material.units] == [
+        ("title", "heading"), ("intro/block-1", "block"), ("purpose/title", "heading"), ("purpose/block-1", "block"),
+        ("purpose/block-2", "block"), ("data/title", "heading"), ("data/block-1", "block"), ("data/block-2", "block")]
+    assert {u.id: u.source for u in material.units}["purpose/block-2"] == "::: lines 3\n:::"
+    assert run(tree, "i18n", "export", "fr", "workshops/en/01-basics/materials/01-recipe-card.md") == 0
+    path = tree.root / "build" / "i18n" / "fr" / "workshops" / "01-basics" / "materials" / "01-recipe-card.md.po"
+    po = polib.pofile(str(path))
+    assert po.percent_translated() == 0 and len(po) == 8
+    for entry in po:
+        entry.msgstr = entry.msgid     # a copy of the English, then the words translators change
+    for msgctxt, msgstr in (("title", "La fiche recette"), ("intro/block-1", "Remplissez-la en groupe."),
+                            ("purpose/title", "But"), ("data/block-2", "- [ ] Imprimer une fiche par groupe")):
+        po.find(msgctxt, by="msgctxt").msgstr = msgstr
+    po.save(str(path))
+    capsys.readouterr()
+    assert run(tree, "i18n", "import", "fr", str(path)) == 0
+    assert "recorded current: title, intro, purpose, data" in capsys.readouterr().out
+    text = tree.read("workshops/fr/01-basics/materials/01-recipe-card.md")
+    assert "kind: worksheet\naudience: participants\n" in text and "translated_from:" in text
+    assert text.split("---\n", 2)[2] == (MATERIAL.split("---\n", 2)[2]
+                                         .replace("# The recipe card", "# La fiche recette")
+                                         .replace("Fill it in with your group.", "Remplissez-la en groupe.")
+                                         .replace("## Purpose {#purpose}", "## But {#purpose}")
+                                         .replace("Print one card per group", "Imprimer une fiche par groupe"))
+    course, problems = load_and_check(tree.root)
+    assert not problems.errors, problems.sorted()
+    french = course.language("fr").workshops[0].material("recipe-card")
+    assert french.title == "La fiche recette" and french.origin.lang == "fr"
+    from teachforward.content.tracking import translation_status
+    status = {f.label: f.state for f in translation_status(course, course.language("fr")).files}
+    assert status["01-basics/materials/01-recipe-card.md"] == "translated"
+    # Exported again and imported unchanged, the translated material keeps every byte.
+    before = snapshot(tree.root)
+    assert run(tree, "i18n", "export", "fr", "workshops/fr/01-basics/materials/01-recipe-card.md") == 0
+    assert polib.pofile(str(path)).percent_translated() == 100
+    assert run(tree, "i18n", "import", "fr", str(path)) == 0
+    assert snapshot(tree.root) == before
+
+
+def test_an_exercise_summary_is_a_unit_of_its_own(tree, capsys):
+    tree.replace("workshops/en/01-basics/exercises/01-rota.md", "minutes: 30\n",
+                 "minutes: 30\nsummary: A council's app sets the rota.\n")
+    assert run(tree, "i18n", "export", "fr", "workshops/en/01-basics/exercises/01-rota.md") == 0
+    path = tree.root / "build" / "i18n" / "fr" / "workshops" / "01-basics" / "exercises" / "01-rota.md.po"
+    po = polib.pofile(str(path))
+    assert [e.msgctxt for e in po][:2] == ["title", "summary"]
+    for entry in po:
+        entry.msgstr = entry.msgid
+    po.find("summary", by="msgctxt").msgstr = "L'appli d'une mairie fait le planning: \"vite\"."
+    po.save(str(path))
+    capsys.readouterr()
+    assert run(tree, "i18n", "import", "fr", str(path)) == 0
+    assert "summary" in capsys.readouterr().out.split("recorded current:")[1]
+    text = tree.read("workshops/fr/01-basics/exercises/01-rota.md")
+    assert "summary: \"L'appli d'une mairie fait le planning: \\\"vite\\\".\"\n" in text
+    course, problems = load_and_check(tree.root)
+    assert not problems.errors, problems.sorted()
+    exercise = course.language("fr").workshops[0].exercises[0]
+    assert exercise.summary == "L'appli d'une mairie fait le planning: \"vite\"." and exercise.origin.lang == "fr"
+    # A French exercise without the summary English has: import says where to add it, writes nothing.
+    tree.replace("workshops/fr/01-basics/exercises/01-rota.md", text.split("\n")[3] + "\n", "")
+    before = snapshot(tree.root)
+    capsys.readouterr()
+    assert run(tree, "i18n", "import", "fr", str(path)) == 1
+    said = capsys.readouterr().out
+    assert "summary has no place" in said and "nothing was written" in said
+    assert snapshot(tree.root) == before

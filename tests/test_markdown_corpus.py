@@ -2,7 +2,6 @@
 exercise as an author would, and the check, the website page and the slide deck must agree on it."""
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 
@@ -10,8 +9,8 @@ import pytest
 import yaml
 from pptx import Presentation
 
-from teachforward.build import build, load_and_check
 from conftest import REPO, copy_valid_course
+from teachforward.build import build, load_and_check
 
 CASES = yaml.safe_load((REPO / "tests" / "markdown_corpus" / "cases.yaml").read_text(encoding="utf-8"))
 VALID = [case for case in CASES if not case.get("errors")]
@@ -25,8 +24,9 @@ def title(case: dict) -> str:
 
 def write_case(tree, number: int, case: dict) -> str:
     relative = f"workshops/en/01-basics/exercises/{number:02d}-{case['id']}.md"
+    # In the task: the exercise's slide shows the task whole (the scenario only as a summary).
     tree.write(relative, f"---\ngroup_size: 3-5\nminutes: 10\n---\n# {title(case)}\n\n## Scenario {{#scenario}}\n\n"
-                         f"{case['markdown'].rstrip()}\n\n## Task {{#task}}\n\nDiscuss.\n\n"
+                         f"A rep brings a question to the branch.\n\n## Task {{#task}}\n\n{case['markdown'].rstrip()}\n\n"
                          "## Possible responses {#responses}\n\nAny.\n")
     return relative
 

@@ -2,18 +2,15 @@
 output (site Markdown, slide paragraphs and tables) without building a site or a deck."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from conftest import copy_valid_course
 from teachforward.content import prose
 from teachforward.content.loader import load_course
-from teachforward.decks.blocks import notes_text, runs, slide_content, slide_paras, tables
-from teachforward.decks.blocks import SlideTable
+from teachforward.decks.blocks import SlideTable, notes_text, runs, slide_content, slide_paras, tables
 from teachforward.decks.text import Para, Run
 from teachforward.site.markdown_out import inline_markdown
 from teachforward.site.pages import PageWriter
-from conftest import copy_valid_course
 
 
 def parsed(source: str) -> prose.Prose:

@@ -69,3 +69,40 @@ def test_link_targets_and_ids_are_not_words_of_the_text(tree):
                .replace("Which data could harm a worker?", "Quelles données pourraient nuire ?"))
     tree.replace(EXERCISE_EN, "List the data the app needs.", "See [the sheet](../notes.md#what-is-data).")
     assert term_warnings(tree) == []
+
+
+def test_an_english_term_does_not_match_across_a_sentence_or_clause_end():
+    english = PhraseMatcher("en")
+    for text in ("We keep the data. Processing it is the council's job.", "the data; processing", "data: process"):
+        words = english.words(text)
+        assert english.where("Data processor", words, sorted(set(words))) is None, text
+    words = english.words("The data processor keeps it.")
+    assert english.where("Data processor", words, sorted(set(words))) == 1
+
+
+def test_an_english_gerund_term_matches_only_gerunds():
+    english = PhraseMatcher("en")
+    for text, expected in (("workers' profiles", None), ("the profile", None), ("data is repurposed", None),
+                           ("profiling at work", 0), ("Profilings", 0), ("repurposing data", 0)):
+        words = english.words(text)
+        term = "Repurposing" if "repurpos" in text else "Profiling"
+        assert english.where(term, words, sorted(set(words))) == expected, text
+    words = english.words("co-governing the rota")       # other terms keep their endings
+    assert english.where("Co-governance", words, sorted(set(words))) == 0
+
+
+def test_an_arabic_feminine_plural_is_the_agreed_singular():
+    arabic = Matcher("ar")
+    for text in ("حددوا محطات الخطة", "والمحطات الثلاث", "راجعوا محطاتكم", "ومحطات التقييم"):
+        assert arabic.found("المحطة", arabic.words(text)), text
+    assert not arabic.found("المحطة", arabic.words("حددوا مراحل الخطة"))
+    assert not arabic.found("المحطة", arabic.words("حضروا المحاضرات"))    # another word's plural
+
+
+def test_another_word_for_the_agreed_term_is_still_found():
+    french = Matcher("fr")
+    assert not french.found("Cogouvernance", french.words("la cogestion des systèmes"))
+    assert french.found("Cogouvernance", french.words("la cogouvernance des systèmes"))
+    english = PhraseMatcher("en")
+    words = english.words("Co-governing the data: a union's task.")
+    assert english.where("Co-governance", words, sorted(set(words))) == 0

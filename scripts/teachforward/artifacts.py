@@ -13,6 +13,7 @@ class Download:
     filename: str        # under site/<site_lang>/downloads/
     slides: int
     size_bytes: int
+    presenter: str = ""  # the deck's presenter view, a file beside it (shown as workshops/<workshop>/present.html)
 
 
 @dataclass(frozen=True)

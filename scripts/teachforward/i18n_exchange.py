@@ -161,7 +161,7 @@ def import_files(root: Path, code: str, paths: list[Path], out=None) -> int:
         print(f"\n{len(problems)} problem(s): nothing was written. Fix them and import again.", file=out)
         return 1
     backup = None
-    from teachforward.i18n import _replace_file
+    from teachforward.fsutil import write_atomic
     for plan in plans:
         if plan.text == plan.item.text and plan.record is None:
             if plan.item.translated:
@@ -177,7 +177,7 @@ def import_files(root: Path, code: str, paths: list[Path], out=None) -> int:
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text("", encoding="utf-8")
-        _replace_file(target, plan.text)
+        write_atomic(target, plan.text)
         said = f"{plan.changed_units} entr{'y' if plan.changed_units == 1 else 'ies'} written"
         if plan.confirmed:
             said += f"; recorded current: {', '.join(plan.confirmed)}"
@@ -250,7 +250,8 @@ def _plan(course, item: FileUnits, exchange: Exchange, problems: list[str]) -> P
         if item.kind == "strings":
             appended.append(f"{unit.id}: {value}")
             continue
-        if item.kind == "facts" or unit.english_span is None or anchor is None:
+        # A field (workshop.yaml, an exercise's settings) goes into YAML, which is not written here.
+        if unit.kind == "field" or unit.english_span is None or anchor is None:
             problems.append(f"{where} {unit.id} has no place in {item.translation.relative_to(course.root)} yet "
                             "(add it there as in English, keeping the ids and numbers, then import again)")
             continue

@@ -23,8 +23,11 @@ ROLES: dict[str, tuple[str, ...]] = {
     "table": ("title", "table"),
     "key_terms": ("title", "body"),
     "closing": ("title", "body"),
+    "break": ("title", "body"),
 }
 KINDS = tuple(ROLES)
+# A kind an older layouts.yaml does not name is laid out like this one.
+STAND_IN_KINDS = {"break": "closing"}
 ALL_ROLES = sorted({role for roles in ROLES.values() for role in roles})
 
 
@@ -91,6 +94,10 @@ def read_layouts(directory: Path, problems: Problems) -> LayoutsFile | None:
         for line, message, hint in schema_problems(LayoutsFile, error, lines):
             problems.add(path, line, message, hint)
         return None
+    stand_ins = {kind: layouts.kinds[stand_in] for kind, stand_in in STAND_IN_KINDS.items()
+                 if kind not in layouts.kinds and stand_in in layouts.kinds}
+    if stand_ins:
+        layouts = layouts.model_copy(update={"kinds": {**layouts.kinds, **stand_ins}})
     return layouts if _complete(layouts, path, lines, problems) else None
 
 
@@ -110,7 +117,8 @@ def _complete(layouts: LayoutsFile, path: Path, lines: LineMap, problems: Proble
         extra = [role for role in ALL_ROLES if getattr(entry, role) is not None and role not in ROLES[name]]
         if extra:
             problems.add(path, lines.line(("kinds", name, extra[0])),
-                         f'{name} slides have no {", ".join(extra)}', "remove it; the parts of this kind are: " + ", ".join(ROLES[name]))
+                         f'{name} slides have no {", ".join(extra)}',
+                         "remove it; the parts of this kind are: " + ", ".join(ROLES[name]))
             ok = False
         absent = [role for role in ROLES[name] if getattr(entry, role) is None]
         if absent:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Union
 
@@ -110,6 +110,7 @@ class Paragraph:
     line: int
     inlines: tuple[Inline, ...]
     source: str = ""          # the paragraph's Markdown as written (indentation taken off)
+    last_line: int = field(default=0, compare=False)   # its last non-blank line in the file
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,8 @@ class Heading:
     inlines: tuple[Inline, ...]
     id: str | None
     source: str = ""          # the heading's text as written, without its {#id}
+    last_line: int = field(default=0, compare=False)   # its last non-blank line in the file
+    text_at: Span | None = field(default=None, compare=False)   # where `source` is written in the file
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,7 @@ class ListBlock:
     ordered: bool
     start: int                # the first item's number (1 for a bullet list)
     items: tuple[ListItem, ...]
+    last_line: int = field(default=0, compare=False)   # its last non-blank line in the file
 
 
 Cell = tuple[Inline, ...]
@@ -145,12 +149,14 @@ class Table:
     header: tuple[Cell, ...]
     rows: tuple[tuple[Cell, ...], ...]
     align: tuple[str, ...]    # "left" | "right" | "center" | "" per column
+    last_line: int = field(default=0, compare=False)   # its last non-blank line in the file
 
 
 @dataclass(frozen=True)
 class Quote:
     line: int
     blocks: tuple[Block, ...]
+    last_line: int = field(default=0, compare=False)   # its last non-blank line in the file
 
 
 @dataclass(frozen=True)
@@ -162,6 +168,7 @@ class Admonition:
     blocks: tuple[Block, ...]
     collapsible: bool = False
     open: bool = True
+    last_line: int = field(default=0, compare=False)   # its last non-blank line in the file
 
 
 @dataclass(frozen=True)
@@ -169,6 +176,7 @@ class PictureBlock:
     """A paragraph that is only a picture."""
     line: int
     image: Image
+    last_line: int = field(default=0, compare=False)   # its last non-blank line in the file
 
 
 @dataclass(frozen=True)
@@ -176,6 +184,7 @@ class CodeBlock:
     line: int
     text: str
     info: str = ""
+    last_line: int = field(default=0, compare=False)   # its last non-blank line in the file
 
 
 @dataclass(frozen=True)
@@ -189,6 +198,7 @@ class Definition:
 class DefinitionList:
     line: int
     items: tuple[Definition, ...]
+    last_line: int = field(default=0, compare=False)   # its last non-blank line in the file
 
 
 @dataclass(frozen=True)
@@ -196,17 +206,20 @@ class WritingSpace:
     """`::: lines N` + `:::`: N ruled lines to write on (printable materials)."""
     line: int
     lines: int
+    last_line: int = field(default=0, compare=False)   # its last non-blank line in the file
 
 
 @dataclass(frozen=True)
 class Rule:
     line: int
+    last_line: int = field(default=0, compare=False)   # its last non-blank line in the file
 
 
 @dataclass(frozen=True)
 class HtmlBlock:
     line: int
     raw: str
+    last_line: int = field(default=0, compare=False)   # its last non-blank line in the file
 
 
 Block = Union[Paragraph, Heading, ListBlock, Table, Quote, Admonition, PictureBlock, CodeBlock,
@@ -320,6 +333,9 @@ def _markdown() -> MarkdownIt:
     tasklists_plugin(md)
     attrs_plugin(md, after=("image", "link_close"))
     container_plugin(md, "lines", validate=lambda params, *_: bool(WRITING_SPACE.match(params.strip())))
+    lines_rule = next(r.fn for r in md.block.ruler.__rules__ if r.name == "container_lines")
+    md.block.ruler.at("container_lines", _closing_line_mapped(lines_rule),
+                      {"alt": ["paragraph", "reference", "blockquote", "list"]})
     for name in ("link", "image"):
         rule = next(r.fn for r in md.inline.ruler.__rules__ if r.name == name)
         md.inline.ruler.at(name, _positions_recorded(rule))
@@ -374,6 +390,19 @@ def _destination(state: StateInline, label_start: int) -> dict[str, Any]:
 
 
 BlockRule = Callable[[StateBlock, int, int, bool], bool]
+
+
+def _closing_line_mapped(rule: BlockRule) -> BlockRule:
+    """The container rule, whose token's map leaves out the closing `:::` line: it is mapped too,
+    so that a writing space's lines are all the block's."""
+    def mapped(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+        count = len(state.tokens)
+        if not rule(state, start_line, end_line, silent):
+            return False
+        if not silent and count < len(state.tokens) and state.tokens[count].map:
+            state.tokens[count].map = [start_line, state.line]
+        return True
+    return mapped
 
 
 def _definitions_recorded(rule: BlockRule) -> BlockRule:
@@ -431,7 +460,7 @@ def _without_leading_space(blocks: list[Block]) -> list[Block]:
     if isinstance(first, Paragraph) and isinstance(lead, Text):
         text = lead.text.lstrip()
         inlines = ((Text(text),) if text else ()) + first.inlines[1:]
-        return [Paragraph(first.line, inlines, first.source), *blocks[1:]]
+        return [replace(first, inlines=inlines), *blocks[1:]]
     return blocks
 
 
@@ -460,8 +489,17 @@ class _Builder:
                 return out, index + 1
             block, index = self.block(tokens, index)
             if block is not None:
-                out.append(block)
+                out.append(replace(block, last_line=self.last_line(token)))
         return out, index
+
+    def last_line(self, token: Token) -> int:
+        """The file line a block ends on: markdown-it's map ends after it, blank lines included."""
+        if not token.map:
+            return 0
+        last = token.map[1] - 1
+        while last > token.map[0] and last < len(self.lines) and not self.lines[last].strip():
+            last -= 1
+        return self.first_line + min(last, len(self.lines) - 1)
 
     def block(self, tokens: list[Token], index: int) -> tuple[Block | None, int]:
         token = tokens[index]
@@ -478,7 +516,9 @@ class _Builder:
             written = tokens[index + 1].content
             match = HEADING_ATTRIBUTES.search(written)
             source = written[:match.start()].strip() if match and id_ is not None else written.strip()
-            return Heading(line, int(token.tag[1:]), inlines, id_, source), index + 3
+            start = self.locator(tokens[index + 1])(len(written) - len(written.lstrip()))
+            text_at = Span(start.line, start.start, start.start + len(source)) if start and source else None
+            return Heading(line, int(token.tag[1:]), inlines, id_, source, text_at=text_at), index + 3
         if kind in ("bullet_list_open", "ordered_list_open"):
             items: list[ListItem] = []
             index += 1

@@ -5,7 +5,9 @@ The check warns (never fails) when a translated section says in English one of t
 terms but its translation does not use the agreed term, and when one English term is given
 two different translations. Words are compared without case, accents or (Arabic) short vowels,
 and each word of a term matches any word that starts with its stem, so that plurals and
-other endings do not count as a different term.
+other endings do not count as a different term. In the English a term's words stand in one
+clause, and an -ing term matches only -ing words; in Arabic a feminine plural in ات is its
+singular in ة.
 """
 from __future__ import annotations
 
@@ -21,6 +23,13 @@ from teachforward.content.tracking import document_sections, exercise_sections, 
 from teachforward.problems import Problems
 
 WORD = re.compile(r"\w+", re.UNICODE)
+# In the English, a term's words are in one sentence or clause: "data. Processing" is not the
+# term "Data processor". These marks end one; the English side keeps them as empty words.
+TOKEN = re.compile(r"\w+|[.!?;:]", re.UNICODE)
+CLAUSE_END = ""
+# An English term word ending in -ing names an activity; it matches only another -ing word
+# ("profiling" is not the noun "profiles", "repurposing" not "repurposed").
+GERUND, GERUND_ENDINGS = "ing", ("ing", "ings")
 MIN_STEM = 4
 SHORT_WORD = 6
 # A word matches a term's word when it starts with the stem and is at most this much longer:
@@ -42,6 +51,9 @@ ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال")
 ARABIC_PROCLITICS = "وفبلك"
 ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي",
                              "ـ": None})
+# The Arabic sound feminine plural turns the singular's ة (folded to ه) into ات, also before an
+# attached pronoun: «محطات», «محطاتكم» are the plural of «المحطة».
+ARABIC_FEMININE_PLURAL = re.compile(r"^(\w{2,})ات(ه|ها|هم|هما|هن|ك|كم|كما|كن|نا|ي)?$")
 
 
 @lru_cache(maxsize=65536)
@@ -58,12 +70,17 @@ def normalise(word: str, lang: str) -> str:
     return word
 
 
-def stem(word: str, lang: str, longer: int, shorter: int | None = None) -> tuple[str, int, int]:
-    """(the part a matching word starts with, the shortest and the longest a matching word may be).
-    Words of up to SHORT_WORD letters keep all their letters ("model" is not "modest")."""
+Stem = tuple[str, int, int, tuple[str, ...]]
+
+
+def stem(word: str, lang: str, longer: int, shorter: int | None = None) -> Stem:
+    """(the part a matching word starts with, the shortest and the longest a matching word may be,
+    the endings it must have if any). Words of up to SHORT_WORD letters keep all their letters
+    ("model" is not "modest")."""
     cut = ENDINGS.get(lang.split("-")[0], DEFAULT_ENDING)
     prefix = word[:max(MIN_STEM, len(word) - cut)] if len(word) > SHORT_WORD else word
-    return prefix, (len(word) - shorter if shorter is not None else 0), len(word) + longer
+    endings = GERUND_ENDINGS if lang.split("-")[0] == "en" and word.endswith(GERUND) else ()
+    return prefix, (len(word) - shorter if shorter is not None else 0), len(word) + longer, endings
 
 
 def _term_words(term: str) -> list[str]:
@@ -92,10 +109,11 @@ class Matcher:
         found = {normalise(w, self.lang) for w in WORD.findall(text)}
         if self.lang.split("-")[0] == "ar":
             found |= {w[1:] for w in found if w[:1] in ARABIC_PROCLITICS and len(w) > 4}
+            found |= {plural.expand(r"\1ه\2") for w in found if (plural := ARABIC_FEMININE_PLURAL.match(w))}
         return sorted(found)
 
     @lru_cache(maxsize=4096)
-    def stems(self, term: str) -> tuple[tuple[str, int, int], ...]:
+    def stems(self, term: str) -> tuple[Stem, ...]:
         words = [normalise(w, self.lang) for w in _term_words(term)]
         long = [w for w in words if len(w) >= 3] or words
         return tuple(stem(w, self.lang, TRANSLATED_LONGER) for w in long)
@@ -106,18 +124,26 @@ class Matcher:
                    for stems in (self.stems(term), *self._gloss_stems(term)))
 
     @lru_cache(maxsize=4096)
-    def _gloss_stems(self, term: str) -> tuple[tuple[tuple[str, int, int], ...], ...]:
+    def _gloss_stems(self, term: str) -> tuple[tuple[Stem, ...], ...]:
         return tuple(self.stems(gloss.strip("()")) for gloss in GLOSS.findall(term))
 
 
 class PhraseMatcher(Matcher):
-    """The English side: the term's words in a row, each allowed its ending ("systems maps")."""
+    """The English side: the term's words in a row, in one clause, each allowed its ending
+    ("systems maps")."""
 
     def words(self, text: str) -> list[str]:
-        return [normalise(w, self.lang) for w in WORD.findall(text)]
+        """The text's words in order (see `spans`), a clause end as an empty word."""
+        return [normalise(w, self.lang) if w[0].isalnum() or w[0] == "_" else CLAUSE_END
+                for w in TOKEN.findall(text)]
+
+    @staticmethod
+    def spans(text: str) -> list[tuple[int, int]]:
+        """Where each of `words(text)` is in the text."""
+        return [m.span() for m in TOKEN.finditer(text)]
 
     @lru_cache(maxsize=4096)
-    def stems(self, term: str) -> tuple[tuple[str, int, int], ...]:
+    def stems(self, term: str) -> tuple[Stem, ...]:
         # The whole term, a bracketed precision included: "Level (of the framework)" is not any "level".
         return tuple(stem(normalise(w, self.lang), self.lang, ENGLISH_LONGER, ENGLISH_SHORTER) for w in WORD.findall(term))
 
@@ -133,14 +159,16 @@ class PhraseMatcher(Matcher):
         return None
 
 
-def _matches(word: str, stem_: tuple[str, int, int]) -> bool:
-    return word.startswith(stem_[0]) and stem_[1] <= len(word) <= stem_[2]
+def _matches(word: str, stem_: Stem) -> bool:
+    prefix, shortest, longest, endings = stem_
+    return (bool(word) and word.startswith(prefix) and shortest <= len(word) <= longest
+            and (not endings or word.endswith(endings)))
 
 
-def _has_prefix(words: list[str], stem_: tuple[str, int, int]) -> bool:
+def _has_prefix(words: list[str], stem_: Stem) -> bool:
     index = bisect_left(words, stem_[0])
     while index < len(words) and words[index].startswith(stem_[0]):
-        if stem_[1] <= len(words[index]) <= stem_[2]:
+        if _matches(words[index], stem_):
             return True
         index += 1
     return False
@@ -229,7 +257,7 @@ def _check_section(terms: list[Term], language: Language, path: Path, line_of, t
                 continue     # the definitions themselves
             at = english.where(term.english, english_words, english_sorted)
             if at is not None and not translated.found(term.translated, own_words):
-                spans = [m.span() for m in WORD.finditer(english_text)]
+                spans = english.spans(english_text)
                 said = english_text[spans[at][0]:spans[at + len(english.stems(term.english)) - 1][1]]
                 problems.warn(path, line_of(key) or None,
                               f'the English of this section says "{said}" (the key term "{term.english}"), but '

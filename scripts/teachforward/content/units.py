@@ -8,8 +8,9 @@ span, the characters it occupies in the file, so that a new translation can be w
 by replacing exactly those characters: everything else in the file (ids, front matter,
 layout, the translator's own line breaks) stays as it is.
 
-Units are derived from the loaded content model (sections, key points and their lines); only
-`blocks()` looks at the Markdown itself, to cut a section's body at blank lines.
+Units are derived from the loaded content model: sections' titles, key points and lines, and
+the parsed blocks of each body (`content/prose.py`), one unit per block, from its first line
+to its last. Nothing here reads Markdown syntax.
 """
 from __future__ import annotations
 
@@ -20,11 +21,13 @@ from typing import Literal
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from teachforward.content import markdown
-from teachforward.content.model import Course, Document, Exercise, Language, Page, Section, Workshop
+from teachforward.content import markdown, prose
+from teachforward.content.model import (
+    Course, Document, Exercise, Language, Material, Page, Section, Workshop,
+)
 
 Kind = Literal["heading", "point", "block", "field", "string"]
-FileKind = Literal["facts", "notes", "guide", "exercise", "page", "strings"]
+FileKind = Literal["facts", "notes", "guide", "exercise", "material", "page", "strings"]
 
 # The text fields of workshop.yaml (and of an exercise's front matter) that are translated;
 # "*" is any list index. Numbers, ids, refs, dates and URLs are not: the parity check keeps
@@ -81,23 +84,6 @@ class FileUnits:
     english_text: str = ""    # the English file the units' english_span refer to
 
 
-# --- the one function that looks inside a section's Markdown ----------------------------
-
-def blocks(lines: list[str]) -> list[tuple[int, int]]:
-    """(first, last) line index of each block: lines cut at blank lines outside fenced code."""
-    found, start = [], None
-    for index, (line, in_code) in enumerate(zip(lines, markdown.code_mask(lines))):
-        if not line.strip() and not in_code:
-            if start is not None:
-                found.append((start, index - 1))
-                start = None
-        elif start is None:
-            start = index
-    if start is not None:
-        found.append((start, len(lines) - 1))
-    return found
-
-
 # --- building slots from the model ------------------------------------------------------
 
 class _Text:
@@ -112,96 +98,130 @@ class _Text:
         """Lines first..last (1-based, inclusive), without the final newline."""
         return Span(self.starts[first - 1], self.starts[last - 1] + len(self.lines[last - 1]))
 
-    def heading(self, number: int) -> Slot | None:
-        match = markdown.HEADING.match(self.lines[number - 1])
-        if not match:
+    def lines_slot(self, first: int, last: int) -> Slot:
+        span = self.line_span(first, last)
+        return Slot(self.text[span.start:span.end], span, first)
+
+    def at(self, where: prose.Span) -> Slot:
+        """A stretch of one line, as the parsed model places it."""
+        start = self.starts[where.line - 1] + where.start
+        return Slot(self.text[start:start + where.end - where.start], Span(start, start + where.end - where.start),
+                    where.line)
+
+    def written_on(self, line: int, written: str) -> Slot | None:
+        """A title the model keeps as its text and its line (a section's, an exercise's): it is
+        written once on that line, after the #s."""
+        if not written or not 0 < line <= len(self.lines):
             return None
-        title = match.group(2)
-        start = self.starts[number - 1] + match.start(2)
-        stripped = title.strip()
-        start += len(title) - len(title.lstrip())
-        return Slot(stripped, Span(start, start + len(stripped)), number)
+        column = self.lines[line - 1].find(written)
+        if column < 0:
+            return None
+        start = self.starts[line - 1] + column
+        return Slot(written, Span(start, start + len(written)), line)
 
 
-def _block_slots(text: _Text, body: str, first_line: int, prefix: str) -> dict[str, tuple[Kind, Slot]]:
-    if not body or first_line <= 0:
-        return {}
-    lines = body.split("\n")
+def _block_slots(text: _Text, blocks: tuple[prose.Block, ...], prefix: str) -> dict[str, tuple[Kind, Slot]]:
+    """One unit per parsed block: a heading is its text, any other block its lines as written."""
     found: dict[str, tuple[Kind, Slot]] = {}
-    for number, (first, last) in enumerate(blocks(lines), 1):
-        line = first_line + first
-        heading = text.heading(line) if first == last and not lines[first].startswith(" ") else None
-        if heading is not None:
-            found[f"{prefix}block-{number}"] = ("heading", heading)
-        else:
-            found[f"{prefix}block-{number}"] = ("block", Slot("\n".join(lines[first:last + 1]),
-                                                                text.line_span(line, first_line + last), line))
+    for number, block in enumerate(blocks, 1):
+        if isinstance(block, prose.Heading) and block.text_at is not None:
+            found[f"{prefix}block-{number}"] = ("heading", text.at(block.text_at))
+        elif 0 < block.line <= block.last_line <= len(text.lines):
+            found[f"{prefix}block-{number}"] = ("block", text.lines_slot(block.line, block.last_line))
     return found
 
 
-def _point_slots(text: _Text, section: Section, prefix: str) -> dict[str, tuple[Kind, Slot]]:
+def _point_slots(text: _Text, section: Section, prefix: str, limit: int) -> dict[str, tuple[Kind, Slot]]:
+    """The key points, from the line each starts on and its text as the model keeps it (a
+    wrapped point is its lines joined with spaces). `limit` is the first line after the list."""
     found = {}
-    for number, (point, line) in enumerate(zip(section.key_points, section.point_lines), 1):
-        match = markdown.BULLET.match(text.lines[line - 1])
-        if not match:
-            continue
-        last = line
-        while (last < len(text.lines) and text.lines[last].startswith((" ", "\t")) and text.lines[last].strip()
-               and not markdown.BULLET.match(text.lines[last])):
-            last += 1
-        start = text.starts[line - 1] + match.start(1)
-        end = text.line_span(last, last).end
-        found[f"{prefix}point-{number}"] = ("point", Slot(point, Span(start, end), line))
+    lines = section.point_lines
+    for number, (point, line) in enumerate(zip(section.key_points, lines), 1):
+        bound = min(lines[number] if number < len(lines) else limit, len(text.lines) + 1)
+        for last in range(line, bound):
+            slot = _point_written(text, point, line, last)
+            if slot is not None:
+                found[f"{prefix}point-{number}"] = ("point", slot)
+                break
     return found
 
 
-def _section_slots(text: _Text, section: Section) -> dict[str, tuple[Kind, Slot]]:
+def _point_written(text: _Text, point: str, line: int, last: int) -> Slot | None:
+    """The point as written on lines line..last, if those lines hold exactly its text."""
+    following = " ".join(l.strip() for l in text.lines[line:last])
+    if following and not point.endswith(" " + following):
+        return None
+    first = point[:len(point) - len(following) - 1] if following else point
+    written = text.lines[line - 1].rstrip()
+    if not first or not written.endswith(first):
+        return None
+    start = text.starts[line - 1] + len(written) - len(first)
+    return Slot(point, Span(start, text.line_span(last, last).end), line)
+
+
+def _section_slots(text: _Text, section: Section, next_line: int) -> dict[str, tuple[Kind, Slot]]:
     found: dict[str, tuple[Kind, Slot]] = {}
-    heading = text.heading(section.line)
+    heading = text.written_on(section.line, section.title)
     if heading is not None:
         found[f"{section.id}/title"] = ("heading", heading)
-    found.update(_point_slots(text, section, f"{section.id}/"))
-    found.update(_block_slots(text, section.body, section.body_line, f"{section.id}/"))
+    body = section.prose.blocks
+    found.update(_point_slots(text, section, f"{section.id}/", body[0].line if body else next_line))
+    found.update(_block_slots(text, body, f"{section.id}/"))
     return found
 
 
 def document_slots(text: str, document: Document) -> dict[str, dict[str, tuple[Kind, Slot]]]:
     """Slots per tracked section ("intro", then each section id)."""
     source = _Text(text)
-    slots = {"intro": _block_slots(source, document.intro, document.intro_line, "intro/")}
-    for section in document.sections:
-        slots[section.id] = _section_slots(source, section)
+    slots = {"intro": _block_slots(source, document.intro_prose.blocks, "intro/")}
+    sections = document.sections
+    for index, section in enumerate(sections):
+        following = sections[index + 1].line if index + 1 < len(sections) else len(source.lines) + 1
+        slots[section.id] = _section_slots(source, section, following)
     return slots
 
 
 def exercise_slots(text: str, exercise: Exercise) -> dict[str, dict[str, tuple[Kind, Slot]]]:
     source = _Text(text)
-    front, front_line, body, body_line = markdown.split_front_matter(text)
-    title = next(((line, heading) for _, level, heading, _, line in markdown.headings(body.split("\n"), body_line)
-                  if level == 1), None)
+    front, front_line, _, body_line = markdown.split_front_matter(text)
     slots: dict[str, dict[str, tuple[Kind, Slot]]] = {"title": {}}
-    if title is not None and (heading := source.heading(title[0])) is not None:
-        slots["title"]["title"] = ("heading", heading)
+    # The title is the first line above the parts that holds it (the model keeps its text only).
+    for line in range(body_line, exercise.parts[0].line if exercise.parts else len(source.lines) + 1):
+        if (heading := source.written_on(line, exercise.title)) is not None:
+            slots["title"]["title"] = ("heading", heading)
+            break
     if front is not None:
-        slots[""] = yaml_slots(text, FRONT_MATTER_FIELDS, offset=source.starts[front_line - 1], text_of=front,
-                               first_line=front_line)
-    for part in exercise.parts:
-        slots[part.id] = _section_slots(source, part)
+        slots.update(_by_section(yaml_slots(text, FRONT_MATTER_FIELDS, offset=source.starts[front_line - 1],
+                                            text_of=front, first_line=front_line)))
+    parts = exercise.parts
+    for index, part in enumerate(parts):
+        following = parts[index + 1].line if index + 1 < len(parts) else len(source.lines) + 1
+        slots[part.id] = _section_slots(source, part, following)
     return slots
 
 
+def material_slots(text: str, material: Material) -> dict[str, dict[str, tuple[Kind, Slot]]]:
+    """A material's title, then its document (intro and sections), as tracking keys them."""
+    heading = _Text(text).written_on(material.title_line, material.title)
+    return {"title": {"title": ("heading", heading)} if heading else {}, **document_slots(text, material.document)}
+
+
 def page_slots(text: str, page: Page) -> dict[str, dict[str, tuple[Kind, Slot]]]:
-    """A site page has no section ids: its sections are numbered, as tracking numbers them."""
+    """A site page has no section ids: its sections are numbered, cut at its ## headings as
+    tracking cuts them."""
     source = _Text(text)
-    intro, sections = markdown.split_sections(page.text, page.body_line, level=2, exact=True)
-    slots = {"intro": _block_slots(source, "\n".join(intro), page.body_line, "intro/")}
-    for number, raw in enumerate(sections, 1):
+    blocks = page.prose.blocks
+    cuts = [i for i, b in enumerate(blocks) if isinstance(b, prose.Heading) and b.level == 2]
+    slots = {"intro": _block_slots(source, blocks[:cuts[0] if cuts else len(blocks)], "intro/")}
+    for number, index in enumerate(cuts, 1):
         key = f"section-{number}"
+        heading = blocks[index]
+        assert isinstance(heading, prose.Heading)
         found: dict[str, tuple[Kind, Slot]] = {}
-        heading = source.heading(raw.line)
-        if heading is not None:
-            found[f"{key}/title"] = ("heading", heading)
-        found.update(_block_slots(source, "\n".join(raw.lines), raw.first_body_line, f"{key}/"))
+        if heading.text_at is not None:
+            found[f"{key}/title"] = ("heading", source.at(heading.text_at))
+        end = cuts[number] if number < len(cuts) else len(blocks)
+        found.update(_block_slots(source, blocks[index + 1:end], f"{key}/"))
         slots[key] = found
     return slots
 
@@ -323,6 +343,11 @@ def language_files(course: Course, language: Language) -> list[FileUnits]:
             own = mine_exercises.get(exercise.id, exercise)
             files.append(_markdown_file(course, "exercise", exercise.origin.path, own.origin, language,
                                         exercise_slots, exercise, own, own.translated_from))
+        mine_materials = {m.id: m for m in mine.materials}
+        for material in original.materials:
+            own = mine_materials.get(material.id, material)
+            files.append(_markdown_file(course, "material", material.origin.path, own.origin, language,
+                                        material_slots, material, own, own.translated_from))
     mine_pages = {p.path: p for p in language.pages}
     for page in english.pages:
         own = mine_pages.get(page.path, page)

@@ -1,9 +1,11 @@
 """How much text fits in a box: an estimate of line breaks from the font size and the box size,
-used to split a long section or exercise over several slides (never to shrink text).
+used to cut a long section or exercise between its items over several slides (never to shrink
+text below the sizes the planner allows).
 
-Widths are Noto Sans advances (1/1000 em), which are wider than Arial's: text measured here
-fits with either font. The estimate depends on no installed font, so every machine splits the
-same way.
+Widths are the advances of the project's own fonts (decks/fonts.py: Noto Sans, and Noto Sans
+Arabic for Arabic script), read with fontTools; the slides are set in those fonts, and the
+estimate depends on no installed font, so every machine splits the same way. Arabic letters are
+measured in their isolated forms, which are wider than the joined ones: an upper bound.
 """
 from __future__ import annotations
 
@@ -12,47 +14,45 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from teachforward.decks.text import Para, Run
+from fontTools.ttLib import TTFont
 
-_REGULAR = [int(w) for w in (
-    "260 269 408 646 572 831 732 225 300 300 551 572 268 322 268 372 572 572 572 572 572 572 572 572 572 572 "
-    "268 268 572 572 572 434 899 639 650 632 730 556 519 728 741 339 273 619 524 907 760 781 605 781 622 549 "
-    "556 731 600 930 586 566 572 329 372 329 572 444 281 561 615 480 615 564 344 615 618 258 258 534 258 935 "
-    "618 605 615 615 413 479 361 618 508 786 529 510 470 380 551 380 572").split()]
-_BOLD = [int(w) for w in (
-    "260 286 472 646 572 901 750 266 339 339 545 572 285 322 285 413 572 572 572 572 572 572 572 572 572 572 "
-    "285 285 572 572 572 477 897 690 672 637 740 560 549 724 765 389 331 664 565 943 813 796 628 796 660 551 "
-    "579 756 650 967 667 624 579 331 413 331 572 411 362 604 633 514 633 591 387 633 657 305 305 620 305 982 "
-    "657 619 633 633 454 497 434 657 569 856 578 569 488 394 551 394 572").split()]
+from teachforward.decks import fonts
+from teachforward.decks.text import Para
+
 SAFETY = 1.05                # widths are rounded up by this much
-LINE_HEIGHT = 1.22           # single spacing: PowerPoint and LibreOffice both measured at 1.2 em
-ARABIC_LINE_HEIGHT = 1.25    # Arabic script: room for the marks above and below
+LINE_SAFETY = 1.03           # single spacing is the font's own line height (ascender to descender), and a little
 FILL = 0.97                  # use at most this much of a box's height
 ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 _WIDE = r"\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"     # CJK and full-width forms
 TOKEN = re.compile(rf"[{_WIDE}]|[^\s{_WIDE}]+\s*|\s+")
 
 
-@lru_cache(maxsize=4096)
-def _char_width(char: str, bold: bool) -> int:
+@lru_cache(maxsize=8)
+def _advances(file_name: str) -> tuple[dict[int, int], float]:
+    """{code point: advance} and the font's units per em, for one of the project's fonts."""
+    font = TTFont(fonts.path(file_name), lazy=True)
+    widths = font["hmtx"].metrics
+    advances = {code: widths[glyph][0] for code, glyph in font.getBestCmap().items()}
+    return advances, float(font["head"].unitsPerEm)
+
+
+@lru_cache(maxsize=8192)
+def _char_width(char: str, bold: bool) -> float:
+    """Advance of one character in thousandths of an em."""
     code = ord(char)
-    table = _BOLD if bold else _REGULAR
-    if 32 <= code < 127:
-        return table[code - 32]
-    if code == 0xa0:
-        return table[0]
-    base = unicodedata.normalize("NFD", char)[0]
-    if base != char and 32 <= ord(base) < 127:
-        return table[ord(base) - 32]
-    if ARABIC.match(char):
-        return 480
-    if 0x0590 <= code <= 0x05ff:
-        return 600
-    if unicodedata.east_asian_width(char) in ("W", "F"):
-        return 1000
     if unicodedata.category(char) in ("Mn", "Me", "Cf"):
-        return 0
-    return 640
+        return 0.0
+    for file_name in ((fonts.ARABIC[bold], fonts.LATIN[bold, False]) if ARABIC.match(char)
+                      else (fonts.LATIN[bold, False], fonts.ARABIC[bold])):
+        advances, units = _advances(file_name)
+        if code in advances:
+            return advances[code] * 1000 / units
+    base = unicodedata.normalize("NFD", char)[0]
+    if base != char:
+        return _char_width(base, bold)
+    if unicodedata.east_asian_width(char) in ("W", "F"):
+        return 1000.0
+    return 640.0                                  # a character neither font has: shown from a fallback font
 
 
 @lru_cache(maxsize=65536)
@@ -92,8 +92,18 @@ def count_lines(text: str, width: float, size: float, bold: bool = False) -> int
     return lines
 
 
+@lru_cache(maxsize=4)
+def _font_line_height(file_name: str) -> float:
+    """The font's single line spacing in ems: what PowerPoint and LibreOffice give a line."""
+    font = TTFont(fonts.path(file_name), lazy=True)
+    hhea = font["hhea"]
+    return (hhea.ascent - hhea.descent + hhea.lineGap) / font["head"].unitsPerEm * LINE_SAFETY
+
+
 def line_height(text: str, size: float) -> float:
-    return size * (ARABIC_LINE_HEIGHT if ARABIC.search(text) else LINE_HEIGHT)
+    """A line of `text`: Arabic script takes the Arabic font's line height (much taller: room
+    for the marks above and below the letters)."""
+    return size * _font_line_height(fonts.ARABIC[False] if ARABIC.search(text) else fonts.LATIN[False, False])
 
 
 @dataclass(frozen=True)
@@ -151,89 +161,6 @@ def paragraph_height(para: Para, box: Box, index: int = 0) -> float:
         text = f"{para.number}. {text}"
     lines = count_lines(text, box.width - fmt.margin, fmt.size, bold)
     return fmt.space_before + lines * line_height(text, fmt.size) * fmt.line_spacing
-
-
-SENTENCE_END = re.compile(r"(?<=[.!?;:\u061f\u3002])\s+")
-
-
-def split_para(para: Para, offset: int) -> tuple[Para, Para]:
-    """The paragraph cut at a character offset, keeping each run's emphasis."""
-    head, tail, seen = [], [], 0
-    for run in para.runs:
-        if seen + len(run.text) <= offset:
-            head.append(run)
-        elif seen >= offset:
-            tail.append(run)
-        else:
-            cut = offset - seen
-            head.append(Run(run.text[:cut].rstrip(), run.bold, run.italic))
-            tail.append(Run(run.text[cut:].lstrip(), run.bold, run.italic))
-        seen += len(run.text)
-    clean_head = tuple(r for r in head if r.text)
-    clean_tail = tuple(r for r in tail if r.text)
-    return Para(clean_head, para.style, para.level, para.number), Para(clean_tail, para.style, para.level, para.number,
-                                                                        para.keep_with_next)
-
-
-def split_to_fit(para: Para, box: Box, available: float, index: int) -> tuple[Para, Para] | None:
-    """The longest run of whole sentences from the start of `para` that fits in `available`
-    points, and the rest; None when not even one sentence fits or nothing would be left."""
-    if para.style != "plain":
-        return None
-    text = para.text
-    best = None
-    for match in SENTENCE_END.finditer(text):
-        head, tail = split_para(para, match.start())
-        if not head.runs or not tail.runs:
-            continue
-        if paragraph_height(head, box, index) <= available:
-            best = (head, tail)
-        else:
-            break
-    return best
-
-
-def pack(paras: list[Para], box: Box) -> tuple[list[list[Para]], list[Para]]:
-    """Cut the paragraphs into pages that each fit the box. A heading stays with what follows
-    it; a long plain paragraph is cut between sentences to fill a page. Returns the pages and
-    the paragraphs too tall for the box even alone (each then gets a page of its own)."""
-    capacity = box.height * FILL
-    pages: list[list[Para]] = []
-    too_tall: list[Para] = []
-    queue = list(paras)
-    page: list[Para] = []
-    used = 0.0
-    index = 0
-    while index < len(queue):
-        group = [queue[index]]
-        while group[-1].keep_with_next and index + len(group) < len(queue):
-            group.append(queue[index + len(group)])
-        heights = [paragraph_height(p, box, len(page) + i) for i, p in enumerate(group)]
-        if used + sum(heights) > capacity:
-            # Fill what is left of this page with the first sentences of the group's last paragraph.
-            before = sum(heights[:-1])
-            cut = split_to_fit(group[-1], box, capacity - used - before, len(page) + len(group) - 1)
-            if cut and (page or len(group) > 1 or heights[-1] > capacity):
-                page.extend(group[:-1] + [cut[0]])
-                pages.append(page)
-                page, used = [], 0.0
-                queue[index + len(group) - 1] = cut[1]
-                index += len(group) - 1
-                continue
-            if page:
-                pages.append(page)
-                page, used = [], 0.0
-                heights = [paragraph_height(p, box, i) for i, p in enumerate(group)]
-        if not page and sum(heights) > capacity and len(group) > 1:
-            group, heights = group[:1], heights[:1]
-        if not page and heights[0] > capacity:
-            too_tall.append(group[0])
-        page.extend(group)
-        used += sum(heights)
-        index += len(group)
-    if page:
-        pages.append(page)
-    return pages, too_tall
 
 
 def with_size(box: Box, size: float) -> Box:

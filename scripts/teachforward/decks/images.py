@@ -4,7 +4,8 @@ cached by the drawing's content.
 SVG is drawn with librsvg, GNOME's SVG library (Debian: librsvg2-2, part of the base system
 here; macOS: brew install librsvg), called through its C interface. It shapes text with Pango
 and HarfBuzz, so Arabic or Hebrew labels come out joined and right-to-left, which pure-Python
-converters such as cairosvg do not do.
+converters such as cairosvg do not do. Pango finds fonts through fontconfig, which is given the
+project's own configuration (decks/fonts.py): the drawings never see a font of the host.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import struct
 from functools import lru_cache
 from pathlib import Path
 
+from teachforward.decks import fonts
 from teachforward.fsutil import write_atomic
 
 # A drawing becomes a PNG as wide as the widest it can be shown on a slide (in the largest
@@ -25,7 +27,7 @@ from teachforward.fsutil import write_atomic
 # 1920-pixel projector shows of a 13.3-inch slide. Smaller is blurred, larger only slower.
 PIXELS_PER_INCH = 132
 WIDEST, NARROWEST = 1600, 480
-RENDERER_VERSION = "4"
+RENDERER_VERSION = "5"          # 5: drawn with the project's fonts only
 
 
 class PictureError(Exception):
@@ -100,7 +102,10 @@ class _Rectangle(ctypes.Structure):
 @lru_cache(maxsize=1)
 def _librsvg():
     """(librsvg, cairo, gobject) or None when they cannot be loaded."""
+    # Before anything in this process asks fontconfig for a font: it reads FONTCONFIG_FILE once.
+    os.environ["FONTCONFIG_FILE"] = str(fonts.FONTCONFIG_FILE)
     try:
+        fontconfig = ctypes.CDLL(ctypes.util.find_library("fontconfig") or "libfontconfig.so.1")
         rsvg = ctypes.CDLL(ctypes.util.find_library("rsvg-2") or "librsvg-2.so.2")
         cairo = ctypes.CDLL(ctypes.util.find_library("cairo") or "libcairo.so.2")
         gobject = ctypes.CDLL(ctypes.util.find_library("gobject-2.0") or "libgobject-2.0.so.0")
@@ -127,7 +132,26 @@ def _librsvg():
     cairo.cairo_surface_destroy.argtypes = [p]
     cairo.cairo_surface_write_to_png_stream.argtypes = [p, p, p]
     gobject.g_object_unref.argtypes = [p]
+    _use_project_fonts(fontconfig)
     return rsvg, cairo, gobject
+
+
+def _use_project_fonts(fontconfig) -> None:
+    """Make the project's fontconfig file the current configuration, even if fontconfig was
+    set up earlier in this process with the host's; refuse to draw if it cannot be."""
+    fontconfig.FcConfigCreate.restype = ctypes.c_void_p
+    fontconfig.FcConfigParseAndLoad.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+    fontconfig.FcConfigBuildFonts.argtypes = [ctypes.c_void_p]
+    fontconfig.FcConfigSetCurrent.argtypes = [ctypes.c_void_p]
+    try:
+        for name in (*fonts.LATIN.values(), *fonts.ARABIC.values()):
+            fonts.path(name)
+    except fonts.FontsMissing as error:
+        raise PictureError(str(error)) from None
+    config = fontconfig.FcConfigCreate()
+    if not (config and fontconfig.FcConfigParseAndLoad(config, os.fsencode(fonts.FONTCONFIG_FILE), 1)
+            and fontconfig.FcConfigBuildFonts(config) and fontconfig.FcConfigSetCurrent(config)):
+        raise PictureError(f"fontconfig cannot read {fonts.FONTCONFIG_FILE}")
 
 
 _WRITE = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(ctypes.c_ubyte), ctypes.c_uint)

@@ -6,26 +6,36 @@ The plan is what the cache hashes: the same plan, template and generator make th
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from babel.core import get_global
 
-from teachforward.content.model import Exercise, Image, Language, Section, Workshop
-from teachforward.decks import fit
-from teachforward.decks.images import Pictures, PictureError
-from teachforward.decks.template import EMU_PER_PT, Design
+from teachforward.content import prose
 from teachforward.content.formatting import agenda_times, elapsed, reading_names, total_minutes
-from teachforward.decks.blocks import SlideTable, notes_text, plain, runs, slide_content, tables
+from teachforward.content.model import AgendaItem, Exercise, Image, Language, Section, Workshop
+from teachforward.decks import fit
+from teachforward.decks.blocks import notes_text, plain, runs, slide_paras, tables
+from teachforward.decks.images import PictureError, Pictures
+from teachforward.decks.template import EMU_PER_PT, Design
 from teachforward.decks.text import Para, Run, clean, plain_text, text_run
 from teachforward.problems import Problems
 
+Rows = tuple[tuple[str, ...], ...]      # a table's cells, row by row, the header first
 PICTURE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"}
 SMALLEST_TITLE = 24.0
 SMALLEST_CAPTION = 12.0
 # The text of a slide may be set up to two sizes smaller (never below these) when that saves a
 # slide; otherwise it is split at the layout's size.
-SMALLEST_BODY = {"objectives": 20.0, "section": 20.0, "key_terms": 18.0, "closing": 18.0, "exercise": 18.0}
+SMALLEST_BODY = {"objectives": 20.0, "section": 20.0, "key_terms": 18.0, "closing": 18.0, "exercise": 20.0}
+# A slide is read from the back of a room: at most this many words in its body. The agenda
+# and the key terms are reference slides and may be denser (they are split only to fit).
+MOST_WORDS = 60
+DENSE = {"agenda", "key_terms"}
+SUMMARY_WORDS = 25            # a scenario summary made from the scenario's first sentences
+SHORTEST_SUMMARY_WORDS = 15   # ... when a long first sentence would leave the task no room
+EXERCISE_SLIDES = 2
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,15 @@ class Slide:
     notes: str = ""
     lang: str = "en"                         # the language the slide's text is written in
     continues: int | None = None             # index of the slide whose notes this part shares
+    item: int = 0                            # the agenda item (index) the slide is shown in
+
+
+@dataclass(frozen=True)
+class Step:
+    """An agenda item, as the presenter's pacing clock needs it."""
+    minutes: int
+    activity: str
+    is_break: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,6 +92,7 @@ class Deck:
     date: int                 # seconds since 1970, UTC
     slides: tuple[Slide, ...]
     complex_script_font: str = ""
+    agenda: tuple[Step, ...] = ()
 
 
 # A deck string a translation lacks is better replaced by a translated string that says nearly
@@ -126,6 +146,7 @@ class _Planner:
     store: Pictures
     source_code: str = "en"
     slides: list[Slide] = field(default_factory=list)
+    item: int = 0                            # the agenda item the slides being planned belong to
 
     def __post_init__(self):
         source = self.languages.get(self.source_code, self.language)
@@ -143,7 +164,7 @@ class _Planner:
                                "shorten the heading")
         if size != box.level(0).size:
             slide = replace(slide, title_size=size)
-        self.slides.append(slide)
+        self.slides.append(replace(slide, item=self.item) if self.item else slide)
         return len(self.slides) - 1
 
     def titled(self, title: str, part: int, parts: int) -> str:
@@ -153,7 +174,8 @@ class _Planner:
         found = []
         for image in images:
             if image.path is None or not image.path.is_file():
-                self.problems.warn(origin, image.line, f'the picture "{image.raw}" was not found, so it is left out of the slides',
+                self.problems.warn(origin, image.line,
+                                   f'the picture "{image.raw}" was not found, so it is left out of the slides',
                                    "check the file name under images/")
                 continue
             if image.path.suffix.lower() not in PICTURE_SUFFIXES:
@@ -201,19 +223,22 @@ class _Planner:
 
     def paginate(self, kind: str, paras: list[Para]) -> tuple[list[list[Para]], float | None, list[Para]]:
         """Pages of text for slides of `kind`: as few as the allowed sizes give, at the largest
-        size that gives them. Returns (pages, size or None for the layout's own, too tall)."""
+        size that gives them, each within the box and (except dense kinds) MOST_WORDS.
+        Returns (pages, size or None for the layout's own, paragraphs too tall for any page)."""
         box = self.design.box(kind, "body")
         base = box.level(0).size
         smallest = min(base, SMALLEST_BODY.get(kind, base))
+        budget = None if kind in DENSE else MOST_WORDS
         best = None
         size = base
         while size >= smallest and size >= base - 4:
-            pages, too_tall = fit.pack(paras, fit.with_size(box, size))
+            pages, too_tall = pack_items(paras, fit.with_size(box, size), budget)
             if best is None or len(pages) < len(best[0]):
                 best = (pages, size, too_tall)
             if len(pages) <= 1:
                 break
             size -= 2
+        assert best is not None              # the loop runs at least once, at the layout's size
         pages, size, too_tall = best
         return pages, (None if size == base else size), too_tall
 
@@ -226,14 +251,29 @@ class _Planner:
         self.title_slide()
         self.agenda()
         self.objectives()
+        positions = self.agenda_positions()
         for item in self.content_order():
+            self.item = positions.get(id(item), positions.get(getattr(item, "id", None), self.item))
             if isinstance(item, Exercise):
                 self.exercise(item)
+            elif isinstance(item, AgendaItem):
+                self.break_slide(item)
             else:
                 self.section(item)
+        self.item = max(0, len(self.workshop.facts.agenda) - 1)
         self.key_terms()
         self.closing()
         return self.unique_titles()
+
+    def agenda_positions(self) -> dict:
+        """{section or exercise id, or id() of a break item: the index of its agenda item}."""
+        found: dict = {}
+        for index, item in enumerate(self.workshop.facts.agenda):
+            if item.is_break:
+                found[id(item)] = index
+            elif item.ref and item.ref not in found:
+                found[item.ref] = index
+        return found
 
     def title_slide(self) -> None:
         w, t = self.workshop, self.t
@@ -261,7 +301,9 @@ class _Planner:
         total = (elapsed(minutes), str(minutes), t("agenda_total"))
         header_height = fit.table_row_height(list(header), list(widths), size, True)
         capacity = height_pt * fit.FILL
-        pages, page, used = [], [], header_height
+        pages: list[list[tuple[str, str, str]]] = []
+        page: list[tuple[str, str, str]] = []
+        used = header_height
         for row in rows + [total]:
             row_height = fit.table_row_height(list(row), list(widths), size, row is total)
             if page and used + row_height > capacity:
@@ -275,7 +317,7 @@ class _Planner:
                            table_bold_last=number == len(pages), table_widths=widths, table_size=size,
                            lang=self.lang_of(self.workshop.facts_origin.lang)))
 
-    def table_pages(self, rows: tuple[tuple[str, ...], ...]) -> list[tuple[tuple[tuple[str, ...], ...], tuple[float, ...], float]]:
+    def table_pages(self, rows: Rows) -> list[tuple[Rows, tuple[float, ...], float]]:
         """A table of the prose as the slides it needs: (rows with the header first, column
         widths, text size) per slide, the header repeated on each."""
         size = float(self.design.kinds["table"].options.get("font_size", 18))
@@ -310,29 +352,49 @@ class _Planner:
                            lang=self.lang_of(self.workshop.facts_origin.lang)))
 
     def content_order(self) -> list:
-        """The notes' sections in order, with each exercise placed where the agenda runs it."""
+        """The notes' sections in order, with each exercise placed where the agenda runs it and
+        each break after the item the agenda has before it."""
         sections = list(self.workshop.notes.sections) if self.workshop.notes else []
         exercises = {e.id: e for e in self.workshop.exercises}
-        order: list = list(sections)
         section_ids = {s.id for s in sections}
-        last_section = None
+        last: str | None = None              # the id of the last section or exercise the agenda names
         placed = set()
-        inserts: dict[str | None, list[Exercise]] = {}
+        inserts: dict[str | None, list] = {}
         for item in self.workshop.facts.agenda:
-            if item.ref in section_ids:
-                last_section = item.ref
+            if item.is_break:
+                inserts.setdefault(last, []).append(item)
+            elif item.ref in section_ids:
+                last = item.ref
             elif item.ref in exercises and item.ref not in placed:
-                inserts.setdefault(last_section, []).append(exercises[item.ref])
+                inserts.setdefault(last, []).append(exercises[item.ref])
                 placed.add(item.ref)
-        result: list = list(inserts.get(None, []))
-        for section in order:
+                last = item.ref
+
+        def with_inserts(key: str | None) -> list:
+            out = []
+            for thing in inserts.get(key, []):
+                out.append(thing)
+                if isinstance(thing, Exercise):
+                    out.extend(with_inserts(thing.id))
+            return out
+
+        result: list = with_inserts(None)
+        for section in sections:
             result.append(section)
-            result.extend(inserts.get(section.id, []))
+            result.extend(with_inserts(section.id))
         result.extend(e for e in self.workshop.exercises if e.id not in placed)
         return result
 
+    def break_slide(self, item: AgendaItem) -> None:
+        title = plain_text(item.activity)
+        text = self.t("deck_break_text", minutes=item.minutes)
+        lang = self.lang_of(self.workshop.facts_origin.lang)
+        self.add(Slide("break", title, body=(Para(text_run(text), "plain"),), lang=lang),
+                 self.workshop.facts_origin.path, None)
+
     def section(self, section: Section) -> None:
         notes_doc = self.workshop.notes
+        assert notes_doc is not None         # sections come from the notes
         origin = notes_doc.origin.path
         lang = self.lang_of(notes_doc.origin.lang)
         paras = [Para(runs(point), "bullet") for point in section.points]
@@ -347,6 +409,7 @@ class _Planner:
         parts: list[tuple[str, tuple[Para, ...], Picture | None]] = []
         size = None
         if pictures and fit.fits(paras, self.design.box("section_picture", "body")) \
+                and words(paras) + len(pictures[0].alt.split()) <= MOST_WORDS \
                 and self.caption_size("section_picture", pictures[0].alt) is not None:
             parts.append(("section_picture", tuple(paras), pictures[0]))
             rest = pictures[1:]
@@ -375,54 +438,91 @@ class _Planner:
                      origin, section.line)
 
     def exercise(self, exercise: Exercise) -> None:
+        """One slide, two at most: what groups need in the room (the time, the group size, a
+        short summary of the scenario, the task and the questions). What does not fit is in
+        the participant handout, and everything, with the possible responses, in the notes.
+        A table of the exercise gets slides of its own after the text it belongs with."""
         t = self.t
         origin = exercise.origin.path
         lang = self.lang_of(exercise.origin.lang)
-        # The exercise's text in order, cut where a table comes: a table gets slides of its own, in its place.
-        segments: list[list[Para] | SlideTable] = [[]]
-        images: list[Image] = []
-        for part in (exercise.scenario, exercise.task, exercise.questions):
-            if part is None:
-                continue
-            if not isinstance(segments[-1], list):
-                segments.append([])
-            text = segments[-1]
-            assert isinstance(text, list)
-            text.append(Para(runs(part.heading, bold=True), "heading", keep_with_next=True))
-            for item in slide_content(part.prose.blocks):
-                if isinstance(item, SlideTable):
-                    segments.append(item)
-                elif isinstance(segments[-1], list):
-                    segments[-1].append(item)
-                else:
-                    segments.append([item])
-            images.extend(part.images)
+        more = Para(text_run(t("deck_more_in_handout"), italic=True), "plain")
+        parts = [part for part in (exercise.task, exercise.questions) if part is not None]
+        # The author's summary, else one made from the scenario; shortened when at its first
+        # length it leaves the task no room on the first slide (the task must be there).
+        summaries = [exercise.summary] if exercise.summary else []
+        summaries += [scenario_summary(exercise.scenario.prose.blocks, limit)
+                      for limit in (SUMMARY_WORDS, SHORTEST_SUMMARY_WORDS)]
+        for summary in summaries:
+            opening = [Para(text_run(summary), "plain")] if summary.strip() else []
+            opening.append(Para(text_run(t("deck_handout_pointer"), italic=True), "plain"))
+            blocks = [[Para(runs(part.heading, bold=True), "heading", keep_with_next=True),
+                       *as_items(slide_paras(part.prose.blocks))] for part in parts]
+            blocks[0] = opening + blocks[0]
+            pages, size = self.exercise_pages(blocks, more)
+            if len(pages[0]) > len(opening) + 1:
+                break
+        if exercise.summary and summary != exercise.summary:
+            self.problems.warn(origin, exercise.settings_line.get("summary"),
+                               "the summary leaves the task no room on the exercise's slide, so the slide shows "
+                               "the scenario's first words instead",
+                               f"shorten the summary to about {SUMMARY_WORDS} words")
+        # The scenario's and the task's tables follow the task's slide, the questions' the questions'.
+        task_tables = tables(exercise.scenario.prose.blocks) + tables(exercise.task.prose.blocks)
+        question_tables = tables(exercise.questions.prose.blocks) if exercise.questions else []
+        if len(pages) == len(parts) == 2:
+            tables_after = [task_tables, question_tables]
+        else:
+            tables_after = [[]] * (len(pages) - 1) + [task_tables + question_tables]
+        pictures = self.pictures(tuple(i for part in exercise.parts if part is not exercise.responses
+                                       for i in part.images), origin)
         meta = (f"{t('exercise_group_size')}: {t('exercise_people', size=exercise.group_size)}     "
                 f"{t('exercise_time')}: {t('duration_minutes', minutes=exercise.minutes)}")
-        notes = f"{t('exercise_responses')}\n{t('deck_responses_note')}\n\n{notes_text(exercise.responses.prose.blocks)}"
-        title = t("deck_exercise", title=clean(plain(exercise.heading)))
+        notes = exercise_notes(exercise, t)
         planned: list[Slide] = []
-        for segment in segments:
-            if isinstance(segment, SlideTable):
-                for rows, widths, size in self.table_pages(segment.rows):
-                    planned.append(Slide("table", "", table=rows, table_widths=widths, table_size=size,
-                                         table_align=segment.align, notes=notes, lang=lang))
-                continue
-            if not [p for p in segment if p.runs]:
-                continue
-            pages, body_size, too_tall = self.paginate("exercise", segment)
-            for para in too_tall:
-                self.problems.warn(origin, exercise.scenario.line, f'a paragraph is too long for any slide: "{para.text[:60]}…"',
-                                   "cut it into shorter sentences")
-            planned += [Slide("exercise", "", body=tuple(page), body_size=body_size, meta=meta, notes=notes, lang=lang)
-                        for page in pages]
-        pictures = self.pictures(tuple(images), origin)
-        planned += [Slide("picture", "", picture=picture, caption=picture.alt, notes=notes, lang=lang) for picture in pictures]
+        for page, after in zip(pages, tables_after, strict=True):
+            # Every slide carries the whole notes: the questions' slide needs the possible responses.
+            planned.append(Slide("exercise", "", body=tuple(page), body_size=size, meta=meta, notes=notes, lang=lang))
+            planned += [Slide("table", "", table=rows, table_widths=widths, table_size=table_size,
+                              table_align=table.align, notes=notes, lang=lang)
+                        for table in after for rows, widths, table_size in self.table_pages(table.rows)]
+        planned += [Slide("picture", "", picture=picture, caption=picture.alt, lang=lang) for picture in pictures]
+        title = t("deck_exercise", title=clean(plain(exercise.heading)))
+        first = None
         for number, slide in enumerate(planned, 1):
-            slide = replace(slide, title=self.titled(title, number, len(planned)))
+            slide = replace(slide, title=self.titled(title, number, len(planned)), continues=first)
             if slide.picture is not None:
                 slide = self.with_caption(slide, origin, slide.picture)
-            self.add(slide, origin, exercise.scenario.line)
+            index = self.add(slide, origin, exercise.scenario.line)
+            first = index if first is None else first
+
+    def exercise_pages(self, blocks: list[list[Para]], more: Para) -> tuple[list[list[Para]], float | None]:
+        """At most EXERCISE_SLIDES pages: everything on one if it fits; else the task (with the
+        scenario's summary) on the first and the questions on the second, each cut between
+        items and ended by `more` (a pointer to the handout) when some are left out. Returns
+        the pages and the text size (None: the layout's)."""
+        box = self.design.box("exercise", "body")
+        base = box.level(0).size
+        best = None
+        size = base
+        while size >= min(base, SMALLEST_BODY["exercise"]):
+            sized = fit.with_size(box, size)
+            everything = [p for block in blocks for p in block]
+            if _room_for(everything, sized):
+                return [everything], (None if size == base else size)
+            if len(blocks) == 1:
+                pages, _ = pack_items(blocks[0], sized, MOST_WORDS)
+                cut = [list(page) for page in pages[:EXERCISE_SLIDES]]
+                if len(pages) > EXERCISE_SLIDES:
+                    cut[-1] = _ended(cut[-1], [], more, sized, cut=True)
+            else:
+                cut = [_ended([], block, more, sized) for block in blocks[:EXERCISE_SLIDES]]
+            kept = sum(len(page) for page in cut)
+            if best is None or kept > best[0]:
+                best = (kept, cut, size)
+            size -= 2
+        assert best is not None              # the loop runs at least once, at the layout's size
+        _, pages, size = best
+        return pages, (None if size == base else size)
 
     def key_terms(self) -> None:
         facts = self.workshop.facts
@@ -479,6 +579,117 @@ class _Planner:
         return result
 
 
+def words(paras) -> int:
+    """Words as the audience reads them (a question's number too)."""
+    return sum(len(p.text.split()) + (p.style == "number") for p in paras)
+
+
+def _room_for(paras: list[Para], box) -> bool:
+    return words(paras) <= MOST_WORDS and fit.fits(paras, box)
+
+
+def _ended(page: list[Para], items: list[Para], more: Para, box, cut: bool = False) -> list[Para]:
+    """`page` with as many of `items` as fit, in order; ended by `more` when any is left out
+    (and never with a heading whose items are left out). cut: items after these were left out."""
+    page = list(page)
+    rest = list(items)
+    while rest and _room_for(page + [rest[0]], box):
+        page.append(rest.pop(0))
+    if rest or cut:
+        while page and not _room_for(page + [more], box):
+            page.pop()
+        while page and page[-1].style == "heading":
+            page.pop()
+        page.append(more)
+    return page
+
+
+def pack_items(paras: list[Para], box, budget: int | None) -> tuple[list[list[Para]], list[Para]]:
+    """The paragraphs in pages, cut only between items (a heading or a paragraph marked
+    keep_with_next stays with the next one): each page fits the box and holds at most `budget`
+    words (None: no limit). Returns the pages and the items too big for any page alone (each
+    then has a page of its own)."""
+    groups: list[list[Para]] = []
+    for para in paras:
+        if groups and groups[-1][-1].keep_with_next:
+            groups[-1].append(para)
+        else:
+            groups.append([para])
+    pages: list[list[Para]] = []
+    too_big: list[Para] = []
+    page: list[Para] = []
+    for group in groups:
+        candidate = page + group
+        if not page or (fit.fits(candidate, box) and (budget is None or words(candidate) <= budget)):
+            page = candidate
+        else:
+            pages.append(page)
+            page = list(group)
+        if len(page) == len(group) and not (fit.fits(group, box) and (budget is None or words(group) <= budget)):
+            if len(group) > 1:               # a heading and its item too big together: apart
+                pages.append(group[:-1])
+                page = group[-1:]
+            if not fit.fits(page, box) or (budget is not None and words(page) > budget):
+                too_big.extend(page)
+    if page:
+        pages.append(page)
+    return pages, too_big
+
+
+_SENTENCE = re.compile(r"(?<=[.!?؟。])\s+")
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE.split(text.strip()) if s]
+
+
+def scenario_summary(blocks: tuple[prose.Block, ...], limit: int = 0) -> str:
+    """The first sentence or two of a scenario's first paragraph (two when they make at most
+    `limit` words). A first sentence longer than that is cut short, at a comma if there is one
+    late enough, and ends with "…": the slide leaves room for the task (the author's `summary`
+    is better)."""
+    first = next((p for p in slide_paras(blocks) if p.style == "plain" and p.text.strip()), None)
+    if first is None:
+        return ""
+    limit = limit or SUMMARY_WORDS
+    found = sentences(first.text)
+    summary = found[0]
+    if len(summary.split()) > limit:
+        words_ = summary.split()[:limit]
+        pause = max((i for i, word in enumerate(words_) if word.endswith((",", ";", ":", "،", "؛")) and i >= limit // 3),
+                    default=None)
+        words_ = words_[:pause + 1] if pause is not None else words_
+        return " ".join(words_).rstrip(",;:،؛") + "…"
+    if len(found) > 1 and len((summary + " " + found[1]).split()) <= limit:
+        summary += " " + found[1]
+    return summary
+
+
+def as_items(paras: list[Para]) -> list[Para]:
+    """The paragraphs of a task or questions as items for a slide: a long plain paragraph of
+    instructions becomes one item per sentence (so that slides can be cut between them)."""
+    out: list[Para] = []
+    for para in paras:
+        if para.style == "plain" and not para.keep_with_next and len(para.text.split()) > 25 \
+                and len(para.runs) == 1 and len(sentences(para.text)) > 1:
+            run = para.runs[0]
+            out.extend(Para((Run(s, run.bold, run.italic),), "plain") for s in sentences(para.text))
+        else:
+            out.append(para)
+    return out
+
+
+def exercise_notes(exercise: Exercise, t) -> str:
+    """The speaker notes of an exercise: the whole scenario, task and questions, then the
+    possible responses (which are never on a slide)."""
+    parts = []
+    for part in (exercise.scenario, exercise.task, exercise.questions):
+        if part is not None:
+            parts.append(f"{clean(plain(part.heading))}\n\n{notes_text(part.prose.blocks)}")
+    parts.append(f"{t('exercise_responses')}\n{t('deck_responses_note')}\n\n{notes_text(exercise.responses.prose.blocks)}")
+    return "\n\n".join(parts)
+
+
 def _reading(reading) -> str:
     parts = [plain_text(reading.title)]
     detail = ", ".join(plain_text(x) for x in reading_names(reading))
@@ -497,5 +708,6 @@ def plan_deck(workshop: Workshop, language: Language, languages: dict[str, Langu
     t = planner.t
     rtl = tuple(sorted(code for code, lang in languages.items() if lang.direction == "rtl"))
     footer = f"{t('course_name')}  ·  {t('workshop_label', number=workshop.number)}"
+    agenda = tuple(Step(item.minutes, plain_text(item.activity), item.is_break) for item in workshop.facts.agenda)
     return Deck(workshop.folder, language.code, language_tag(language.code), rtl, plain_text(workshop.title),
-                plain_text(workshop.facts.summary), author, clean(footer), date, slides, complex_script_font)
+                plain_text(workshop.facts.summary), author, clean(footer), date, slides, complex_script_font, agenda)

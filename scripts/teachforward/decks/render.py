@@ -1,4 +1,5 @@
-"""One editable PowerPoint deck per workshop and language, from the loaded content model.
+"""One editable PowerPoint deck per workshop and language, from the loaded content model, and
+beside each its presenter view (present.html), made from the same plan.
 
 A language whose workshop is not translated (facts and notes) gets the English deck, under a
 name that says so. Decks are planned every time (cheap, and it reports the problems) but
@@ -16,10 +17,12 @@ from pathlib import Path
 import pptx
 
 from teachforward.artifacts import Download
+from teachforward.content.design import design_directory as _design_directory
 from teachforward.content.model import Course, Language, Workshop
+from teachforward.decks import fonts
 from teachforward.decks.images import Pictures
 from teachforward.decks.plan import Deck, Strings, plan_deck
-from teachforward.content.design import design_directory as _design_directory
+from teachforward.decks.present import present_html
 from teachforward.decks.template import Design, DesignError, load_design
 from teachforward.decks.writer import write_deck
 from teachforward.fsutil import write_atomic
@@ -75,8 +78,10 @@ def offered_decks(course: Course, language: Language, made: dict[tuple[str, str]
         if deck is None:
             continue
         name = f"{workshop.folder}.pptx" if translated else f"{workshop.folder}-{fallback_suffix}.pptx"
-        downloads.append(Download(workshop.folder, language.code, deck.lang, name, deck.slides, deck.size))
+        presenter = presenter_path(deck.path).name
+        downloads.append(Download(workshop.folder, language.code, deck.lang, name, deck.slides, deck.size, presenter))
         files[f"{language.code}/{name}"] = deck.path
+        files[f"{language.code}/{presenter}"] = presenter_path(deck.path)
     return downloads, files
 
 
@@ -87,6 +92,11 @@ class DeckFile:
     slides: int
     size: int
     written: bool      # False when the deck made by an earlier build was still right
+
+
+def presenter_path(deck: Path) -> Path:
+    """The presenter view written beside a deck: 01-fundamentals.pptx -> 01-fundamentals.present.html."""
+    return deck.with_suffix(".present.html")
 
 
 def design_directory(course: Course) -> Path:
@@ -101,11 +111,14 @@ def is_translated(workshop: Workshop, language: Language) -> bool:
 
 
 def generator_fingerprint() -> str:
-    """Changes whenever this package's code or python-pptx changes: old decks are then rewritten.
-    Read again by every group of decks (a process may live through edits to the code: serve)."""
+    """Changes whenever this package's code, the project's fonts or python-pptx change: old decks
+    are then rewritten. Read again by every group of decks (a process may live through edits to
+    the code: serve)."""
     digest = hashlib.sha256(pptx.__version__.encode())
     package = Path(__file__).parent
-    for path in sorted(package.glob("*.py")) + [package.parent / "zipfiles.py", package.parent / "fsutil.py"]:
+    project_fonts = sorted(fonts.DIRECTORY.glob("*.tt[fc]")) + [fonts.FONTCONFIG_FILE]
+    for path in sorted(package.glob("*.py")) + [package.parent / "zipfiles.py", package.parent / "fsutil.py"] \
+            + project_fonts:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
@@ -154,7 +167,9 @@ class _Renderer:
         try:
             entry = self.manifest.get(relative)
             sources = self._sources_key(workshop, language)
-            if entry and entry.get("sources") == sources and target.is_file() and target.stat().st_size == entry.get("size"):
+            presenter = presenter_path(target)
+            if entry and entry.get("sources") == sources and target.is_file() and target.stat().st_size == entry.get("size") \
+                    and presenter.is_file():
                 # Nothing the deck is made from changed: not even planned again. Its problems are told again.
                 self.problems.items.extend(Problem(**found) for found in entry.get("problems", []))
                 self.written[relative] = entry
@@ -163,10 +178,15 @@ class _Renderer:
             deck = self._plan(workshop, language)
             found = [dataclasses.asdict(p) for p in self.problems.items[before:]]
             key = self._key(deck)
-            if entry and entry.get("key") == key and target.is_file() and target.stat().st_size == entry.get("size"):
+            if entry and entry.get("key") == key and target.is_file() and target.stat().st_size == entry.get("size") \
+                    and presenter.is_file():
                 self.written[relative] = {**entry, "sources": sources, "problems": found}
                 return target, entry["slides"], entry["size"], False
             data, slides = write_deck(deck, self.design)
+            page = present_html(deck, Strings(language, self.course.source,
+                                              is_source=language.code == self.course.source_language))
+            # The presenter view first: a deck on disk always has its page beside it.
+            write_atomic(presenter, page)
             write_atomic(target, data)
             self.written[relative] = {"key": key, "sources": sources, "problems": found, "slides": slides, "size": len(data)}
             return target, slides, len(data), True
@@ -254,6 +274,7 @@ class _Renderer:
         for path in folder.glob("*.pptx"):
             if path.name not in self.written:
                 path.unlink(missing_ok=True)
+                presenter_path(path).unlink(missing_ok=True)
         text = json.dumps(self.written, sort_keys=True, indent=1) + "\n"
         manifest = folder / MANIFEST
         if not manifest.is_file() or manifest.read_text(encoding="utf-8") != text:

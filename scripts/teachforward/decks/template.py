@@ -8,10 +8,12 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lxml import etree
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 
 from teachforward.content.design import KINDS, ROLES, default_directory, read_layouts
+from teachforward.decks import ooxml
 from teachforward.decks.fit import Box, Level
 from teachforward.problems import Problems
 
@@ -79,7 +81,7 @@ def load_design(directory: Path) -> Design:
         prs = Presentation(io.BytesIO(template_bytes))
     except Exception as error:   # any unreadable file: zip, XML or package errors
         raise DesignError(template_path, f"the slide template cannot be opened ({type(error).__name__}: {error})",
-                          "make it again with: .venv/bin/python scripts/make_template.py")
+                          "make it again with: .venv/bin/python scripts/make_template.py") from error
     layouts = {layout.name: layout for layout in prs.slide_layouts}
     wanted = sorted({k.layout for k in kinds.values()})
     missing = [name for name in wanted if name not in layouts]
@@ -127,7 +129,7 @@ def _geometry(ph, master) -> tuple[int, int, int, int]:
 
 def _level_styles(element, master, is_title: bool) -> list[dict]:
     """Effective size, margins and spacing per level: the layout's lstStyle over the master's."""
-    styles = master._element.find(f"{P}txStyles")
+    styles = ooxml.element(master).find(f"{P}txStyles")
     base = styles.find(f"{P}titleStyle" if is_title else f"{P}bodyStyle") if styles is not None else None
     out = []
     for number in range(1, 4):
@@ -162,7 +164,7 @@ def _level_styles(element, master, is_title: bool) -> list[dict]:
 
 
 def _measure(ph, master, width: int, height: int) -> Box:
-    element = ph._element
+    element = ooxml.element(ph)
     body = element.find(f"{P}txBody/{A}bodyPr")
     insets = {"lIns": 91440, "rIns": 91440, "tIns": 45720, "bIns": 45720}
     if body is not None:
@@ -178,10 +180,8 @@ def _measure(ph, master, width: int, height: int) -> Box:
 
 
 def _theme_fonts(master) -> dict:
-    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-    from lxml import etree
     try:
-        theme = etree.fromstring(master.part.part_related_by(RT.THEME).blob)
+        theme = etree.fromstring(ooxml.theme_xml(master))
     except Exception:
         return {}
     minor = theme.find(f".//{A}minorFont")

@@ -39,7 +39,7 @@ def plain_text(text: str) -> str:
     return re.sub(r"[ \t]+", " ", clean(text).strip())
 
 
-def text_run(text: str, bold: bool = False) -> tuple[Run, ...]:
+def text_run(text: str, bold: bool = False, italic: bool = False) -> tuple[Run, ...]:
     """A plain-text field as the runs of a paragraph."""
     text = clean(text).strip()
-    return (Run(text, bold),) if text else ()
+    return (Run(text, bold, italic),) if text else ()

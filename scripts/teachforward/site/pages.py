@@ -26,6 +26,11 @@ def part_path(workshop_folder: str, part: str) -> str:
     return page_of(workshop_folder, part)
 
 
+def presenter_page(workshop_folder: str) -> str:
+    """The workshop's presenter view (made by the deck renderer), next to its pages."""
+    return f"workshops/{workshop_folder}/present.html"
+
+
 @dataclass
 class PageWriter(KitPages):
     """Everything needed to write the pages of one language."""
@@ -282,6 +287,9 @@ class PageWriter(KitPages):
         links = ([self._download_link(download, here)] if download else []) + self.print_links(workshop, here)
         if not links:
             return ""
+        if download and download.presenter:
+            href = _relative(here, presenter_page(workshop.folder))
+            links.insert(1, f":material-presentation-play: [{self.t('present_link')}]({href}){{: target=\"_blank\" }}")
         return '<div class="tf-download" markdown>\n' + "\n\n".join(links) + "\n</div>\n"
 
     def _download_link(self, download: Download, here: str) -> str:

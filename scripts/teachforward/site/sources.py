@@ -19,7 +19,7 @@ from teachforward.site.kit import PROGRAMME, day_path, material_path
 from teachforward.fsutil import write_atomic
 from teachforward.site.mkdocs_adapter import material_languages, material_lunr
 from teachforward.site.offline import SHIM
-from teachforward.site.pages import PARTS, PageWriter, image_path_in_workshop, part_path, workshop_images
+from teachforward.site.pages import PARTS, PageWriter, image_path_in_workshop, part_path, presenter_page, workshop_images
 
 THEME_DIR = Path(__file__).parent / "theme"
 MACROS_SANDBOX = Path(__file__).parent / "macros_sandbox.py"
@@ -48,6 +48,9 @@ def write_language_sources(course: Course, language: Language, lang_dir: Path, s
         source = deck_files.get(f"{download.site_lang}/{download.filename}")
         if source:
             wanted[f"downloads/{download.filename}"] = source
+        presenter = deck_files.get(f"{download.site_lang}/{download.presenter}") if download.presenter else None
+        if presenter:
+            wanted[presenter_page(download.workshop)] = presenter
     config = _config(course, language, writer, lang_dir / "docs", site_dir, bool(downloads or prints), template_cache)
     digests = {f"docs/{path}": _sync(lang_dir / "docs" / path, content) for path, content in wanted.items()}
     _remove_others(lang_dir / "docs", set(wanted))
