@@ -13,7 +13,9 @@ then measures in one run, each repetition interleaved (full, no-change, edit, pl
       language after the other, stock Material, no hooks, no macros, no decks;
   (e) deck generation against pandoc (scripts/bench_decks.py's measure());
   (f) the peak memory of the whole build process tree during the full builds;
-  (g) the size of each language's search index.
+  (g) the size of each language's search index;
+  (h) `teachforward serve`: from writing the edited file to the edited page being served with the
+      change (the page asked for over HTTP on 127.0.0.1 every RELOAD_POLL_S, for at most RELOAD_WAIT_S).
 Prints medians (and minimums), the ratios with their targets, and writes everything to --output.
 
 `--against OTHER.json` then compares the time per page with another results file (the target:
@@ -24,9 +26,11 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import gzip
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -56,7 +60,12 @@ TARGETS = {   # key: (label, comparison, limit)
     "peak_rss_mb": ("peak memory (RSS sum), MB", "<", 1024.0),
     "peak_pss_mb": ("peak memory (PSS sum), MB", "<", 1024.0),
     "decks_over_pandoc": ("decks/s ours/pandoc", ">=", 5.0),
+    "serve_reload_s": ("(h) serve: save to reload, s", "<=", 0.5),
+    "first_search_kb": ("page + first search, kB gz", "<", 500.0),
 }
+RELOAD_POLL_S = 0.02           # how often the edited page is asked for while serve rebuilds
+RELOAD_WAIT_S = 120.0          # a reload that takes longer than this is a failure, not a figure
+SERVE_START_WAIT_S = 1800.0    # the first build of serve (cold) may take this long
 PER_PAGE_TARGET = 1.2          # per-page time of the larger course / the smaller one's
 
 
@@ -232,6 +241,69 @@ class Edit:
         self.path.write_text(self.original, encoding="utf-8")
 
 
+def _free_port() -> int:
+    import socket
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _fetch(url: str) -> bytes | None:
+    import urllib.error
+    import urllib.request
+    try:
+        with urllib.request.urlopen(url, timeout=5) as answer:
+            return answer.read()
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def _poll(url: str, done, limit_s: float, step: str) -> float:
+    """Ask for url every RELOAD_POLL_S until done(body); the seconds it took. Bounded in time
+    (limit_s) and so in count."""
+    start = time.perf_counter()
+    for _ in range(int(limit_s / RELOAD_POLL_S) + 1):
+        body = _fetch(url)
+        if body is not None and done(body):
+            return time.perf_counter() - start
+        time.sleep(RELOAD_POLL_S)
+    raise BenchError(f"{step}: {url} did not show the change within {limit_s:.0f} s")
+
+
+def serve_reloads(course: Path, edit: Edit, repeat: int) -> list[float]:
+    """(h) `teachforward serve`: from writing the edited file to the edited page being served
+    with the change, measured over HTTP as a browser's reload would see it."""
+    port = _free_port()
+    page = f"http://127.0.0.1:{port}/en/workshops/{edit.path.parent.name}/notes.html"
+    process = subprocess.Popen([tool("teachforward"), "--root", str(course), "serve", "--port", str(port)],
+                               cwd=course, env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        _poll(page, lambda body: True, SERVE_START_WAIT_S, "serve's first build")
+        time.sleep(1.0)          # serve takes its first look at the sources after its first build
+        added = Edit.ADDED.strip()
+        first = _fetch(page) or b""
+        shown = first.decode("utf-8").count(added)    # the sentence may be on the page already
+        times = []
+        for _ in range(repeat):
+            expected = shown + (1 if edit.count % 2 == 0 else -1)    # the next toggle adds it, or takes it out
+            start = time.perf_counter()
+            edit.toggle()
+            _poll(page, lambda body, expected=expected: body.decode("utf-8").count(added) == expected,
+                  RELOAD_WAIT_S, "serve after an edit")
+            shown = expected
+            times.append(time.perf_counter() - start)
+            print(f"serve: save to reload {times[-1]:.2f} s", flush=True)
+            time.sleep(0.5)
+        return times
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def _markdown_extensions_text(config: Path) -> str:
     """The markdown_extensions section of a config, as written (it holds !!python/name tags)."""
     lines = config.read_text(encoding="utf-8").split("\n")
@@ -318,6 +390,33 @@ def search_indexes(course: Path, codes: list[str]) -> tuple[dict[str, int], dict
     return sizes, files
 
 
+LOADED = re.compile(r'(?:src|href)="([^"#?]+\.(?:js|css|svg|png|jpe?g|webp|woff2?))[?"#]')
+WORKER_FILES = ("assets/javascripts/workers/teachforward-search.js", "assets/javascripts/workers/search.*.min.js")
+
+
+def first_search_weight(course: Path, codes: list[str]) -> dict[str, int]:
+    """(g) What a workshop page's first load and its first search fetch, gzip-compressed (-9),
+    per language: the first workshop's notes page, the scripts, styles and pictures it names, the
+    search worker, lunr's support for the language and the language's search index."""
+    weights = {}
+    for code in codes:
+        site = course / "site" / code
+        pages = sorted(site.glob("workshops/*/notes.html"))
+        index = site / "search" / "search_index.json"
+        if not pages or not index.is_file():
+            continue
+        page = pages[0]
+        files = {page, index}
+        files |= {(page.parent / name).resolve() for name in LOADED.findall(page.read_text(encoding="utf-8"))}
+        for pattern in WORKER_FILES:
+            files |= set(site.glob(pattern))
+        lunr = site / "assets" / "javascripts" / "lunr" / "min"
+        if code != "en":
+            files |= {lunr / "lunr.stemmer.support.min.js", lunr / f"lunr.{code}.min.js", lunr / "lunr.multi.min.js"}
+        weights[code] = sum(len(gzip.compress(f.read_bytes(), 9)) for f in sorted(files) if f.is_file())
+    return weights
+
+
 # --- the run ----------------------------------------------------------------------------------
 
 def summary(times: list[float]) -> dict:
@@ -348,7 +447,7 @@ def run(args: argparse.Namespace, work: Path) -> dict:
     full, noop, edited, plain_times, peaks = [], [], [], [], {"full": [], "noop": [], "edit": []}
     configs = None
     pages = decks = 0
-    sizes, index_files = {}, {}
+    sizes, index_files, weights = {}, {}, {}
     for repetition in range(args.repeat):
         label = f"[{repetition + 1}/{args.repeat}]"
         for folder in ("build", "site"):
@@ -358,6 +457,7 @@ def run(args: argparse.Namespace, work: Path) -> dict:
         peaks["full"].append(peak)
         pages, decks = count_pages(course), count_decks(course)
         sizes, index_files = search_indexes(course, codes)
+        weights = first_search_weight(course, codes)
         print(f"{label} full build {seconds:.2f} s (peak {peak[0] / MB:.0f} MB RSS, {peak[1] / MB:.0f} MB PSS)", flush=True)
 
         seconds, peak = build(course, "no-change")
@@ -376,6 +476,8 @@ def run(args: argparse.Namespace, work: Path) -> dict:
         seconds = plain_build(configs)
         plain_times.append(seconds)
         print(f"{label} plain mkdocs, {len(configs)} languages one after another {seconds:.2f} s", flush=True)
+    print(f"Serve: {max(args.repeat, 5)} edits, each from the file's write to the page served ...", flush=True)
+    reloads = serve_reloads(course, edit, max(args.repeat, 5))
     edit.restore()
 
     print(f"Decks: ours against pandoc, {args.repeat} run(s) each ...", flush=True)
@@ -399,15 +501,19 @@ def run(args: argparse.Namespace, work: Path) -> dict:
         "noop_over_full": noop_s / full_s,
         "edit_over_full": edit_s / full_s,
         "decks_over_pandoc": decks_result["ratio_median"],
+        "serve_reload_s": statistics.median(reloads),
         "peak_rss_mb": peak_bytes / MB,
         "peak_pss_mb": peak_pss_bytes / MB,
         "per_page_ms": full_s * 1000 / pages if pages else None,
         "search_index_bytes": sizes,
         "search_index_files": index_files,
+        "first_search_kb": max(weights.values()) / 1024 if weights else None,
+        "first_search_bytes": weights,
         "search_index_missing": missing_index,
         "pages": pages,
         "decks": decks,
-        "times": {"full": summary(full), "noop": summary(noop), "edit": summary(edited), "plain_mkdocs": summary(plain_times)},
+        "times": {"full": summary(full), "noop": summary(noop), "edit": summary(edited), "plain_mkdocs": summary(plain_times),
+                  "serve_reload": summary(reloads)},
         "peak_rss_mb_by_step": {step: [p[0] / MB for p in values] for step, values in peaks.items()},
         "peak_pss_mb_by_step": {step: [p[1] / MB for p in values] for step, values in peaks.items()},
         "memory_sampling": {"interval_s": SAMPLE_SECONDS,
@@ -441,9 +547,10 @@ def print_report(r: dict) -> None:
     print(f"  {r['pages']} pages (Markdown files under build/*/docs), {r['decks']} decks (.pptx under site/)")
     rows = [("full build (site + decks)", times["full"]), ("no-change rebuild", times["noop"]),
             ("rebuild after one edit", times["edit"]),
-            (f"plain mkdocs ({len(r['plain_mkdocs']['languages'])} langs)", times["plain_mkdocs"])]
+            (f"plain mkdocs ({len(r['plain_mkdocs']['languages'])} langs)", times["plain_mkdocs"]),
+            ("serve: save to reload", times["serve_reload"])]
     for label, t in rows:
-        print(f"{label:<30}{t['median']:8.2f} s   (median of {n}; min {t['min']:.2f} s)")
+        print(f"{label:<30}{t['median']:8.2f} s   (median of {len(t['runs'])}; min {t['min']:.2f} s)")
     if r["per_page_ms"] is not None:
         print(f"{'per page (full build)':<30}{r['per_page_ms']:8.1f} ms")
     print(f"{'peak memory (full build)':<30}{r['peak_rss_mb']:8.0f} MB  (sum of the RSS of the process tree, sampled "
@@ -459,6 +566,8 @@ def print_report(r: dict) -> None:
               f"pandoc {d['pandoc_decks_per_s_median']:.1f} decks/s, {d['decks']} decks, medians)")
     sizes = ", ".join(f"{code} {size / 1024:.0f} kB" for code, size in r["search_index_bytes"].items())
     print(f"{'search index per language':<30}{sizes}")
+    weights = ", ".join(f"{code} {size / 1024:.0f} kB" for code, size in r["first_search_bytes"].items())
+    print(f"{'page + first search (gzip)':<30}{weights}")
     for code, file in r["search_index_files"].items():
         if not file.endswith("search/search_index.json"):
             print(f"  ({code}: no search/search_index.json, measured {file})")

@@ -19,7 +19,8 @@ import synthetic_course  # noqa: E402
 from conftest import require_tool  # noqa: E402
 
 KEYS = ("workshops", "languages", "full_s", "noop_s", "edit_s", "plain_mkdocs_s", "full_over_plain",
-        "noop_over_full", "edit_over_full", "decks_over_pandoc", "peak_rss_mb", "peak_pss_mb",
+        "noop_over_full", "edit_over_full", "decks_over_pandoc", "serve_reload_s", "first_search_kb", "peak_rss_mb",
+        "peak_pss_mb",
         "per_page_ms", "search_index_bytes")
 
 
@@ -62,7 +63,7 @@ def test_benchmark_writes_every_result(tmp_path):
     assert sorted(set(KEYS) - set(results)) == []
     assert results["workshops"] == 1 and results["languages"] == 1
     for key in ("full_s", "noop_s", "edit_s", "plain_mkdocs_s", "full_over_plain", "noop_over_full",
-                "edit_over_full", "peak_rss_mb", "per_page_ms", "decks_over_pandoc"):
+                "edit_over_full", "peak_rss_mb", "per_page_ms", "decks_over_pandoc", "serve_reload_s", "first_search_kb"):
         assert isinstance(results[key], (int, float)) and results[key] > 0, key
     assert results["noop_s"] < results["full_s"]        # a rebuild with nothing to do does not build again
     assert 10 < results["peak_rss_mb"] < 4096

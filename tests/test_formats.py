@@ -7,9 +7,9 @@ import re
 
 import pytest
 
+from conftest import REPO
 from teachforward.build import build
-from conftest import REPO, copy_valid_course
-from test_kit_format import AGENDA, has, problems_of, with_kit, errors
+from test_kit_format import errors, has, problems_of
 
 FORMATS = "workshops/formats.yaml"
 # The fixture has one workshop of 90 minutes; a second one makes a day of two.
@@ -46,7 +46,8 @@ VALID = """formats:
 
 def second_workshop(tree) -> None:
     text = tree.read("workshops/en/01-basics/workshop.yaml").replace('title: "Basics: data at work"', "title: More basics")
-    tree.write("workshops/en/02-more/workshop.yaml", text.replace("  - id: data\n    term: Data\n    definition: Recorded information.\n", "")
+    tree.write("workshops/en/02-more/workshop.yaml",
+               text.replace("  - id: data\n    term: Data\n    definition: Recorded information.\n", "")
                .replace("key_terms:\n", "key_terms: []\n"))
     tree.write("workshops/en/02-more/notes.md", tree.read("workshops/en/01-basics/notes.md")
                .replace("](exercises/01-rota.md)", "](../01-basics/exercises/01-rota.md)").replace("![A recipe", "A recipe"))
@@ -88,7 +89,8 @@ def test_unknown_workshop_is_named_with_a_suggestion(course):
 
 def test_workshops_need_a_break_between_them(course):
     course.replace(FORMATS, "          - break: 15\n", "")
-    has(problems_of(course)[1], f"{FORMATS}:21: error:", 'the workshops "01-basics" and "02-more" follow each other without a break',
+    has(problems_of(course)[1], f"{FORMATS}:21: error:",
+        'the workshops "01-basics" and "02-more" follow each other without a break',
         "break: 15")
 
 
@@ -107,7 +109,8 @@ def test_a_day_that_starts_with_a_break_is_a_warning(course):
 
 def test_items_are_one_thing_each(course):
     course.replace(FORMATS, "          - welcome: 15\n", "          - welcome: 15\n            lunch: 30\n")
-    has(problems_of(course)[1], f"{FORMATS}:19: error:", "item 1 of day 1 of the format \"one-day\" must be one thing, not lunch and welcome")
+    has(problems_of(course)[1], f"{FORMATS}:19: error:",
+        "item 1 of day 1 of the format \"one-day\" must be one thing, not lunch and welcome")
 
 
 def test_titles_need_english_and_known_languages(course):

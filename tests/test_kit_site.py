@@ -6,11 +6,11 @@ import re
 
 import pytest
 
+from conftest import REPO, copy_valid_course
 from teachforward.build import build
 from teachforward.content.prose import parse
 from teachforward.site.kit import clock
 from teachforward.site.markdown_out import blocks_markdown
-from conftest import REPO, copy_valid_course
 from test_kit_format import AGENDA, LAW, with_kit
 
 WS = "workshops/en/01-basics"
@@ -26,8 +26,8 @@ def built(tmp_path_factory):
     tree.replace("workshops/course.yaml", "source_language: en", "source_language: en\nstart_time: 13:30")
     tree.write(f"{WS}/materials/03-plan.md", "---\nkind: checklist\naudience: facilitators\n---\n# Before the session\n\n"
                "- [ ] Book a room\n- [ ] Print the [recipe card](01-recipe-card.md#data)\n")
-    tree.replace("workshops/fr/01-basics/workshop.yaml", "\n\ntranslated_from:", "\n" + LAW.replace("Laws change.", "Les lois changent.")
-                 + "\ntranslated_from:")
+    tree.replace("workshops/fr/01-basics/workshop.yaml", "\n\ntranslated_from:",
+                 "\n" + LAW.replace("Laws change.", "Les lois changent.") + "\ntranslated_from:")
     # The real French interface strings, kit included.
     tree.write("docs/fr/strings.yaml", (REPO / "docs" / "fr" / "strings.yaml").read_text(encoding="utf-8"))
     out = root / "site"
@@ -124,7 +124,7 @@ def test_run_sheet_has_clock_times_leads_materials_and_cuts(built):
 
 def test_run_sheet_in_french(built):
     html = article(page(built, "fr/workshops/01-basics/run-sheet.html"))
-    assert "Déroulé minuté" in html and "En cas de retard, couper ceci" in html and "Heure de début" in html
+    assert "Feuille de route" in html and "En cas de retard, couper ceci" in html and "Heure de début" in html
 
 
 def writing_space(markdown: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -72,3 +73,33 @@ def test_folders_and_other_files_are_served_as_they_are(served):
     assert "/__teachforward/reload" in get(f"{base}/en/")
     with urllib.request.urlopen(f"{base}/en", timeout=30) as response:      # redirected to en/
         assert response.url.endswith("/en/")
+
+
+def test_a_serve_session_gives_after_each_edit_the_site_a_clean_build_gives(tree, tmp_path, capsys, monkeypatch):
+    """One serve session keeps what it loaded from one build to the next; after each edit of a
+    sequence its site is byte for byte the site a clean build of the same sources gives, and
+    only the edited file was parsed again."""
+    from teachforward.serve import Session
+    from test_incremental import digest, run_build
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    session = Session(tree.root, tree.root / "site")
+    assert session.build() == 0, capsys.readouterr().out
+    first_load = session.memo.last_parsed
+    assert first_load > 2
+    edits = [
+        ("workshops/en/01-basics/notes.md", "unique word zebrafish", "unique word seahorse"),
+        ("docs/fr/index.md", "Bienvenue.", "Bienvenue à toutes et à tous."),
+        ("workshops/en/01-basics/notes.md", "unique word seahorse", "unique word zebrafish"),   # back again
+    ]
+    for number, (path, old, new) in enumerate(edits):
+        tree.replace(path, old, new)
+        assert session.changed()
+        assert session.build() == 0, capsys.readouterr().out
+        assert not session.changed()
+        assert (session.memo.last_parsed, session.memo.last_reused) == (1, first_load - 1), path
+        served = digest(tree.root / "site")
+        capsys.readouterr()
+        fresh = tmp_path / str(number)      # the old site, removed by a thread, is not a source
+        shutil.copytree(tree.root, fresh, ignore=shutil.ignore_patterns("build", "site", ".site-*"))
+        run_build(fresh, capsys)
+        assert served == digest(fresh / "site"), f"after editing {path}"

@@ -52,7 +52,8 @@ def test_a_translated_section_that_renders_a_key_term_another_way_is_warned(tree
 
 def test_one_english_term_translated_two_ways_is_warned(tree):
     yaml_en = tree.read("workshops/en/01-basics/workshop.yaml").replace(
-        "further_reading:", "  - id: recorded-data\n    term: Data\n    definition: Recorded information again.\nfurther_reading:")
+        "further_reading:",
+        "  - id: recorded-data\n    term: Data\n    definition: Recorded information again.\nfurther_reading:")
     tree.write("workshops/en/01-basics/workshop.yaml", yaml_en)
     yaml_fr = tree.read("workshops/fr/01-basics/workshop.yaml").replace(
         "further_reading:", "  - id: recorded-data\n    term: Informations\n    definition: Encore.\nfurther_reading:", 1)

@@ -19,6 +19,7 @@ from teachforward.stamp import source_stamp
 
 if TYPE_CHECKING:
     from teachforward.content.model import Course
+    from teachforward.content.prose import ParseMemo
 
 # The content model, the renderers and their libraries are imported only when there is work to
 # do: a rebuild with nothing to do stops after the stamp, in a fraction of a second.
@@ -33,8 +34,11 @@ def load_and_check(root: Path) -> tuple[Course | None, Problems]:
     return course, problems
 
 
-def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_stream=None) -> int:
-    """Build decks and sites into out/, again only what changed. Returns the exit status."""
+def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_stream=None,
+          memo: ParseMemo | None = None) -> int:
+    """Build decks and sites into out/, again only what changed. Returns the exit status.
+    `memo`: kept by a process that builds again and again (serve), so that the sources that did
+    not change are not parsed again."""
     out_stream = out_stream or sys.stdout     # looked up now, so that redirecting stdout works
     started = time.monotonic()
     refusal = unsafe_output(root, out)
@@ -53,7 +57,7 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
         return 0
     from teachforward.content.loader import load_course
     from teachforward.content.validate import validate
-    course, problems = load_course(root)
+    course, problems = load_course(root, memo)
     if course is None or problems.errors:     # no build: check what can be checked and say it all
         if course is not None:
             validate(course, problems)
@@ -85,7 +89,7 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
             from teachforward.site.build import SiteBuildError
             print(f"\n{SiteBuildError(failed.lang, failed.log)}\n\n{out} was left as it was.", file=out_stream)
             return 1
-        _publish(course, outcome.sites, work, out, interrupted)
+        _publish(course, outcome.sites, work, out, interrupted, lives_on=memo is not None)
     write_json(work / LAST_BUILD, {"stamp": stamp, "site": _site_identity(out),
                                     "report": [p.format() for p in problems.sorted()]})
     print(_summary(course, outcome, len(problems.warnings), with_decks, out, time.monotonic() - started),
@@ -101,7 +105,7 @@ def _refuse(problems: Problems, out: Path, out_stream, reported: bool = False) -
     return 1
 
 
-def _publish(course: Course, sites: list, work: Path, out: Path, interrupted) -> None:
+def _publish(course: Course, sites: list, work: Path, out: Path, interrupted, lives_on: bool = False) -> None:
     """Put the new site in place of out/, unless it is the site already there."""
     from teachforward.site.publish import stage_site
     published = read_json(work / PUBLISHED)
@@ -115,7 +119,7 @@ def _publish(course: Course, sites: list, work: Path, out: Path, interrupted) ->
     stage_site(course, sites, staging, out if out.is_dir() else None, states)
     if interrupted():
         raise KeyboardInterrupt
-    replace_directory(staging, out)
+    replace_directory(staging, out, remove_old_later=lives_on)
     write_json(work / PUBLISHED, {"out": str(out), "states": {site.lang: site.state for site in sites}})
 
 

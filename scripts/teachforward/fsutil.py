@@ -12,6 +12,8 @@ import json
 import os
 import shutil
 import tempfile
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -75,8 +77,10 @@ def build_lock(folder: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def replace_directory(new: Path, target: Path) -> None:
-    """Swap `new` into place as `target`; the old tree is removed only once the new one is there.
+def replace_directory(new: Path, target: Path, remove_old_later: bool = False) -> None:
+    """Swap `new` into place as `target`; the old tree is removed only once the new one is there
+    (with `remove_old_later`, by a thread of its own once this returns: a process that lives on,
+    serve, does not wait for it).
 
     The new tree is first moved beside the target (copied if it is on another disk), so that the
     swap itself is two renames: if the process is killed between them, the old tree is still
@@ -93,12 +97,15 @@ def replace_directory(new: Path, target: Path) -> None:
             raise
         shutil.copytree(new, ready, symlinks=True)
         shutil.rmtree(new, ignore_errors=True)
-    old = target.with_name(f".{target.name}-old-{os.getpid()}")
+    old = target.with_name(f".{target.name}-old-{os.getpid()}-{time.monotonic_ns()}")
     if target.exists():
         os.replace(target, old)
     os.replace(ready, target)
     if old.exists():
-        shutil.rmtree(old, ignore_errors=True)
+        if remove_old_later:
+            threading.Thread(target=shutil.rmtree, args=(old,), kwargs={"ignore_errors": True}, daemon=True).start()
+        else:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def restore_interrupted_swap(target: Path) -> None:

@@ -208,7 +208,7 @@ def _plan(course, item: FileUnits, exchange: Exchange, problems: list[str]) -> P
     from teachforward.content.tracking import record_for
     from teachforward.i18n import write_record_markdown, write_record_yaml
     from teachforward.i18n_history import COMMIT_KEY, english_commit
-    replacements: list[tuple[int, int, str]] = []
+    replacements: list[tuple[int, int, str, int]] = []     # start, end, new text, order among inserts
     appended: list[str] = []
     by_section: dict[str, list[bool]] = {}
     count_before = len(problems)
@@ -220,14 +220,15 @@ def _plan(course, item: FileUnits, exchange: Exchange, problems: list[str]) -> P
     anchor, previous_kind, sequence = None, None, 0
     for unit in item.units:
         entry = exchange.entries.get(unit.id)
-        translated = entry is not None and entry.target.strip() != ""
+        done = entry if entry is not None and entry.target.strip() != "" else None     # the entry, if translated
+        translated = done is not None
         by_section.setdefault(unit.section, []).append(
-            translated and not entry.fuzzy and entry.source == unit.source)
+            done is not None and not done.fuzzy and done.source == unit.source)
         if unit.span is not None:
             anchor, previous_kind = unit.span.end, unit.kind
         if not translated and unit.section not in new_sections:
             continue
-        new = (entry.target if translated else unit.source)
+        new = (done.target if done is not None else unit.source)
         new = new.rstrip("\n") if unit.kind == "block" else new
         current = unit.target if unit.target is not None else unit.source
         if new == current and (unit.target is not None or unit.span is not None):
@@ -245,7 +246,7 @@ def _plan(course, item: FileUnits, exchange: Exchange, problems: list[str]) -> P
         else:
             value = new.strip() if unit.kind in ("heading", "point") else new
         if unit.span is not None:
-            replacements.append((unit.span.start, unit.span.end, value))
+            replacements.append((unit.span.start, unit.span.end, value, 0))
             continue
         if item.kind == "strings":
             appended.append(f"{unit.id}: {value}")
@@ -269,7 +270,7 @@ def _plan(course, item: FileUnits, exchange: Exchange, problems: list[str]) -> P
     if len(problems) > count_before:
         return None
     text = item.text
-    ordered = sorted(((r[0], r[1], r[3] if len(r) > 3 else 0, r[2]) for r in replacements), reverse=True)
+    ordered = sorted(((r[0], r[1], r[3], r[2]) for r in replacements), reverse=True)
     for start, end, _, value in ordered:
         text = text[:start] + value + text[end:]
     if appended:
@@ -278,15 +279,15 @@ def _plan(course, item: FileUnits, exchange: Exchange, problems: list[str]) -> P
         return None
     if item.kind == "strings":
         return Planned(item, text, None, len(replacements) + len(appended), [])
-    current = record_for(course, item.english)
+    in_english = record_for(course, item.english)
     old = {k: v for k, v in item.recorded.items() if k != COMMIT_KEY}
-    confirmed = [key for key in current if by_section.get(key) and all(by_section[key]) and old.get(key) != current[key]]
+    confirmed = [key for key in in_english if by_section.get(key) and all(by_section[key]) and old.get(key) != in_english[key]]
     record = None
     if confirmed or (replacements and not item.translated):
-        new_record = {key: (current[key] if key in confirmed else old[key]) for key in current
+        new_record = {key: (in_english[key] if key in confirmed else old[key]) for key in in_english
                       if key in confirmed or key in old}
         commit = item.recorded.get(COMMIT_KEY)
-        if all(new_record.get(key) == value for key, value in current.items()):
+        if all(new_record.get(key) == value for key, value in in_english.items()):
             commit = english_commit(course.root, item.english)
         if commit:
             new_record[COMMIT_KEY] = commit
@@ -314,6 +315,6 @@ def _load(root: Path, code: str):
         return None, None, "error: the sources cannot be loaded; run teachforward check"
     if code == course.source_language:
         return course, None, f"error: {code} is the source language; export a translation (fr, es...)"
-    if code not in {l.code for l in course.languages}:
+    if code not in {lang.code for lang in course.languages}:
         return course, None, f"error: no such language: {code} (start it with teachforward i18n add {code})"
     return course, course.language(code), None

@@ -81,7 +81,8 @@ def _note(unit: Unit) -> str:
 
 def write_xliff(root: Path, code: str, item: FileUnits, stale: set[str]) -> bytes:
     ET.register_namespace("", XLIFF_NS)
-    q = lambda name: f"{{{XLIFF_NS}}}{name}"
+    def q(name: str) -> str:
+        return f"{{{XLIFF_NS}}}{name}"
     document = ET.Element(q("xliff"), {"version": "1.2"})
     file = ET.SubElement(document, q("file"), {"original": item.translation.relative_to(root).as_posix(),
                                                "source-language": "en", "target-language": code,
@@ -136,7 +137,8 @@ def _read_po(path: Path) -> Exchange:
 
 
 def _read_xliff(path: Path) -> Exchange:
-    q = lambda name: f"{{{XLIFF_NS}}}{name}"
+    def q(name: str) -> str:
+        return f"{{{XLIFF_NS}}}{name}"
     try:
         document = ET.parse(path).getroot()
     except (OSError, ET.ParseError) as error:
@@ -144,10 +146,11 @@ def _read_xliff(path: Path) -> Exchange:
                             "check that it is well-formed XML, or export it again") from None
     file = document.find(q("file"))
     source = file.find(f"{q('header')}/{q('note')}[@from='{SOURCE_HEADER}']") if file is not None else None
-    if file is None or source is None or not file.get("original"):
+    original = file.get("original") if file is not None else None
+    if file is None or source is None or not original:
         raise ExchangeError(path, None, f"the file has no <file original=...> or no {SOURCE_HEADER} note",
                             "import a file made by teachforward i18n export")
-    exchange = Exchange(path, (source.text or "").strip(), file.get("original"))
+    exchange = Exchange(path, (source.text or "").strip(), original)
     for unit in file.iter(q("trans-unit")):
         target = unit.find(q("target"))
         text = "".join(target.itertext()) if target is not None else ""
@@ -156,6 +159,10 @@ def _read_xliff(path: Path) -> Exchange:
             text = ""      # some tools copy the English into a target they have not translated
         fuzzy = state in ("needs-review-translation", "needs-adaptation", "needs-l10n",
                           "needs-review-adaptation", "needs-review-l10n")
-        source_text = "".join(unit.find(q("source")).itertext()) if unit.find(q("source")) is not None else ""
-        exchange.entries[unit.get("id")] = Entry(unit.get("id"), source_text, text, fuzzy)
+        english = unit.find(q("source"))
+        source_text = "".join(english.itertext()) if english is not None else ""
+        unit_id = unit.get("id")
+        if unit_id is None:
+            continue       # a unit without an id matches nothing in the course
+        exchange.entries[unit_id] = Entry(unit_id, source_text, text, fuzzy)
     return exchange

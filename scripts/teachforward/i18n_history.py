@@ -154,14 +154,15 @@ def word_diff(old: str, new: str, color: bool = False) -> list[str]:
         pieces.append(text)
         marked.append(True)
     lines: list[tuple[str, bool]] = [("", False)]
-    for piece, changed in zip(pieces, marked):
+    for piece, changed in zip(pieces, marked, strict=True):
         parts = piece.split("\n")
         for index, part in enumerate(parts):
             if index:
                 lines.append(("", False))
             text, was = lines[-1]
             lines[-1] = (text + part, was or (changed and (bool(part) or len(parts) > 1)))
-    shown, previous = [], -2
+    shown: list[str] = []
+    previous = -2
     for index, (text, changed) in enumerate(lines):
         if changed:
             if shown and index != previous + 1:
@@ -181,7 +182,7 @@ def diff(root: Path, code: str, files: list[Path], out=None) -> int:
     if course is None:
         print("error: the sources cannot be loaded; run teachforward check", file=out)
         return 1
-    if code not in {l.code for l in course.languages} or code == course.source_language:
+    if code not in {lang.code for lang in course.languages} or code == course.source_language:
         print(f"error: no such translation: {code}", file=out)
         return 2
     language = course.language(code)

@@ -16,6 +16,7 @@ from teachforward.build import build
 from teachforward.stamp import input_paths
 
 RELOAD_PATH = "/__teachforward/reload"
+LOOK_EVERY_S = 0.1     # how often the sources' times are read: a saved file is seen within this
 RELOAD_SCRIPT = b"""<script>(function () {
   function wait(seen) {
     fetch("%s?seen=" + seen).then(function (r) { return r.text(); }).then(function (now) {
@@ -88,24 +89,40 @@ class _Handler(SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
 
+class Session:
+    """The builds of one serve: what they loaded stays in memory from one to the next, so that
+    an edit costs what it changes (the files not changed are not parsed again)."""
+
+    def __init__(self, root: Path, out: Path):
+        from teachforward.content.prose import ParseMemo
+        self.root, self.out = root, out
+        self.memo = ParseMemo()
+        self.seen: dict[str, float] = {}
+
+    def build(self) -> int:
+        self.seen = snapshot(self.root)
+        return build(self.root, self.out, memo=self.memo)
+
+    def changed(self) -> bool:
+        return snapshot(self.root) != self.seen
+
+
 def serve(root: Path, out: Path, port: int) -> int:
     builds = Builds()
-    build(root, out)
+    session = Session(root, out)
+    session.build()
     handler = functools.partial(type("Handler", (_Handler,), {"builds": builds}), directory=str(out))
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop). Edits to the sources rebuild what they "
           "change, and open pages reload.")
-    seen = snapshot(root)
     try:
         while True:
-            time.sleep(0.5)
-            now = snapshot(root)
-            if now != seen:
-                seen = now
+            time.sleep(LOOK_EVERY_S)
+            if session.changed():
                 print("Sources changed: rebuilding...")
-                if build(root, out) == 0:
+                if session.build() == 0:
                     builds.succeeded()
     finally:
         server.shutdown()

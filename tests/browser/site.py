@@ -87,8 +87,9 @@ class BuiltSite:
             counts: Counter = Counter()
             for doc in index["docs"]:
                 text = html.unescape(re.sub(r"<[^>]+>", " ", f"{doc['title']} {doc['text']}"))
-                tokens = {t.strip(".,;:!?()[]{}«»\"'“”‘’…*_/").casefold() for t in re.split(r"[\s\-]+", text)}
-                counts.update(t for t in tokens if len(t) >= 6 and t.isalpha())
+                # Runs of letters: what the search's trimmer leaves of "{#before}" or "(data)" too.
+                tokens = {t.casefold() for t in re.findall(r"[^\W\d_]+", text)}
+                counts.update(t for t in tokens if len(t) >= 6)
             self._words[lang] = counts
         return self._words[lang]
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import itertools
 import re
+from pathlib import Path
 
 import pytest
+import yaml
 
 from teachforward.content.languages import describe as describe_language
 
 from .conftest import WIDTHS
 from .site import REQUIRED_TYPES, source_languages
+
+REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -90,13 +94,27 @@ def test_headings_are_in_order(tours, lang):
     assert not problems, "\n".join(problems)
 
 
+def agenda_columns(lang: str, visit) -> int:
+    """How many columns the workshop's agenda table has, from its workshop.yaml: start, minutes
+    and activity, plus "who leads" and materials when any item gives them."""
+    folder = re.search(r"/workshops/([^/]+)/", visit.url).group(1)
+    path = REPO / "workshops" / lang / folder / "workshop.yaml"
+    if not path.is_file():
+        path = REPO / "workshops" / "en" / folder / "workshop.yaml"
+    agenda = yaml.safe_load(path.read_text(encoding="utf-8"))["agenda"]
+    return 3 + any(item.get("lead") for item in agenda) + any(item.get("materials") for item in agenda)
+
+
 def test_agenda_is_a_real_table_with_column_headers(tours, lang):
     tour = tours.of(lang)
     visit = next(v for v in tour.visits if v.kind == "workshop" and v.width == "desktop")
     agenda = visit.facts["agenda"]
     assert agenda, f"{describe(visit)}: no <table> under the agenda heading (#agenda)"
     headers, rows = agenda["headers"], agenda["rows"]
-    assert len(headers) == 3 and all(headers), f"the agenda's <thead> should name its 3 columns: {headers}"
+    # Start, minutes and activity; "who leads" and materials when the workshop's agenda says so.
+    agenda_facts = agenda_columns(lang, visit)
+    assert len(headers) == agenda_facts and all(headers), \
+        f"the agenda's <thead> should name its {agenda_facts} columns: {headers}"
     assert len(rows) >= 2, "the agenda has no rows"
     for row in rows:
         assert [tag for tag, _ in row] == ["TD"] * len(headers), f"agenda row {row} does not match the headers"

@@ -32,9 +32,9 @@ def kit_site(tmp_path_factory):
     """The small fixture course with a break, leads, cuts and materials; its sessions start at 13:30."""
     sys.path.insert(0, str(TESTS))
     from conftest import copy_valid_course
-    from test_kit_site import BREAK
-    from test_kit_format import with_kit
     from teachforward.build import build
+    from test_kit_format import with_kit
+    from test_kit_site import BREAK
 
     root = tmp_path_factory.mktemp("run-sheet")
     tree = copy_valid_course(root / "course")

@@ -77,7 +77,8 @@ ANALYSE = """async ({scripts, lang, words}) => {
   for (const src of scripts) {
     await new Promise((resolve, reject) => {
       const script = document.createElement("script");
-      script.charset = "utf-8"; script.src = src; script.onload = resolve; script.onerror = () => reject(new Error("cannot load " + src));
+      script.charset = "utf-8"; script.src = src; script.onload = resolve;
+      script.onerror = () => reject(new Error("cannot load " + src));
       document.head.appendChild(script);
     });
   }
@@ -104,8 +105,8 @@ class Analysis:
             answers = page.evaluate(ANALYSE, {"scripts": scripts, "lang": lang, "words": pairs})
         finally:
             context.close()
-        self.stem = {w: a[0] for w, a in zip(words, answers)}
-        self.stop = {w for w, a in zip(words, answers) if a[1]}
+        self.stem = {w: a[0] for w, a in zip(words, answers, strict=True)}
+        self.stop = {w for w, a in zip(words, answers, strict=True) if a[1]}
 
     def stems(self, site, browser, lang: str, words: list[str]) -> dict[str, str]:
         missing = [w for w in words if w not in self.stem]

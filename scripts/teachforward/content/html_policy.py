@@ -12,9 +12,10 @@ Only the sources are checked: the markup the site renderer writes itself is not.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Iterable, Iterator, Any
+from typing import Any
 
 from teachforward.content import markdown
 from teachforward.content.model import Course, Document, Exercise, Language, Section, Workshop
@@ -89,7 +90,7 @@ def markdown_findings(text: str) -> list[Finding]:
     lines = text.split("\n")
     mask = markdown.code_mask(lines)
     visible = []
-    for line, in_code in zip(lines, mask):
+    for line, in_code in zip(lines, mask, strict=True):
         if in_code:
             visible.append("")
             continue
@@ -310,7 +311,8 @@ class _SvgChecker(HTMLParser):
                                   f"remove it ({SVG_REFUSED[tag]}), or export the drawing again as plain SVG"))
         self._in_style = tag == "style"
         values = dict(attrs)
-        if tag in ("set", "animate") and (values.get("attributename") or "").lower().lstrip().startswith(("on", "href", "xlink:href")):
+        animated = (values.get("attributename") or "").lower().lstrip()
+        if tag in ("set", "animate") and animated.startswith(("on", "href", "xlink:href")):
             self.findings.append((line, f"the drawing animates a link or an event handler with <{tag}>",
                                   "remove the animation"))
         for name, value in attrs:

@@ -3,9 +3,12 @@ printable materials, and the delivery formats of workshops/formats.yaml."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
-from teachforward.content.model import Course, Workshop
+from teachforward.content.model import Course, DeliveryFormat, FormatDay, Material, Workshop
+from teachforward.content.yamlfile import DataPath
 from teachforward.problems import Problems, did_you_mean
 
 BREAK_NEEDED_AFTER = 100      # minutes: a longer workshop without a break gets a warning
@@ -30,7 +33,7 @@ def check_formats(course: Course, problems: Problems) -> None:
         return
     path, line = course.root / "workshops" / "formats.yaml", course.formats_lines.line
     workshops = {w.folder: w for w in course.source.workshops}
-    codes = [l.code for l in course.languages]
+    codes = [lang.code for lang in course.languages]
     ids: set[str] = set()
     for f_index, fmt in enumerate(course.formats.formats):
         at = ("formats", f_index)
@@ -59,7 +62,8 @@ def check_formats(course: Course, problems: Problems) -> None:
                          "put every workshop in one of its days, once")
 
 
-def _check_format_day(fmt, index: int, day, at: tuple, workshops: dict, used: dict, path, line, problems: Problems) -> None:
+def _check_format_day(fmt: DeliveryFormat, index: int, day: FormatDay, at: DataPath, workshops: dict[str, Workshop],
+                      used: dict[str, int], path: Path, line: Callable[[DataPath], int | None], problems: Problems) -> None:
     label = f'{fmt.unit} {index + 1} of the format "{fmt.id}"'
     total, lunch, previous = 0, False, None
     longest = max((w.facts.duration for w in workshops.values()), default=0)
@@ -73,27 +77,30 @@ def _check_format_day(fmt, index: int, day, at: tuple, workshops: dict, used: di
             continue
         kind, value = given[0]
         if kind != "workshop":
-            total += value
+            total += int(value)
             lunch = lunch or kind == "lunch"
             previous = None
             continue
-        folder = item.workshop
+        folder = str(value)
         if folder != ANY_WORKSHOP and folder not in workshops:
             problems.add(path, line(item_at + ("workshop",)), f'there is no workshop "{folder}"',
                          did_you_mean(folder, workshops) or "use a folder name of workshops/en/, or any")
             continue
         if folder in used:
-            problems.add(path, line(item_at + ("workshop",)), f'the workshop "{folder}" is already in {fmt.unit} {used[folder] + 1}'
-                         f' of the format "{fmt.id}"', "put each workshop in the format once")
+            problems.add(path, line(item_at + ("workshop",)),
+                         f'the workshop "{folder}" is already in {fmt.unit} {used[folder] + 1} of the format "{fmt.id}"',
+                         "put each workshop in the format once")
         used.setdefault(folder, index)
         if previous is not None:
-            problems.add(path, line(item_at + ("workshop",)), f'the workshops "{previous}" and "{folder}" follow each other without a break',
+            problems.add(path, line(item_at + ("workshop",)),
+                         f'the workshops "{previous}" and "{folder}" follow each other without a break',
                          "put a break (break: 15) or lunch between them")
         previous = folder
         total += longest if folder == ANY_WORKSHOP else workshops[folder].facts.duration
     if total > day.hours * 60:
-        problems.add(path, line(at + ("hours",)), f"{label} holds {total} minutes, more than its {day.hours:g} hours "
-                     f"({day.hours * 60:g} minutes)", "make the day longer, shorten the breaks, or move a workshop to another day")
+        problems.add(path, line(at + ("hours",)),
+                     f"{label} holds {total} minutes, more than its {day.hours:g} hours ({day.hours * 60:g} minutes)",
+                     "make the day longer, shorten the breaks, or move a workshop to another day")
     if total > LUNCH_NEEDED_AFTER and not lunch:
         problems.add(path, line(at + ("items",)), f"{label} lasts {total} minutes without a lunch break",
                      "add a lunch (lunch: 60) between two workshops")
@@ -111,7 +118,8 @@ def _check_agenda_plan(workshop: Workshop, source_language: str, problems: Probl
     cuts: dict[int, int] = {}
     for index, item in enumerate(facts.agenda):
         if item.is_break and item.ref is not None:
-            problems.add(path, workshop.line_of("agenda", index, "ref"), f'agenda item {index + 1} is a break but refers to "{item.ref}"',
+            problems.add(path, workshop.line_of("agenda", index, "ref"),
+                         f'agenda item {index + 1} is a break but refers to "{item.ref}"',
                          "remove the ref from the break, or remove break: true if this is not a break")
         if item.is_break and item.cut is not None:
             problems.add(path, workshop.line_of("agenda", index, "cut"), f"agenda item {index + 1} is a break and cannot be cut",
@@ -148,7 +156,7 @@ def _check_law_check(workshop: Workshop, problems: Problems) -> None:
     law = workshop.facts.law_check
     if law is None:
         return
-    dates = [(("law_check", "checked"), law.checked)]
+    dates: list[tuple[DataPath, str]] = [(("law_check", "checked"), law.checked)]
     dates += [(("law_check", "items", index, "since"), item.since) for index, item in enumerate(law.items) if item.since]
     for where, value in dates:
         try:
@@ -185,7 +193,7 @@ def _check_materials(workshop: Workshop, problems: Problems) -> None:
         _check_ruled_lines(material, problems)
 
 
-def _check_ruled_lines(material, problems: Problems) -> None:
+def _check_ruled_lines(material: Material, problems: Problems) -> None:
     """`::: lines N` ... `:::` (writing space): N is a number and the block is closed."""
     document = material.document
     blocks = [(document.intro, document.intro_line)] + [(s.body, s.body_line) for s in document.sections]

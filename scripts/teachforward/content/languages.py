@@ -2,8 +2,6 @@
 (CLDR), so that adding a language never needs a hand-written table."""
 from __future__ import annotations
 
-from typing import Literal
-
 import re
 from dataclasses import dataclass
 from typing import Literal

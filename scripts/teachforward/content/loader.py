@@ -6,19 +6,36 @@ and loading goes on so that one run reports them all.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
-
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from teachforward.content import markdown, prose
-from teachforward.content.parts import BY_PAGE, BY_SOURCE, SOURCE_FOLDERS, material_part
 from teachforward.content.languages import describe
 from teachforward.content.model import (
-    ID_PATTERN, CourseFile, Course, FormatsFile, Document, Exercise, ExerciseFrontMatter, GROUP_SIZE, Image,
-    Language, Link, Material, MaterialFrontMatter, Origin, Page, Section, Target, Workshop, WorkshopFile,
+    GROUP_SIZE,
+    ID_PATTERN,
+    Course,
+    CourseFile,
+    Document,
+    Exercise,
+    ExerciseFrontMatter,
+    FormatsFile,
+    Image,
+    Language,
+    Link,
+    Material,
+    MaterialFrontMatter,
+    Origin,
+    Page,
+    Section,
+    Target,
+    Workshop,
+    WorkshopFile,
 )
+from teachforward.content.parts import BY_PAGE, BY_SOURCE, SOURCE_FOLDERS, material_part
 from teachforward.content.schema import schema_problems
 from teachforward.content.textfile import outside_root, read_text
 from teachforward.content.yamlfile import LineMap, parse_yaml
@@ -31,16 +48,21 @@ PART_FILES = {name: part.name for name, part in BY_SOURCE.items() if name not in
 EXTERNAL = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 STRINGS_FILE = "strings.yaml"
 Model = TypeVar("Model", bound=BaseModel)
+_Numbered = TypeVar("_Numbered", Exercise, Material)   # the files numbered NN-id.md
 
 
-def load_course(root: Path) -> tuple[Course | None, Problems]:
+def load_course(root: Path, memo: prose.ParseMemo | None = None) -> tuple[Course | None, Problems]:
+    """`memo`: bodies parsed by an earlier load of the same course, reused where unchanged (serve)."""
     root = root.resolve()
     problems = Problems(root)
     settings = _load_settings(root, problems)
     if settings is None:
         return None, problems
-    loader = _Loader(root, settings, problems)
-    return loader.course(), problems
+    loader = _Loader(root, settings, problems, memo)
+    course = loader.course()
+    if memo is not None:
+        memo.forget_unused()
+    return course, problems
 
 
 def _load_settings(root: Path, problems: Problems) -> CourseFile | None:
@@ -91,8 +113,9 @@ def _validated(schema: type[Model], data: dict[str, Any], lines: LineMap, path: 
 
 
 class _Loader:
-    def __init__(self, root: Path, settings: CourseFile, problems: Problems):
+    def __init__(self, root: Path, settings: CourseFile, problems: Problems, memo: prose.ParseMemo | None = None):
         self.root = root
+        self.memo = memo
         self.settings = settings
         self.problems = problems
         self.source = settings.source_language
@@ -109,7 +132,7 @@ class _Loader:
         english = self._language(self.source, None)
         languages = [english] + [self._language(code, english) for code in sorted(codes - {self.source})]
         formats, lines = self._formats()
-        return Course(self.root, self.settings, self.source, tuple(l for l in languages if l), formats, lines)
+        return Course(self.root, self.settings, self.source, tuple(lang for lang in languages if lang), formats, lines)
 
     def _formats(self) -> tuple[FormatsFile | None, LineMap]:
         path = self.root / "workshops" / "formats.yaml"
@@ -157,7 +180,8 @@ class _Loader:
                     continue
                 if not entry.is_dir() or not WORKSHOP_FOLDER.match(entry.name):
                     self.problems.add(entry, None, f'"{entry.name}" is not a workshop folder',
-                                      'name workshop folders with two (or three) digits, a dash and a short name, e.g. "01-fundamentals"')
+                                      'name workshop folders with two (or three) digits, a dash and a short name, '
+                                      'e.g. "01-fundamentals"')
                     continue
                 folders[entry.name] = entry
         if english is None:
@@ -215,29 +239,39 @@ class _Loader:
                               + (f" ({suggestion})" if suggestion else ""))
 
     def _exercises(self, folder: Path, code: str, original: Workshop | None) -> list[Exercise]:
-        base = folder / "exercises"
-        found: dict[str, Exercise] = {}
+        return self._numbered_files(folder, "exercises", "exercise", "01-rota-check.md", self._exercise, code,
+                                    original.exercises if original else None)
+
+    def _numbered_files(self, folder: Path, subfolder: str, noun: str, example: str,
+                        read: Callable[[Path, str, str, int, str], _Numbered | None], code: str,
+                        originals: tuple[_Numbered, ...] | None) -> list[_Numbered]:
+        """The NN-id.md files of exercises/ or materials/; in a translation, each English file
+        stands in for one not translated yet, in the English order."""
+        base = folder / subfolder
+        found: dict[str, _Numbered] = {}
         if base.is_dir():
             for path in sorted(base.iterdir()):
                 if path.name.startswith(".") or self._escapes(path):
                     continue
                 match = EXERCISE_FILE.match(path.name)
                 if not match or not path.is_file():
-                    self.problems.add(path, None, f'"{path.name}" is not an exercise file',
-                                      'name exercise files with two digits, a dash, a short name and ".md", e.g. "01-rota-check.md"')
+                    self.problems.add(path, None, f'"{path.name}" is not an {noun} file' if noun[0] in "aeiou"
+                                      else f'"{path.name}" is not a {noun} file',
+                                      f'name {noun} files with two digits, a dash, a short name and ".md", '
+                                      f'e.g. "{example}"')
                     continue
-                exercise = self._exercise(path, code, folder.name, int(match.group(1)), match.group(2))
-                if exercise:
-                    found[exercise.id] = exercise
-        if original is None:
+                item = read(path, code, folder.name, int(match.group(1)), match.group(2))
+                if item:
+                    found[item.id] = item
+        if originals is None:
             return list(found.values())
-        originals = {e.id: e for e in original.exercises}
-        for id_, exercise in found.items():
-            if id_ not in originals:
-                self.problems.add(exercise.origin.path, None, f'there is no English exercise "{id_}" to translate',
-                                  "keep the English file name: " + ", ".join(
-                                      f"{e.number:02d}-{e.id}.md" for e in original.exercises))
-        return [found.get(id_, exercise) for id_, exercise in originals.items()]
+        english = {item.id: item for item in originals}
+        for id_, item in found.items():
+            if id_ not in english:
+                self.problems.add(item.origin.path, None, f'there is no English {noun} "{id_}" to translate',
+                                  did_you_mean(id_, english) or "keep the English file name: " + (", ".join(
+                                      f"{e.number:02d}-{e.id}.md" for e in originals) or "there are none"))
+        return [found.get(id_, item) for id_, item in english.items()]
 
     def _exercise(self, path: Path, code: str, folder: str, number: int, id_: str) -> Exercise | None:
         text = read_text(path, self.problems)
@@ -277,7 +311,8 @@ class _Loader:
         if settings is not None:
             group = GROUP_SIZE.match(str(settings.group_size))
             if not group:
-                self.problems.add(path, loaded[1].line(("group_size",)) if loaded else None, f'group_size "{settings.group_size}" is not a number of people',
+                self.problems.add(path, loaded[1].line(("group_size",)) if loaded else None,
+                                  f'group_size "{settings.group_size}" is not a number of people',
                                   "write a number such as 4, or a range such as 3-5")
         if settings is None or title is None or group is None or not all(p in parts for p in ("scenario", "task", "responses")):
             return None
@@ -294,29 +329,8 @@ class _Loader:
 
     def _materials(self, folder: Path, code: str, original: Workshop | None) -> list[Material]:
         """materials/NN-id.md, each falling back to English on its own, like exercises."""
-        base = folder / "materials"
-        found: dict[str, Material] = {}
-        if base.is_dir():
-            for path in sorted(base.iterdir()):
-                if path.name.startswith(".") or self._escapes(path):
-                    continue
-                match = EXERCISE_FILE.match(path.name)
-                if not match or not path.is_file():
-                    self.problems.add(path, None, f'"{path.name}" is not a material file',
-                                      'name material files with two digits, a dash, a short name and ".md", e.g. "01-recipe-card.md"')
-                    continue
-                material = self._material(path, code, folder.name, int(match.group(1)), match.group(2))
-                if material:
-                    found[material.id] = material
-        if original is None:
-            return list(found.values())
-        originals = {m.id: m for m in original.materials}
-        for id_, material in found.items():
-            if id_ not in originals:
-                self.problems.add(material.origin.path, None, f'there is no English material "{id_}" to translate',
-                                  did_you_mean(id_, originals) or "keep the English file name: " + (", ".join(
-                                      f"{m.number:02d}-{m.id}.md" for m in original.materials) or "there are none"))
-        return [found.get(id_, material) for id_, material in originals.items()]
+        return self._numbered_files(folder, "materials", "material", "01-recipe-card.md", self._material, code,
+                                    original.materials if original else None)
 
     def _material(self, path: Path, code: str, folder: str, number: int, id_: str) -> Material | None:
         text = read_text(path, self.problems)
@@ -394,12 +408,14 @@ class _Loader:
                     lead = item.blocks[0] if item.blocks else None
                     points.append(lead.inlines if isinstance(lead, prose.Paragraph) else ())
                     # A point wrapped over two lines is one line of Markdown.
-                    written.append(" ".join(l.strip() for l in lead.source.split("\n")) if isinstance(lead, prose.Paragraph) else "")
+                    written.append(" ".join(line.strip() for line in lead.source.split("\n"))
+                                   if isinstance(lead, prose.Paragraph) else "")
                     point_lines.append(item.line)
                 body = prose.excerpt(body, 1, len(body.blocks))
             low, high = self.settings.key_points.min, self.settings.key_points.max
             if not low <= len(points) <= high:
-                self.problems.add(path, heading.line, f'the section "{heading.source}" has {len(points)} key points; it needs {low} to {high}',
+                self.problems.add(path, heading.line,
+                                  f'the section "{heading.source}" has {len(points)} key points; it needs {low} to {high}',
                                   "put the key points as a bullet list (lines starting with '- ') directly under the heading")
         point_links = tuple(i for p in points for i in prose.inlines_in(p) if isinstance(i, Link))
         point_images = tuple(i for p in points for i in prose.inlines_in(p) if isinstance(i, Image))
@@ -431,8 +447,15 @@ class _Loader:
 
     def _parse(self, text: str, first_line: int, path: Path, folder: str | None) -> prose.Prose:
         """The body parsed, each link and picture resolved from this file's place."""
-        return prose.parse(text, first_line, lambda raw: self._target(raw, path, folder),
-                           lambda raw: self._image(raw, path))
+        def link(raw: str) -> Target | None:
+            return self._target(raw, path, folder)
+
+        def picture(raw: str) -> Path | None:
+            return self._image(raw, path)
+
+        if self.memo is not None:
+            return self.memo.parse((path, folder), text, first_line, link, picture)
+        return prose.parse(text, first_line, link, picture)
 
     def _target(self, raw: str, path: Path, folder: str | None) -> Target | None:
         if EXTERNAL.match(raw):
@@ -550,7 +573,8 @@ class _Loader:
         own: dict[str, str] = {}
         text = read_text(path, self.problems) if path.is_file() else None
         # A new language's file starts with every line commented out: nothing translated yet.
-        only_comments = text is not None and not any(l.strip() and not l.lstrip().startswith("#") for l in text.split("\n"))
+        only_comments = text is not None and not any(
+            line.strip() and not line.lstrip().startswith("#") for line in text.split("\n"))
         if text is not None and not (only_comments and english is not None):
             loaded = _read_yaml(path, self.problems, text)
             if loaded:
@@ -576,7 +600,8 @@ class _Loader:
         missing = [key for key in english.strings if key not in own]
         if missing:
             shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
-            self.problems.warn(path, None, f"{len(missing)} interface string(s) are not translated and are shown in English: {shown}",
+            self.problems.warn(path, None,
+                               f"{len(missing)} interface string(s) are not translated and are shown in English: {shown}",
                                f"copy them from docs/{self.source}/{STRINGS_FILE} and translate them")
         return {**english.strings, **own}, set(own)
 

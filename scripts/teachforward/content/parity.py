@@ -15,9 +15,26 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from teachforward.content.model import Course, Document, Exercise, Image, Language, Link, Material, Workshop
-from teachforward.content.tracking import (document_sections, exercise_record, exercise_sections, facts_sections,
-                                           fingerprint, material_sections)
+from teachforward.content.model import (
+    AgendaItem,
+    Course,
+    Document,
+    Exercise,
+    Image,
+    Language,
+    Link,
+    Material,
+    Origin,
+    Workshop,
+)
+from teachforward.content.tracking import (
+    document_sections,
+    exercise_record,
+    exercise_sections,
+    facts_sections,
+    fingerprint,
+    material_sections,
+)
 from teachforward.problems import Problems, did_you_mean
 
 
@@ -26,10 +43,10 @@ class _EnglishMoved:
     the translator last marked the file current: then the translation is merely out of date
     (a warning, and a notice on the site), and the build goes on."""
 
-    def __init__(self, problems: Problems, recorded: dict, english: dict[str, str]):
+    def __init__(self, problems: Problems, recorded: dict[str, str], english: dict[str, str]):
         self.problems, self.recorded, self.english = problems, recorded, english
 
-    def add(self, key: str, path, line, message: str, hint: str) -> None:
+    def add(self, key: str, path: Path, line: int | None, message: str, hint: str) -> None:
         known = key in self.recorded or key in self.english     # a part neither side has did not move
         moved = bool(self.recorded) and known and self.recorded.get(key) != fingerprint(self.english.get(key, ""))
         if moved:
@@ -53,7 +70,7 @@ def check_parity(course: Course, problems: Problems) -> None:
         # not compared; their links are still checked like any other.
 
 
-def _translated(language: Language, origin) -> bool:
+def _translated(language: Language, origin: Origin | None) -> bool:
     return origin is not None and origin.lang == language.code
 
 
@@ -86,7 +103,7 @@ def _facts(workshop: Workshop, original: Workshop, problems: Problems) -> None:
         report.add("agenda", path, workshop.line_of("agenda"),
                      f"the agenda has {len(mine)} items here but {len(theirs)} in English",
                      "translate each English agenda item, keeping their order, minutes and refs")
-    for index, (item, other) in enumerate(zip(mine, theirs)):
+    for index, (item, other) in enumerate(zip(mine, theirs, strict=False)):
         if item.minutes != other.minutes:
             report.add("agenda", path, workshop.line_of("agenda", index, "minutes"),
                          f"agenda item {index + 1} lasts {item.minutes} minutes here but {other.minutes} in English",
@@ -114,17 +131,20 @@ def _facts(workshop: Workshop, original: Workshop, problems: Problems) -> None:
                      "translate every key term, keeping its id")
 
 
-def _agenda_plan(workshop: Workshop, index: int, item, other, report: _EnglishMoved) -> None:
+def _agenda_plan(workshop: Workshop, index: int, item: AgendaItem, other: AgendaItem, report: _EnglishMoved) -> None:
     """Breaks, materials and cuts are not words: they stay as in English."""
     path, number = workshop.facts_origin.path, index + 1
     if item.is_break != other.is_break:
         report.add("agenda", path, workshop.line_of("agenda", index, "break") or workshop.line_of("agenda", index),
-                   f"agenda item {number} is {'' if item.is_break else 'not '}a break here but is {'' if other.is_break else 'not '}one in English",
+                   f"agenda item {number} is {'' if item.is_break else 'not '}a break here"
+                   f" but is {'' if other.is_break else 'not '}one in English",
                    "write break: true, as in English" if other.is_break else "remove break: true, as in English")
     if item.materials != other.materials:
         report.add("agenda", path, workshop.line_of("agenda", index, "materials") or workshop.line_of("agenda", index),
-                   f"agenda item {number} uses the materials [{', '.join(item.materials)}] here but [{', '.join(other.materials)}] in English",
-                   f"write materials: [{', '.join(other.materials)}], as in English" if other.materials else "remove materials, as in English")
+                   f"agenda item {number} uses the materials [{', '.join(item.materials)}] here"
+                   f" but [{', '.join(other.materials)}] in English",
+                   f"write materials: [{', '.join(other.materials)}], as in English" if other.materials
+                   else "remove materials, as in English")
     mine, theirs = item.cut, other.cut
     if (mine is None) != (theirs is None):
         report.add("agenda", path, workshop.line_of("agenda", index, "cut") or workshop.line_of("agenda", index),
@@ -134,7 +154,8 @@ def _agenda_plan(workshop: Workshop, index: int, item, other, report: _EnglishMo
         for name in ("order", "saves"):
             if getattr(mine, name) != getattr(theirs, name):
                 report.add("agenda", path, workshop.line_of("agenda", index, "cut", name),
-                           f"the cut of agenda item {number} has {name} {getattr(mine, name)} here but {getattr(theirs, name)} in English",
+                           f"the cut of agenda item {number} has {name} {getattr(mine, name)} here"
+                           f" but {getattr(theirs, name)} in English",
                            f"write {name}: {getattr(theirs, name)}, as in English")
 
 
@@ -142,7 +163,7 @@ def _law_check(workshop: Workshop, original: Workshop, report: _EnglishMoved) ->
     path, mine, theirs = workshop.facts_origin.path, workshop.facts.law_check, original.facts.law_check
     if mine is None and theirs is None:
         return
-    if (mine is None) != (theirs is None):
+    if mine is None or theirs is None:      # one of the two: both missing returned above
         report.add("law_check", path, workshop.line_of("law_check") or None,
                    "the law check box is " + ("here but not in English" if mine else "in English but missing here"),
                    "translate the English law_check" if theirs else "remove law_check, as in English")
@@ -155,7 +176,7 @@ def _law_check(workshop: Workshop, original: Workshop, report: _EnglishMoved) ->
         report.add("law_check", path, workshop.line_of("law_check", "items"),
                    f"the law check has {len(mine.items)} items here but {len(theirs.items)} in English",
                    "translate each English item, in the same order")
-    for index, (item, other) in enumerate(zip(mine.items, theirs.items)):
+    for index, (item, other) in enumerate(zip(mine.items, theirs.items, strict=False)):
         for name in ("since", "source"):
             if getattr(item, name) != getattr(other, name):
                 report.add("law_check", path, workshop.line_of("law_check", "items", index, name)
@@ -174,7 +195,8 @@ def _material(mine: Material, theirs: Material, problems: Problems) -> None:
                      f"name the file {theirs.number:02d}-{theirs.id}.md, as in English")
     for name in ("kind", "audience", "orientation"):
         if getattr(mine, name) != getattr(theirs, name):
-            problems.add(path, None, f"the material's {name} is {getattr(mine, name)} here but {getattr(theirs, name)} in English",
+            problems.add(path, None,
+                         f"the material's {name} is {getattr(mine, name)} here but {getattr(theirs, name)} in English",
                          f"write {name}: {getattr(theirs, name)} at the top, as in English")
     _document(mine.document, theirs.document, problems, theirs.origin.path.name, report)
 
@@ -195,7 +217,7 @@ def _document(mine: Document, theirs: Document, problems: Problems, name: str,
     shared = [id_ for id_ in mine_ids if id_ in english]
     english_order = [id_ for id_ in english if id_ in shared]
     if shared != english_order:
-        first = next(a for a, b in zip(shared, english_order) if a != b)
+        first = next(a for a, b in zip(shared, english_order, strict=False) if a != b)
         section = next(s for s in mine.sections if s.id == first)
         problems.add(path, section.line, f'the sections are not in the English order (here "{first}" comes too early)',
                      "put the sections in the same order as in English: " + ", ".join(english_order))
@@ -224,7 +246,8 @@ def _exercise(mine: Exercise, theirs: Exercise, problems: Problems) -> None:
                    f"write group_size: {theirs.group_size.replace('–', '-')} at the top, as in English")
     if mine.materials != theirs.materials:
         report.add("materials", path, mine.settings_line.get("materials"),
-                   f"the exercise uses the materials [{', '.join(mine.materials)}] here but [{', '.join(theirs.materials)}] in English",
+                   f"the exercise uses the materials [{', '.join(mine.materials)}] here"
+                   f" but [{', '.join(theirs.materials)}] in English",
                    f"write materials: [{', '.join(theirs.materials)}] at the top, as in English" if theirs.materials
                    else "remove materials, as in English")
     if (mine.questions is None) != (theirs.questions is None):

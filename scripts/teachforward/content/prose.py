@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import normalizeReference
@@ -100,7 +100,7 @@ class Image:
     destination: Span | None = None
 
 
-Inline = Union[Text, Emphasis, Strong, Code, LineBreak, Html, Link, Image]
+Inline = Text | Emphasis | Strong | Code | LineBreak | Html | Link | Image
 
 
 # --- blocks -------------------------------------------------------------------------------
@@ -222,8 +222,8 @@ class HtmlBlock:
     last_line: int = field(default=0, compare=False)   # its last non-blank line in the file
 
 
-Block = Union[Paragraph, Heading, ListBlock, Table, Quote, Admonition, PictureBlock, CodeBlock,
-              DefinitionList, WritingSpace, Rule, HtmlBlock]
+Block = (Paragraph | Heading | ListBlock | Table | Quote | Admonition | PictureBlock | CodeBlock
+         | DefinitionList | WritingSpace | Rule | HtmlBlock)
 
 
 @dataclass(frozen=True)
@@ -453,6 +453,48 @@ def parse(source: str, first_line: int, resolve_link: LinkResolver, resolve_pict
     return Prose(source, first_line, tuple(blocks))
 
 
+class ParseMemo:
+    """Parsed bodies kept from one load of a course to the next (serve): a body is parsed again
+    only when its text or its place changed, or one of its pictures resolves to another file
+    now. What a link resolves to depends only on the body's place (part of the key); a picture
+    depends on which files exist, so each recorded picture is resolved again and compared."""
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[Any, ...], tuple[Prose, tuple[tuple[str, Any], ...]]] = {}
+        self._used: set[tuple[Any, ...]] = set()
+        self.reused = 0
+        self.parsed = 0           # bodies parsed (not reused) during the current load
+        self.last_parsed = 0      # ... during the last finished load
+        self.last_reused = 0
+
+    def parse(self, key: tuple[Any, ...], source: str, first_line: int, resolve_link: LinkResolver,
+              resolve_picture: PictureResolver) -> Prose:
+        full_key = (source, first_line, *key)
+        self._used.add(full_key)
+        kept = self._kept.get(full_key)
+        if kept is not None and all(resolve_picture(raw) == path for raw, path in kept[1]):
+            self.reused += 1
+            return kept[0]
+        pictures: list[tuple[str, Any]] = []
+
+        def recording(raw: str) -> Any:
+            path = resolve_picture(raw)
+            pictures.append((raw, path))
+            return path
+
+        result = parse(source, first_line, resolve_link, recording)
+        self._kept[full_key] = (result, tuple(pictures))
+        self.parsed += 1
+        return result
+
+    def forget_unused(self) -> None:
+        """Drop what the last load did not ask for (old versions of edited files)."""
+        self._kept = {key: value for key, value in self._kept.items() if key in self._used}
+        self._used = set()
+        self.last_parsed, self.last_reused = self.parsed, self.reused
+        self.parsed = self.reused = 0
+
+
 def _without_leading_space(blocks: list[Block]) -> list[Block]:
     """A tick box's text, which the task-list rule leaves with the space after "[ ]"."""
     first = blocks[0] if blocks else None
@@ -529,8 +571,8 @@ class _Builder:
                 if checked is not None:
                     children = _without_leading_space(children)
                 items.append(ListItem(self.file_line(item_token), tuple(children), checked))
-            start = int(token.attrGet("start") or 1) if kind == "ordered_list_open" else 1
-            return ListBlock(line, kind == "ordered_list_open", start, tuple(items)), index + 1
+            first_number = int(token.attrGet("start") or 1) if kind == "ordered_list_open" else 1
+            return ListBlock(line, kind == "ordered_list_open", first_number, tuple(items)), index + 1
         if kind == "blockquote_open":
             children, index = self.blocks(tokens, index + 1, "blockquote_close")
             return Quote(line, tuple(children)), index

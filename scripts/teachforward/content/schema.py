@@ -1,7 +1,8 @@
 """Turn pydantic's validation errors into messages a non-programmer can act on."""
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from teachforward.content.model import Course, Language, Workshop
@@ -112,18 +113,14 @@ class Matcher:
             found |= {plural.expand(r"\1ه\2") for w in found if (plural := ARABIC_FEMININE_PLURAL.match(w))}
         return sorted(found)
 
-    @lru_cache(maxsize=4096)
     def stems(self, term: str) -> tuple[Stem, ...]:
-        words = [normalise(w, self.lang) for w in _term_words(term)]
-        long = [w for w in words if len(w) >= 3] or words
-        return tuple(stem(w, self.lang, TRANSLATED_LONGER) for w in long)
+        return _translated_stems(self.lang, term)
 
     def found(self, term: str, words: list[str]) -> bool:
         """The term, or the gloss in its brackets ("Cadre d'impact numérique (Digital Impact Framework)")."""
         return any(stems and all(_has_prefix(words, s) for s in stems)
                    for stems in (self.stems(term), *self._gloss_stems(term)))
 
-    @lru_cache(maxsize=4096)
     def _gloss_stems(self, term: str) -> tuple[tuple[Stem, ...], ...]:
         return tuple(self.stems(gloss.strip("()")) for gloss in GLOSS.findall(term))
 
@@ -142,10 +139,8 @@ class PhraseMatcher(Matcher):
         """Where each of `words(text)` is in the text."""
         return [m.span() for m in TOKEN.finditer(text)]
 
-    @lru_cache(maxsize=4096)
     def stems(self, term: str) -> tuple[Stem, ...]:
-        # The whole term, a bracketed precision included: "Level (of the framework)" is not any "level".
-        return tuple(stem(normalise(w, self.lang), self.lang, ENGLISH_LONGER, ENGLISH_SHORTER) for w in WORD.findall(term))
+        return _english_stems(self.lang, term)
 
 
     def where(self, term: str, words: list[str], sorted_words: list[str]) -> int | None:
@@ -157,6 +152,20 @@ class PhraseMatcher(Matcher):
             if all(_matches(words[index + k], s) for k, s in enumerate(stems)):
                 return index
         return None
+
+
+# The stems are cached by language and term, not on the matchers, so that no cache keeps a matcher alive.
+@lru_cache(maxsize=4096)
+def _translated_stems(lang: str, term: str) -> tuple[Stem, ...]:
+    words = [normalise(w, lang) for w in _term_words(term)]
+    long = [w for w in words if len(w) >= 3] or words
+    return tuple(stem(w, lang, TRANSLATED_LONGER) for w in long)
+
+
+@lru_cache(maxsize=4096)
+def _english_stems(lang: str, term: str) -> tuple[Stem, ...]:
+    # The whole term, a bracketed precision included: "Level (of the framework)" is not any "level".
+    return tuple(stem(normalise(w, lang), lang, ENGLISH_LONGER, ENGLISH_SHORTER) for w in WORD.findall(term))
 
 
 def _matches(word: str, stem_: Stem) -> bool:
@@ -174,12 +183,12 @@ def _has_prefix(words: list[str], stem_: Stem) -> bool:
     return False
 
 
-@lru_cache(maxsize=None)
+@cache
 def _matcher(lang: str) -> Matcher:
     return Matcher(lang)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _phrase_matcher(lang: str) -> PhraseMatcher:
     return PhraseMatcher(lang)
 
@@ -205,7 +214,7 @@ def check_terms(course: Course, problems: Problems) -> None:
         terms = [Term(t.id, english_terms[t.id], t.translated, t.path, t.line)
                  for t in termbase(language) if t.id in english_terms]
         _same_english_two_ways(terms, language, problems)
-        for original, workshop in zip(english.workshops, language.workshops):
+        for original, workshop in zip(english.workshops, language.workshops, strict=False):
             for path, line_of, theirs, mine in _sections(language, original, workshop):
                 _check_section(terms, language, path, line_of, theirs, mine, problems)
 
@@ -223,11 +232,15 @@ def _same_english_two_ways(terms: list[Term], language: Language, problems: Prob
                           "give one English term one translation in the whole course")
 
 
-def _sections(language: Language, original: Workshop, workshop: Workshop):
+LineOf = Callable[[str], int | None]    # the line a section of a file starts on, by its key
+
+
+def _sections(language: Language, original: Workshop,
+              workshop: Workshop) -> Iterator[tuple[Path, LineOf, dict[str, str], dict[str, str]]]:
     """(file, line of each section, English texts, translated texts) of each translated file."""
     if workshop.facts_origin.lang == language.code:
         texts = facts_sections(workshop)
-        yield (workshop.facts_origin.path, lambda key, w=workshop: w.line_of(key),
+        yield (workshop.facts_origin.path, workshop.line_of,
                facts_sections(original), texts)
     for part in ("notes", "guide"):
         doc, own = getattr(original, part), getattr(workshop, part)
@@ -241,7 +254,7 @@ def _sections(language: Language, original: Workshop, workshop: Workshop):
             yield exercise.origin.path, lines.get, exercise_sections(theirs[exercise.id]), exercise_sections(exercise)
 
 
-def _check_section(terms: list[Term], language: Language, path: Path, line_of, theirs: dict[str, str],
+def _check_section(terms: list[Term], language: Language, path: Path, line_of: LineOf, theirs: dict[str, str],
                    mine: dict[str, str], problems: Problems) -> None:
     english, translated = _phrase_matcher("en"), _matcher(language.code)
     for key, text in mine.items():

@@ -9,12 +9,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from typing import Any
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from teachforward.content.prose import Heading
 from teachforward.content.model import Course, Document, Exercise, Language, Material, Origin, Page, Workshop
+from teachforward.content.prose import Heading
 
 WORD = re.compile(r"\w+", re.UNICODE)
 TRACKED_FIELDS = ("title", "summary", "audience", "objectives", "agenda", "key_terms", "further_reading", "law_check")
@@ -94,7 +94,7 @@ def page_sections(page: Page) -> dict[str, str]:
     cuts = [b for b in page.prose.blocks if isinstance(b, Heading) and b.level == 2]
     starts = [b.line - page.body_line for b in cuts]
     texts = {"intro": "\n".join(lines[:starts[0] if starts else len(lines)])}
-    for number, (heading, start) in enumerate(zip(cuts, starts), 1):
+    for number, (heading, start) in enumerate(zip(cuts, starts, strict=True), 1):
         end = starts[number] if number < len(starts) else len(lines)
         texts[f"section-{number}"] = heading.source + "\n" + "\n".join(lines[start + 1:end])
     return texts
@@ -161,7 +161,7 @@ class TranslationStatus:
 def translation_status(course: Course, language: Language) -> TranslationStatus:
     english = course.source
     files: list[FileStatus] = []
-    for original, mine in zip(english.workshops, language.workshops):
+    for original, mine in zip(english.workshops, language.workshops, strict=False):
         base = f"workshops/{original.folder}"
         files.append(_status(language, original.facts_origin.path, mine.facts_origin,
                              facts_sections(original), mine.facts.translated_from,

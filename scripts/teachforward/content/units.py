@@ -14,16 +14,25 @@ to its last. Nothing here reads Markdown syntax.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from teachforward.content import markdown, prose
 from teachforward.content.model import (
-    Course, Document, Exercise, Language, Material, Page, Section, Workshop,
+    Course,
+    Document,
+    Exercise,
+    Language,
+    Material,
+    Origin,
+    Page,
+    Section,
+    Workshop,
 )
 
 Kind = Literal["heading", "point", "block", "field", "string"]
@@ -134,9 +143,9 @@ def _block_slots(text: _Text, blocks: tuple[prose.Block, ...], prefix: str) -> d
 def _point_slots(text: _Text, section: Section, prefix: str, limit: int) -> dict[str, tuple[Kind, Slot]]:
     """The key points, from the line each starts on and its text as the model keeps it (a
     wrapped point is its lines joined with spaces). `limit` is the first line after the list."""
-    found = {}
+    found: dict[str, tuple[Kind, Slot]] = {}
     lines = section.point_lines
-    for number, (point, line) in enumerate(zip(section.key_points, lines), 1):
+    for number, (point, line) in enumerate(zip(section.key_points, lines, strict=True), 1):
         bound = min(lines[number] if number < len(lines) else limit, len(text.lines) + 1)
         for last in range(line, bound):
             slot = _point_written(text, point, line, last)
@@ -148,7 +157,7 @@ def _point_slots(text: _Text, section: Section, prefix: str, limit: int) -> dict
 
 def _point_written(text: _Text, point: str, line: int, last: int) -> Slot | None:
     """The point as written on lines line..last, if those lines hold exactly its text."""
-    following = " ".join(l.strip() for l in text.lines[line:last])
+    following = " ".join(row.strip() for row in text.lines[line:last])
     if following and not point.endswith(" " + following):
         return None
     first = point[:len(point) - len(following) - 1] if following else point
@@ -226,7 +235,7 @@ def page_slots(text: str, page: Page) -> dict[str, dict[str, tuple[Kind, Slot]]]
     return slots
 
 
-def yaml_slots(text: str, patterns, offset: int = 0, text_of: str | None = None,
+def yaml_slots(text: str, patterns: tuple[tuple[str, ...], ...], offset: int = 0, text_of: str | None = None,
                first_line: int = 1) -> dict[str, tuple[Kind, Slot]]:
     """Slots of the text fields of a YAML file (or front matter: `text_of`, starting at `offset`)."""
     try:
@@ -259,7 +268,7 @@ def strings_slots(text: str) -> dict[str, tuple[Kind, Slot]]:
     return found
 
 
-def _walk(node, pattern: tuple[str, ...], path: tuple[str, ...]):
+def _walk(node: Node | None, pattern: tuple[str, ...], path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], ScalarNode]]:
     if not pattern:
         if isinstance(node, ScalarNode):
             yield path, node
@@ -275,7 +284,7 @@ def _walk(node, pattern: tuple[str, ...], path: tuple[str, ...]):
                 yield from _walk(value, rest, path + (head,))
 
 
-def _item_key(item, index: int) -> str:
+def _item_key(item: Node, index: int) -> str:
     """A list item is named by its own id when it has one (key terms), else by its position."""
     if isinstance(item, MappingNode):
         for key, value in item.value:
@@ -309,8 +318,9 @@ def _paired(english: dict[str, dict[str, tuple[Kind, Slot]]], mine: dict[str, di
     return units
 
 
-def _blocks_differ(english: dict, mine: dict) -> bool:
-    count = lambda slots: sum(1 for id_ in slots if "/block-" in id_ or id_.startswith("block-"))
+def _blocks_differ(english: dict[str, Any], mine: dict[str, Any]) -> bool:
+    def count(slots: dict[str, Any]) -> int:
+        return sum(1 for id_ in slots if "/block-" in id_ or id_.startswith("block-"))
     return count(english) != count(mine)
 
 
@@ -331,7 +341,7 @@ def language_files(course: Course, language: Language) -> list[FileUnits]:
     """Every translatable file of the course, English paired with `language`'s translation."""
     english = course.source
     files: list[FileUnits] = []
-    for original, mine in zip(english.workshops, language.workshops):
+    for original, mine in zip(english.workshops, language.workshops, strict=False):
         files.append(_facts(course, original, mine, language))
         for part in ("notes", "guide"):
             doc, own = getattr(original, part), getattr(mine, part)
@@ -367,7 +377,9 @@ def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _markdown_file(course, kind, english_path, origin, language, slots_of, original, own, recorded) -> FileUnits:
+def _markdown_file(course: Course, kind: FileKind, english_path: Path, origin: Origin, language: Language,
+                   slots_of: Callable[[str, Any], dict[str, dict[str, tuple[Kind, Slot]]]], original: Any, own: Any,
+                   recorded: Mapping[str, str] | None) -> FileUnits:
     english_text = _read(english_path)
     theirs = slots_of(english_text, original)
     translated = origin.lang == language.code

@@ -5,22 +5,20 @@ Every problem is added to the same list as the loader's, so a single run reports
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from typing import Any
 import re
 from functools import lru_cache
 from pathlib import Path
 
 from teachforward.content.design import check_design
-from teachforward.content.parts import BY_NAME
 from teachforward.content.html_policy import check_html, svg_findings
 from teachforward.content.kit_checks import check_formats, check_workshop_kit, material_hint
 from teachforward.content.model import Course, Image, Language, Link, Workshop
 from teachforward.content.parity import check_parity
+from teachforward.content.parts import BY_NAME
 from teachforward.content.pictures import damage
 from teachforward.content.prose_rules import check_prose
-from teachforward.content.termbase import check_terms
 from teachforward.content.template_policy import check_templates
+from teachforward.content.termbase import check_terms
 from teachforward.content.textfile import outside_root
 from teachforward.problems import Problems, did_you_mean
 
@@ -66,9 +64,12 @@ def _check_workshop(course: Course, workshop: Workshop, problems: Problems) -> N
         line = workshop.line_of("agenda", index, "ref")
         if item.ref not in ids:
             problems.add(path, line, f'the agenda refers to "{item.ref}", which is neither a section nor an exercise',
-                         did_you_mean(item.ref, ids) or "use the id of a section of notes.md or guide.md, or an exercise's file name without its number")
+                         did_you_mean(item.ref, ids)
+                         or "use the id of a section of notes.md or guide.md, or an exercise's file name without its number")
         elif item.ref in exercises and exercises[item.ref].minutes != item.minutes:
-            problems.warn(path, line, f'the agenda gives "{item.ref}" {item.minutes} minutes, the exercise itself says {exercises[item.ref].minutes}',
+            problems.warn(path, line,
+                          f'the agenda gives "{item.ref}" {item.minutes} minutes,'
+                          f' the exercise itself says {exercises[item.ref].minutes}',
                           "make the two numbers agree")
     seen: dict[str, tuple[Path, int]] = {}
     for document in (workshop.notes, workshop.guide):
@@ -98,7 +99,8 @@ def _check_key_terms(language: Language, problems: Problems) -> None:
             if term.id in seen:
                 other, other_line = seen[term.id]
                 problems.add(workshop.facts_origin.path, line,
-                             f'the key term id "{term.id}" is already used in {problems.show(other.facts_origin.path)}:{other_line}',
+                             f'the key term id "{term.id}" is already used in'
+                             f' {problems.show(other.facts_origin.path)}:{other_line}',
                              "each key term appears once in the glossary: define it in one workshop only, or choose another id")
             else:
                 seen[term.id] = (workshop, line)
@@ -183,7 +185,8 @@ def _link_problem(course: Course, language: Language, link: Link) -> tuple[str, 
     target = link.target
     if target is None:
         return (f'the link "{link.raw}" cannot be used',
-                "link to a web page with https://..., or to another course file with a relative path such as ../02-data-lifecycle/notes.md")
+                "link to a web page with https://..., or to another course file with a relative path"
+                " such as ../02-data-lifecycle/notes.md")
     if target.url:
         return None
     if target.workshop is not None:
@@ -204,7 +207,8 @@ def _link_problem(course: Course, language: Language, link: Link) -> tuple[str, 
             anchors = {s.id for s in material.document.sections}
             if target.anchor is not None and target.anchor not in anchors:
                 return (f'the link "{link.raw}" points to "#{target.anchor}", which does not exist there',
-                        did_you_mean(target.anchor, anchors) or "use the id of a section: the part in curly brackets after its heading")
+                        did_you_mean(target.anchor, anchors)
+                        or "use the id of a section: the part in curly brackets after its heading")
             return None
         if target.part not in WORKSHOP_PARTS:
             return (f'the link "{link.raw}" points to a file that does not exist',
@@ -214,7 +218,8 @@ def _link_problem(course: Course, language: Language, link: Link) -> tuple[str, 
         anchors = _anchors(workshop, target.part)
         if target.anchor not in anchors:
             return (f'the link "{link.raw}" points to "#{target.anchor}", which does not exist there',
-                    did_you_mean(target.anchor, anchors) or "use the id of a section: the part in curly brackets after its heading")
+                    did_you_mean(target.anchor, anchors)
+                    or "use the id of a section: the part in curly brackets after its heading")
         return None
     pages = {p.path for p in language.pages} | {f"{name}.md" for name in course.settings.pages if not name.endswith(".md")}
     if target.part not in pages:

@@ -93,7 +93,8 @@ def load_design(directory: Path) -> Design:
     boxes, geometry, problems = {}, {}, []
     for kind in kinds.values():
         layout = layouts[kind.layout]
-        by_idx = {ph.placeholder_format.idx: ph for ph in layout.placeholders}
+        # python-pptx's stubs declare the placeholders' __iter__ as a plain attribute.
+        by_idx = {ph.placeholder_format.idx: ph for ph in layout.placeholders}  # type: ignore[misc]
         for role, idx in kind.placeholders.items():
             ph = by_idx.get(idx)
             if ph is None:
@@ -114,8 +115,11 @@ def load_design(directory: Path) -> Design:
                           "make it again with scripts/make_template.py or fix slides_src/layouts.yaml")
     fingerprint = hashlib.sha256(template_bytes + b"\0" + layouts_path.read_bytes()).hexdigest()
     fonts = _theme_fonts(master)
-    return Design(directory, template_path, template_bytes, kinds, boxes, geometry,
-                  (prs.slide_width, prs.slide_height), fingerprint, fonts)
+    width, height = prs.slide_width, prs.slide_height
+    if width is None or height is None:
+        raise DesignError(template_path, "the slide template has no slide size",
+                          "make it again with scripts/make_template.py")
+    return Design(directory, template_path, template_bytes, kinds, boxes, geometry, (width, height), fingerprint, fonts)
 
 
 def _geometry(ph, master) -> tuple[int, int, int, int]:

@@ -8,9 +8,14 @@ Clock times are written for the course's default start time; the run-sheet's sta
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from teachforward.content.formatting import time_of_day
 from teachforward.content.model import AgendaItem, Material, Workshop
+
+if TYPE_CHECKING:
+    from teachforward.content import prose
+    from teachforward.content.model import Course, Language, Origin
 from teachforward.content.parts import material_part, page_of
 
 RUN_SHEET = "runsheet"          # the part's name; its page is run-sheet.md
@@ -37,6 +42,21 @@ clock = time_of_day      # the run-sheets' clock times (content/formatting.py)
 
 class KitPages:
     """Pages and page parts made from agenda plans, law checks and materials."""
+
+    if TYPE_CHECKING:
+        # What the mixin uses of PageWriter (site/pages.py), which defines all of these.
+        course: Course
+        language: Language
+
+        def t(self, key: str, **values: Any) -> str: ...
+        def _foreign(self, origin: Origin) -> str: ...
+        def _titled(self, workshop: Workshop, text: str) -> str: ...
+        def _front(self, title: str, extra: dict[str, Any] | None = None) -> str: ...
+        def _written(self, body: prose.Prose, here: str) -> str: ...
+        def _fallback(self, origin: Origin, here: str) -> str: ...
+        def _part_links(self, workshop: Workshop, current: str) -> str: ...
+        def _outdated_sections(self, origin: Origin) -> list[str]: ...
+        def _outdated_notice(self, here: str, anchor: str) -> str: ...
 
     # --- pages, as {path: markdown} ------------------------------------------------------
 
@@ -86,12 +106,13 @@ class KitPages:
                '<div class="tf-run-sheet" markdown>', "", self._sheet_header()]
         rows, elapsed = self._sheet_rows(workshop, start, 0, here)
         out += rows + [f"| {self._clock(start, elapsed)} | **{elapsed}** | **{self.t('runsheet_end')}** | | | |"]
-        cuts = sorted((item.cut.order, index, item) for index, item in enumerate(facts.agenda) if item.cut)
+        cuts = sorted(((item.cut.order, index, item, item.cut) for index, item in enumerate(facts.agenda) if item.cut),
+                      key=lambda entry: entry[:2])
         if cuts:
             out += ["", f"**{self.t('runsheet_cut_order')}**", ""]
-            out += [f"{order}. {self._text(item.activity, lang)}: {self._text(item.cut.how, lang)} "
-                    f"*({self.t('runsheet_saves', minutes=item.cut.saves)})*" for order, _, item in cuts]
-            total = sum(item.cut.saves for _, _, item in cuts)
+            out += [f"{order}. {self._text(item.activity, lang)}: {self._text(cut.how, lang)} "
+                    f"*({self.t('runsheet_saves', minutes=cut.saves)})*" for order, _, item, cut in cuts]
+            total = sum(cut.saves for _, _, _, cut in cuts)
             out += ["", self.t("runsheet_cut_total", minutes=total)]
         return _join(out + ["", "</div>", ""])
 
@@ -108,8 +129,10 @@ class KitPages:
             if item.cut is not None:
                 cut = (f"**{item.cut.order}.** {self._text(item.cut.how, lang)} "
                        f"*({self.t('runsheet_saves', minutes=item.cut.saves)})*")
-            rows.append(f"| {self._clock(start, elapsed)} | {item.minutes} | {self._activity(workshop, item, here, linked=False)} | "
-                        f"{self._text(item.lead, lang) if item.lead else ''} | {self.agenda_materials(workshop, item, here)} | {cut} |")
+            activity = self._activity(workshop, item, here, linked=False)
+            lead = self._text(item.lead, lang) if item.lead else ""
+            rows.append(f"| {self._clock(start, elapsed)} | {item.minutes} | {activity} | "
+                        f"{lead} | {self.agenda_materials(workshop, item, here)} | {cut} |")
             elapsed += item.minutes
         return rows, elapsed
 
@@ -141,7 +164,8 @@ class KitPages:
                 heading = f"### {self._unit(fmt, index)} · {when}"
                 if not self._any_workshop(day):
                     heading += f" · [{self.t('workshop_runsheet')}]({_relative(PROGRAMME, day_path(fmt.id, index))})"
-                out += [heading + f" {{#{fmt.id}-{index + 1}}}", "", f"| {self.t('runsheet_time')} | {self.t('agenda_minutes')} | {self.t('agenda_activity')} |",
+                out += [heading + f" {{#{fmt.id}-{index + 1}}}", "",
+                        f"| {self.t('runsheet_time')} | {self.t('agenda_minutes')} | {self.t('agenda_activity')} |",
                         "|---:|---:|:---|"]
                 elapsed = 0
                 for item in day.items:
@@ -150,12 +174,14 @@ class KitPages:
                         longest = max(w.facts.duration for w in workshops.values())
                         what, length = self.t("programme_any_workshop", minutes=longest), longest
                     elif kind == "workshop":
-                        workshop = workshops[value]
-                        what = (f"[{self._titled(workshop, _escape(workshop.title))}]({_relative(PROGRAMME, part_path(value, 'overview'))})"
-                                f" ([{self.t('workshop_runsheet')}]({_relative(PROGRAMME, part_path(value, RUN_SHEET))}))")
+                        folder = str(value)
+                        workshop = workshops[folder]
+                        overview = _relative(PROGRAMME, part_path(folder, "overview"))
+                        what = (f"[{self._titled(workshop, _escape(workshop.title))}]({overview})"
+                                f" ([{self.t('workshop_runsheet')}]({_relative(PROGRAMME, part_path(folder, RUN_SHEET))}))")
                         length = workshop.facts.duration
                     else:
-                        what, length = self._format_label(kind), value
+                        what, length = self._format_label(kind), int(value)
                     out.append(f"| {clock(day.start, elapsed)} | {length} | {what} |")
                     elapsed += length
                 out += [f"| {clock(day.start, elapsed)} | **{elapsed}** | **{self.t('runsheet_end')}** |", ""]
@@ -179,7 +205,7 @@ class KitPages:
         for item in day.items:
             kind, value = _format_item(item)
             if kind == "workshop":
-                workshop = workshops[value]
+                workshop = workshops[str(value)]
                 out.append(f"| {self._clock(start, elapsed)} | **{workshop.facts.duration}** | "
                            f"**{self._titled(workshop, _escape(workshop.title))}** | | | |")
                 rows, elapsed = self._sheet_rows(workshop, start, elapsed, here)
@@ -188,7 +214,7 @@ class KitPages:
                 label = self._format_label(kind)
                 shown = f'<span class="tf-break">{label}</span>' if kind in ("break", "lunch") else label
                 out.append(f"| {self._clock(start, elapsed)} | {value} | {shown} | | | |")
-                elapsed += value
+                elapsed += int(value)
         out.append(f"| {self._clock(start, elapsed)} | **{elapsed}** | **{self.t('runsheet_end')}** | | | |")
         return _join(out + ["", "</div>", ""])
 
@@ -224,7 +250,10 @@ class KitPages:
         total = 0
         for item in day.items:
             kind, value = _format_item(item)
-            total += (longest if value == "any" else workshops[value].facts.duration) if kind == "workshop" else value
+            if kind == "workshop":
+                total += longest if value == "any" else workshops[str(value)].facts.duration
+            else:
+                total += int(value)
         return total
 
     # --- parts of the overview page --------------------------------------------------------

@@ -103,7 +103,7 @@ def _block(block: prose.Block, url: Callable[[prose.Link | prose.Image], str]) -
         marker = ("???+" if block.open else "???") if block.collapsible else "!!!"
         title = ' "' + block.title.replace('"', '\\"') + '"' if block.title else ""
         body = blocks_markdown(block.blocks, url)
-        return f"{marker} {block.kind}{title}\n\n" + "\n".join(("    " + l) if l else "" for l in body.split("\n"))
+        return f"{marker} {block.kind}{title}\n\n" + "\n".join(("    " + row) if row else "" for row in body.split("\n"))
     if isinstance(block, prose.PictureBlock):
         return inline_markdown((block.image,), url)
     if isinstance(block, prose.CodeBlock):

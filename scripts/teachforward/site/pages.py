@@ -13,7 +13,8 @@ from teachforward.artifacts import Download, PrintFile
 from teachforward.content import prose
 from teachforward.content.formatting import agenda_times, elapsed, reading_names, total_minutes
 from teachforward.content.model import Course, Document, Exercise, Language, Origin, Page, Workshop
-from teachforward.content.parts import PARTS as WORKSHOP_PARTS, page_of
+from teachforward.content.parts import PARTS as WORKSHOP_PARTS
+from teachforward.content.parts import page_of
 from teachforward.content.tracking import TranslationStatus
 from teachforward.site.kit import KitPages
 from teachforward.site.markdown_out import blocks_markdown, inline_markdown
@@ -158,7 +159,8 @@ class PageWriter(KitPages):
             # Each exercise is its own printed sheet, with ruled space for notes.
             out += ['<div class="tf-handout-exercise" markdown>', ""]
             out += self._exercise(exercise, here, with_responses=False)
-            out += [f"### {self.t('handout_notes')}", "", '<div class="tf-notes-space" aria-hidden="true"></div>', "", "</div>", ""]
+            out += [f"### {self.t('handout_notes')}", "",
+                    '<div class="tf-notes-space" aria-hidden="true"></div>', "", "</div>", ""]
         return _join(out)
 
     def _exercise(self, exercise: Exercise, here: str, with_responses: bool) -> list[str]:
@@ -183,7 +185,7 @@ class PageWriter(KitPages):
         if notice:
             # The notice goes under the title, so the page keeps its heading first.
             lines = text.split("\n")
-            index = next((i for i, l in enumerate(lines) if l.startswith("# ")), 0)
+            index = next((i for i, row in enumerate(lines) if row.startswith("# ")), 0)
             text = "\n".join(lines[: index + 1] + ["", notice] + lines[index + 1:])
         return _front_matter(meta) + text.rstrip("\n") + "\n"
 
@@ -327,7 +329,8 @@ class PageWriter(KitPages):
         """The body as written, with the links and pictures written between source files
         re-pointed at the generated pages (at the places the parser found them)."""
         edits = {}
-        for item in (*body.links(), *body.images()):
+        found: list[prose.Link | prose.Image] = [*body.links(), *body.images()]
+        for item in found:
             if item.destination is not None:
                 url = self._address(item, here)
                 if url is not None:
@@ -350,8 +353,8 @@ class PageWriter(KitPages):
                 return None
             return _relative(here, f"workshops/{folder}/{image_path_in_workshop(item.path, folder)}")
         target = item.target
-        if target is None or target.url or target.workshop is None:
-            return None
+        if target is None or target.url or target.workshop is None or target.part is None:
+            return None                  # (the loader gives every workshop target a part)
         url = _relative(here, part_path(target.workshop, target.part))
         if url == posixpath.basename(here) and target.anchor:
             url = ""

@@ -9,14 +9,15 @@ from __future__ import annotations
 import hashlib
 import html
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from teachforward.artifacts import Download, PrintFile
 from teachforward.content.model import Course, Language
 from teachforward.content.tracking import translation_status
-from teachforward.site.kit import PROGRAMME, day_path, material_path
 from teachforward.fsutil import write_atomic
+from teachforward.site.kit import PROGRAMME, day_path, material_path
 from teachforward.site.mkdocs_adapter import material_languages, material_lunr
 from teachforward.site.offline import SHIM
 from teachforward.site.pages import PARTS, PageWriter, image_path_in_workshop, part_path, presenter_page, workshop_images
@@ -139,7 +140,8 @@ def _nav(course: Course, language: Language, writer: PageWriter, with_downloads:
         elif entry == "programme":
             if course.formats is not None:
                 nav.append({_text(writer.t("programme_title")): [PROGRAMME] + [
-                    {_text(writer.t("label_and_title", label=writer.worded_text(f.title), title=writer._unit(f, i))): day_path(f.id, i)}
+                    {_text(writer.t("label_and_title", label=writer.worded_text(f.title), title=writer._unit(f, i))):
+                     day_path(f.id, i)}
                     for f in course.formats.formats for i, d in enumerate(f.days) if not writer._any_workshop(d)]})
         elif entry == "translation-status":
             nav.append({_text(writer.t("status_title")): "translation-status.md"})
@@ -154,7 +156,7 @@ def _nav(course: Course, language: Language, writer: PageWriter, with_downloads:
 def _workshop_nav(workshop, writer: PageWriter) -> dict:
     # U+2068/U+2069 isolate the title, so an English title in a right-to-left menu keeps its number in place.
     title = _text(f"{workshop.number}. \u2068{workshop.title}\u2069")
-    items = [{_text(writer.overview_title(workshop)): part_path(workshop.folder, "overview")}]
+    items: list[dict[str, Any]] = [{_text(writer.overview_title(workshop)): part_path(workshop.folder, "overview")}]
     for part in PARTS[1:]:                 # every part after the overview, in the part table's order
         items.append({_text(writer.t(f"workshop_{part}")): part_path(workshop.folder, part)})
     if workshop.materials:
