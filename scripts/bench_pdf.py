@@ -23,17 +23,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from teachforward.content.loader import load_course  # noqa: E402
-from teachforward.paper.documents import PrintDocument, find_fonts  # noqa: E402
-from teachforward.paper.engine import html_to_pdf  # noqa: E402
+from teachforward.paper.build import shared_engine  # noqa: E402
+from teachforward.paper.documents import PrintDocument, standalone, stylesheet  # noqa: E402
 
 
 def weasyprint_pdf(html: str, work: Path) -> bytes:
-    return html_to_pdf(html, ROOT.as_uri())
+    return shared_engine(stylesheet(), ROOT.as_uri()).layout(html).pdf("a4")
 
 
 def chromium_pdf(chromium: str, html: str, work: Path) -> bytes:
     source, target = work / "in.html", work / "out.pdf"
-    source.write_text(html, encoding="utf-8")
+    source.write_text(standalone(html), encoding="utf-8")
     target.unlink(missing_ok=True)
     subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -60,8 +60,7 @@ def main() -> int:
     if course is None:
         print(problems)
         return 1
-    fonts = find_fonts(ROOT)
-    en, ar = (PrintDocument(course, course.language(code), "a4", fonts) for code in ("en", "ar"))
+    en, ar = (PrintDocument(course, course.language(code)) for code in ("en", "ar"))
     samples = {"book en": en.course_book(), "book ar": ar.course_book(),
                "materials en w3": en.materials(course.language("en").workshops[2])}
     engines = {"weasyprint": weasyprint_pdf,

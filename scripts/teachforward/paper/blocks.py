@@ -83,8 +83,9 @@ def _list(block: p.ListBlock, shift: int) -> str:
         if len(item.blocks) == 1 and isinstance(item.blocks[0], p.Paragraph):
             body = inline_html(item.blocks[0].inlines)     # tight list: no paragraph margins
         if item.checked is not None:
-            mark = "☒" if item.checked else "☐"
-            items.append(f'<li class="tick"><span class="box-mark" aria-hidden="true">{mark}</span> {body}</li>')
+            # A box drawn by the style sheet: the project's fonts have no ballot-box character.
+            ticked = " ticked" if item.checked else ""
+            items.append(f'<li class="tick"><span class="box-mark{ticked}" aria-hidden="true"></span> {body}</li>')
         else:
             items.append(f"<li>{body}</li>")
     if block.ordered:

@@ -1,23 +1,32 @@
 """A language's PDFs: for each workshop its materials (A4 and Letter) and participant pack (a
-zip holds the pack and the participants' materials), and the course book.
+zip holds the pack and the participants' worksheets on A4 and Letter), and the course book.
 
-Each PDF is rendered again only when what it is made from changed: its HTML (which holds
-everything the document shows, the style sheet and the font files' names), the font files'
-bytes and the engine's version. build/<lang>/print/state.json keeps one digest per file.
+Each document is laid out once and written on both papers (engine.py); the worksheets and the
+end of the pack are pages of the materials' layout. A PDF is made again only when what it is
+made from changed: the HTML of the documents it takes pages from, the shared style sheet (it
+names the font files), the font files' bytes and the engine's version.
+build/<lang>/print/state.json keeps one digest per file.
 """
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from teachforward.artifacts import PrintFile
-from teachforward.content.model import Course, Language
+from teachforward.content.model import Course, Language, Workshop
 from teachforward.fsutil import read_json, write_atomic, write_json
-from teachforward.paper.documents import PAPER_SIZES, PrintDocument, find_fonts
+from teachforward.paper.documents import PrintDocument, font_files, stylesheet
 from teachforward.zipfiles import compress, zip_bytes
 
+if TYPE_CHECKING:
+    from teachforward.paper.engine import Engine, Layout
+
 STATE = "state.json"
-BOOK_SIZES = ("a4",)       # the book and the packs are set on A4 with room for Letter (print.css)
+PAPERS = ("a4", "letter")
+BOOK_PAPERS = ("a4",)       # the book and the packs are set on A4 with room for Letter (print.css)
 
 
 def book_name(lang: str, size: str) -> str:
@@ -32,49 +41,95 @@ def materials_name(folder: str, lang: str, size: str) -> str:
     return f"{folder}-{lang}-materials-{size}.pdf"
 
 
+def prepare_printing() -> None:
+    """Import the engine before a build forks its workers, so that they share it."""
+    from teachforward.paper.engine import preload
+    preload()
+
+
+@cache
+def shared_engine(style: str, base_url: str) -> Engine:
+    """One engine per process (a build's worker, or serve's process for all its builds)."""
+    from teachforward.decks import fonts
+    from teachforward.paper.engine import Engine
+    return Engine(style, base_url, fonts.FONTCONFIG_FILE)
+
+
 def write_language_pdfs(course: Course, language: Language, out_dir: Path, epoch: int) -> list[PrintFile]:
     """Write (or keep) every PDF of one language under out_dir; return them in download order."""
-    from teachforward.paper.engine import engine_version, html_to_pdf
-    fonts = find_fonts(course.root)
-    fixed = hashlib.sha256(engine_version().encode())
-    for path in fonts.files():
-        fixed.update(path.read_bytes())
-    previous, current = read_json(out_dir / STATE), {}
-    made: list[PrintFile] = []
-    code = language.code
-
-    def pdf(name: str, html: str, kind: str, workshop: str, size: str) -> Path:
-        digest = hashlib.sha256(fixed.digest() + html.encode("utf-8")).hexdigest()
-        target = out_dir / name
-        if previous.get(name) != digest or not target.is_file():
-            write_atomic(target, html_to_pdf(html, course.root.as_uri()))
-        current[name] = digest
-        made.append(PrintFile(kind, workshop, code, name, size, target.stat().st_size))
-        return target
-
-    documents = {size: PrintDocument(course, language, size, fonts) for size in PAPER_SIZES}
+    printer = _Printer(course, language, out_dir)
+    document = PrintDocument(course, language)
     for workshop in language.workshops:
-        for size in PAPER_SIZES:
-            if workshop.materials:
-                pdf(materials_name(workshop.folder, code, size), documents[size].materials(workshop),
-                    "materials", workshop.folder, size)
-        for size in BOOK_SIZES:
-            name = pack_name(workshop.folder, code)
-            pack = pdf(f"{name}-{size}.pdf", documents[size].participant_pack(workshop), "pack", workshop.folder, size)
-            sheets = []
-            if any(m.audience == "participants" for m in workshop.materials):
-                # The zip's worksheets are the participants' alone: not the workshop's materials PDF.
-                for paper in PAPER_SIZES:
-                    sheets.append(pdf(f"{name}-worksheets-{paper}.pdf",
-                                      documents[paper].materials(workshop, audience="participants"),
-                                      "worksheets", workshop.folder, paper))
-            zipped = out_dir / f"{name}.zip"
-            _zip(zipped, name, [pack, *sheets], epoch)
-            made.append(PrintFile("pack-zip", workshop.folder, code, zipped.name, size, zipped.stat().st_size))
-    for size in BOOK_SIZES:
-        pdf(book_name(code, size), documents[size].course_book(), "book", "", size)
-    write_json(out_dir / STATE, current)
-    return made
+        _workshop_pdfs(printer, document, workshop, epoch)
+    book = document.course_book()
+    for paper in BOOK_PAPERS:
+        printer.pdf(book_name(language.code, paper), "book", "", paper, [book],
+                    lambda on: printer.layout(book).pdf(on))
+    write_json(out_dir / STATE, printer.current)
+    return printer.made
+
+
+def _workshop_pdfs(printer: _Printer, document: PrintDocument, workshop: Workshop, epoch: int) -> None:
+    folder, code = workshop.folder, printer.language.code
+    materials = document.materials(workshop) if workshop.materials else ""
+    anchors = document.participant_sheets(workshop)
+
+    def sheets() -> list[Any]:
+        found = printer.layout(materials).pages_from(anchors)
+        return [page for anchor in anchors for page in found.get(anchor, [])]
+
+    def pack(paper: str) -> bytes:
+        own = printer.layout(pack_html)
+        return own.pdf(paper, own.pages + sheets())
+
+    for paper in PAPERS if materials else ():
+        printer.pdf(materials_name(folder, code, paper), "materials", folder, paper, [materials],
+                    lambda on: printer.layout(materials).pdf(on))
+    name = pack_name(folder, code)
+    pack_html = document.participant_pack(workshop)
+    files = [printer.pdf(f"{name}-{paper}.pdf", "pack", folder, paper, [pack_html, materials],
+                         pack) for paper in BOOK_PAPERS]
+    for paper in PAPERS if anchors else ():
+        # The zip's worksheets are the participants' alone: not the workshop's materials PDF.
+        files.append(printer.pdf(f"{name}-worksheets-{paper}.pdf", "worksheets", folder, paper, [materials],
+                                 lambda on: printer.layout(materials).pdf(on, sheets())))
+    zipped = printer.out_dir / f"{name}.zip"
+    _zip(zipped, name, files, epoch)
+    printer.made.append(PrintFile("pack-zip", folder, code, zipped.name, BOOK_PAPERS[0], zipped.stat().st_size))
+
+
+class _Printer:
+    """One language's PDFs: each laid out at most once, each written only when its digest changed."""
+
+    def __init__(self, course: Course, language: Language, out_dir: Path):
+        from teachforward.paper.engine import engine_version
+        self.course, self.language, self.out_dir = course, language, out_dir
+        self.style = stylesheet()
+        fixed = hashlib.sha256(engine_version().encode() + self.style.encode("utf-8"))
+        for path in font_files():
+            fixed.update(path.read_bytes())
+        self.fixed = fixed.digest()
+        self.previous: dict[str, str] = read_json(out_dir / STATE)
+        self.current: dict[str, str] = {}
+        self.made: list[PrintFile] = []
+        self.layouts: dict[str, Layout] = {}
+
+    def layout(self, html: str) -> Layout:
+        if html not in self.layouts:
+            self.layouts[html] = shared_engine(self.style, self.course.root.as_uri()).layout(html)
+        return self.layouts[html]
+
+    def pdf(self, name: str, kind: str, workshop: str, paper: str, sources: list[str],
+            draw: Callable[[str], bytes]) -> Path:
+        """Write `draw(paper)` to `name` unless the file there was made from the same `sources` (HTML)."""
+        digest = hashlib.sha256(self.fixed + paper.encode()
+                                + b"".join(hashlib.sha256(html.encode("utf-8")).digest() for html in sources)).hexdigest()
+        target = self.out_dir / name
+        if self.previous.get(name) != digest or not target.is_file():
+            write_atomic(target, draw(paper))
+        self.current[name] = digest
+        self.made.append(PrintFile(kind, workshop, self.language.code, name, paper, target.stat().st_size))
+        return target
 
 
 def _zip(target: Path, folder: str, files: list[Path], epoch: int) -> None:
@@ -82,4 +137,6 @@ def _zip(target: Path, folder: str, files: list[Path], epoch: int) -> None:
     import time
     stamp = time.gmtime(max(epoch, 315532800) // 2 * 2)[:6]
     entries = [compress(f"{folder}/{path.name}", path.read_bytes()) for path in files]
-    write_atomic(target, zip_bytes(entries, stamp, unix=True))
+    data = zip_bytes(entries, stamp, unix=True)
+    if not target.is_file() or target.read_bytes() != data:      # unchanged: left as it was
+        write_atomic(target, data)

@@ -1,49 +1,45 @@
 """Print HTML made from the content model: a workshop's materials, its participant pack and the
-whole course book. Each is one self-contained HTML document for one paper size.
+whole course book. Each is one HTML document drawn with the shared stylesheet(), set on A4 with
+room for Letter (engine.py writes both from one layout).
 
 What participants get is chosen here and only here: `participant_pack` takes the exercises'
-scenario, task and questions (never `responses`), the notes' key points (never the speaking text),
-the key terms and the materials whose audience is participants. tests/test_paper.py checks the
+scenario, task and questions (never `responses`), the notes' key points (never the speaking text)
+and the key terms; `participant_sheets` the materials whose audience is participants. tests/test_paper.py checks the
 PDFs against the model's responses and facilitator-only text in every language.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
 from teachforward.content.formatting import time_of_day
 from teachforward.content.model import Course, Document, Exercise, Language, Material, Origin, Workshop
+from teachforward.decks import fonts
 from teachforward.paper.blocks import blocks_html, inline_html
 
-PAPER_SIZES = ("a4", "letter")
-CSS_SIZE = {"a4": "A4", "letter": "letter"}
 STYLE = Path(__file__).with_name("print.css")
+# The project's fonts (fonts/, the same files the decks use): (family, file, weight, style).
+FACES = (("Noto Sans", fonts.LATIN[False, False], 400, "normal"), ("Noto Sans", fonts.LATIN[True, False], 700, "normal"),
+         ("Noto Sans", fonts.LATIN[False, True], 400, "italic"), ("Noto Sans", fonts.LATIN[True, True], 700, "italic"),
+         ("Noto Sans Arabic", fonts.ARABIC[False], 400, "normal"), ("Noto Sans Arabic", fonts.ARABIC[True], 700, "normal"))
 
 
-@dataclass(frozen=True)
-class Fonts:
-    """The font files the PDFs are drawn with: named, so that the same files give the same bytes."""
-    regular: Path
-    bold: Path
-    italic: Path
-    arabic: Path
-    arabic_bold: Path
-
-    def files(self) -> tuple[Path, ...]:
-        return (self.regular, self.bold, self.italic, self.arabic, self.arabic_bold)
+def font_files() -> list[Path]:
+    return [fonts.path(name) for _, name, _, _ in FACES]
 
 
-def find_fonts(root: Path) -> Fonts:
-    """The project's fonts/ when it has them, else Debian's Noto (fonts-noto-core)."""
-    for folder in (root / "fonts", Path("/usr/share/fonts/truetype/noto")):
-        names = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSans-Italic.ttf",
-                 "NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf")
-        found = [next(iter(sorted(folder.rglob(name))), None) if folder.is_dir() else None for name in names]
-        if all(found):
-            return Fonts(*found)      # type: ignore[arg-type]
-    raise FileNotFoundError("no Noto Sans / Noto Sans Arabic fonts: add them to fonts/ or install fonts-noto-core "
-                            "(scripts/install-system-deps.sh)")
+def stylesheet() -> str:
+    """The style every printed document shares: the fonts, A4 pages (engine.py makes the Letter
+    files from the same pages) and print.css."""
+    faces = "\n".join(f'@font-face {{ font-family: "{family}"; src: url("{fonts.path(name).as_uri()}"); '
+                      f"font-weight: {weight}; font-style: {style}; }}" for family, name, weight, style in FACES)
+    return (f"{faces}\n@page {{ size: A4; }}\n@page landscape {{ size: A4 landscape; }}\n"
+            + STYLE.read_text(encoding="utf-8"))
+
+
+def standalone(html: str) -> str:
+    """A document with the shared style in it, for an engine that takes one file (bench_pdf.py)."""
+    return html.replace("<style>", f"<style>{stylesheet()}\n", 1)
 
 
 class Words:
@@ -62,19 +58,24 @@ class Words:
 
 
 class PrintDocument:
-    """One language's printed documents for one paper size."""
+    """One language's printed documents (set on A4 with room for Letter: engine.py)."""
 
-    def __init__(self, course: Course, language: Language, size: str, fonts: Fonts):
-        self.course, self.language, self.size, self.fonts = course, language, size, fonts
+    def __init__(self, course: Course, language: Language):
+        self.course, self.language = course, language
         self.t = Words(course, language)
 
     # --- the three documents ---------------------------------------------------------------
 
-    def materials(self, workshop: Workshop, audience: str | None = None) -> str:
-        """The materials of a workshop (those for `audience`, or all), each starting a page,
-        landscape where it asks."""
-        body = [self._material(workshop, m) for m in workshop.materials if audience in (None, m.audience)]
-        return self._page(self._titled(workshop, self.t.plain("materials_title")), body)
+    def materials(self, workshop: Workshop) -> str:
+        """The materials of a workshop, each starting a page (landscape where it asks) whose
+        foot names it, so that a sheet printed alone still says what it is."""
+        body = [self._material(workshop, m, anchor=sheet_anchor(m)) for m in workshop.materials]
+        return self._page(self._titled(workshop, self.t.plain("materials_title")), body, footer="string(sheet)")
+
+    def participant_sheets(self, workshop: Workshop) -> list[str]:
+        """The anchors, in `materials`, of the sheets participants get: their worksheets file and
+        the end of their pack are these pages of the materials, drawn once (build.py)."""
+        return [sheet_anchor(m) for m in workshop.materials if m.audience == "participants"]
 
     def participant_pack(self, workshop: Workshop) -> str:
         title = self._titled(workshop, self.t.plain("paper_pack_title"))
@@ -87,8 +88,8 @@ class PrintDocument:
         out += self._key_terms(workshop, level=2)
         for exercise in workshop.exercises:
             out.append(self._exercise(exercise, with_responses=False, level=2))
-        out += [self._material(workshop, m) for m in workshop.materials if m.audience == "participants"]
-        return self._page(title, out)
+        # Then the pages of participant_sheets(workshop), added by build.py.
+        return self._page(title, out, footer=f"{_css_string(self.t.plain('paper_page') + ' ')} counter(page)")
 
     def course_book(self) -> str:
         """The whole course for facilitators, with a contents list whose page numbers the engine fills in."""
@@ -104,7 +105,8 @@ class PrintDocument:
         contents.append(f'<li><a href="#glossary">{self.t("paper_glossary")}</a></li></ol></nav>')
         cover = (f'<section class="cover"><p class="kicker">{self.t("course_name")}</p><h1 class="no-toc">{title}</h1>'
                  f'<p>{self.t("course_tagline")}</p><p class="meta">{self.t("paper_book_for")}</p></section>')
-        return self._page(title, [cover, *contents, *out, self._glossary()])
+        return self._page(title, [cover, *contents, *out, self._glossary()],
+                          footer=f"{_css_string(self.t.plain('paper_page') + ' ')} counter(page)")
 
     # --- pieces -------------------------------------------------------------------------
 
@@ -190,10 +192,12 @@ class PrintDocument:
                        '<div class="lines">' + '<div class="line"></div>' * 6 + "</div>")
         return "\n".join(out + ["</section>"])
 
-    def _material(self, workshop: Workshop, material: Material, level: int = 1) -> str:
+    def _material(self, workshop: Workshop, material: Material, level: int = 1, anchor: str = "") -> str:
         document = material.document
         kind = f'{self.t.plain(f"material_{material.kind}")} · {self.t.plain(f"material_for_{material.audience}")}'
-        out = [f'<section class="material {material.orientation}"{self._lang(material.origin)}>',
+        sheet = self._titled(workshop, material.title)
+        named = f' id="{anchor}" data-sheet="{sheet}"' if anchor else ""
+        out = [f'<section class="material {material.orientation}"{named}{self._lang(material.origin)}>',
                f'<p class="kicker">{self._titled(workshop, kind)}</p>',
                f"<h{level}>{escape(material.title)}</h{level}>"]
         if document.intro_prose.blocks:
@@ -243,9 +247,12 @@ class PrintDocument:
                 key = "".join(c for c in unicodedata.normalize("NFKD", term.term.casefold()) if not unicodedata.combining(c))
                 entries.append((key, term, workshop))
         items = "".join(f"<dt>{self._text(term.term, w.facts_origin)}</dt><dd>{self._text(term.definition, w.facts_origin)} "
-                        f'<em>({self.t("glossary_from", workshop=self.t("workshop_label", number=w.number))})</em></dd>'
+                        f'<span class="from">({self.t("glossary_from", workshop=self._label(w))})</span></dd>'
                         for _, term, w in sorted(entries, key=lambda e: e[0]))
         return f'<section class="glossary" id="glossary"><h1>{self.t("paper_glossary")}</h1><dl>{items}</dl></section>'
+
+    def _label(self, workshop: Workshop) -> str:
+        return self.t.plain("workshop_label", number=workshop.number)
 
     def _titled(self, workshop: Workshop, text: str) -> str:
         """ "Workshop 1: <text>" as HTML; `text` is plain text."""
@@ -265,25 +272,23 @@ class PrintDocument:
             return escape(text)
         return f'<span{self._lang(origin)}>{escape(text)}</span>'
 
-    def _page(self, title: str, body: list[str]) -> str:
+    def _page(self, title: str, body: list[str], footer: str) -> str:
+        """`footer`: the CSS content of each page's foot. The style the documents share is the
+        engine's (stylesheet()); what is here is this document's own."""
         lang, direction = self.language.code, self.language.direction
-        fonts = self.fonts
-        faces = "\n".join(
-            f'@font-face {{ font-family: "{family}"; src: url("{path.as_uri()}"); '
-            f"font-weight: {weight}; font-style: {style}; }}"
-            for family, path, weight, style in (("Noto Sans", fonts.regular, 400, "normal"),
-                                                ("Noto Sans", fonts.bold, 700, "normal"),
-                                                ("Noto Sans", fonts.italic, 400, "italic"),
-                                                ("Noto Sans Arabic", fonts.arabic, 400, "normal"),
-                                                ("Noto Sans Arabic", fonts.arabic_bold, 700, "normal")))
-        page = (f"@page {{ size: {CSS_SIZE[self.size]}; }}\n"
-                f"@page landscape {{ size: {CSS_SIZE[self.size]} landscape; }}\n"
-                f'@page {{ @bottom-center {{ content: "{self.t("paper_page")} " counter(page); }} }}')
         return ("<!DOCTYPE html>\n"
                 f'<html lang="{lang}" dir="{direction}"><head><meta charset="utf-8"><title>{title}</title>'
                 f'<meta name="generator" content="Teach Forward">'
-                f"<style>{faces}\n{page}\n{STYLE.read_text(encoding='utf-8')}</style></head>"
+                f"<style>@page {{ @bottom-center {{ content: {footer}; }} }}</style></head>"
                 f"<body>{''.join(body)}</body></html>\n")
+
+
+def sheet_anchor(material: Material) -> str:
+    return f"sheet-{material.id}"
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
 def _offsets(workshop: Workshop):

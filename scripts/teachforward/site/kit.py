@@ -14,6 +14,7 @@ from teachforward.content.formatting import time_of_day
 from teachforward.content.model import AgendaItem, Material, Workshop
 
 if TYPE_CHECKING:
+    from teachforward.artifacts import PrintFile
     from teachforward.content import prose
     from teachforward.content.model import Course, Language, Origin
 from teachforward.content.parts import material_part, page_of
@@ -47,6 +48,7 @@ class KitPages:
         # What the mixin uses of PageWriter (site/pages.py), which defines all of these.
         course: Course
         language: Language
+        prints: tuple[PrintFile, ...]
 
         def t(self, key: str, **values: Any) -> str: ...
         def _foreign(self, origin: Origin) -> str: ...
