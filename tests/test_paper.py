@@ -8,6 +8,7 @@ builds give the same bytes is tested with the whole site (test_reproducible.py),
 """
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 import unicodedata
@@ -40,18 +41,82 @@ def downloads(real_course, lang: str) -> Path:
     return real_course.site / lang / "downloads"
 
 
+ARABIC_LETTER = re.compile(r"[\u0620-\u064a\u066e-\u06d3]")
+
+
 @cache
 def text_of(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    """The words of each page in reading order, one page after another ("\\f" between them),
+    without the page's foot (the page number or the sheet's name, which would otherwise cut a
+    paragraph that runs on to the next page in two).
+
+    Read from the words' positions (pdftotext -bbox). pdftotext's own text is right for a page
+    in a left-to-right language, but not for a right-to-left one: it cuts an Arabic line into
+    pieces at a number, a Latin word or a lone vowel mark and puts the pieces in the wrong order.
+    Poppler gives the words' letters in their visual order, left to right, so a page with Arabic
+    is read line by line (words on the same level), each line right to left with each Arabic
+    word's letters turned back, and a run of left-to-right words in it (a number, an English
+    name) kept in its own order."""
+    pages = []
+    for width, _, words in pages_and_words(path):
+        lines = text_lines(words)
+        if lines:
+            foot = lines[-1]      # the lowest line, centred, and below the rest
+            left, right = min(w[0] for w in foot), max(w[2] for w in foot)
+            if abs((left + right) - width) < 4 and (len(lines) == 1 or max(w[3] for w in lines[-2]) < foot[0][1]):
+                lines.pop()
+        if any(ARABIC_LETTER.search(w[4]) for line in lines for w in line):
+            pages.append("\n".join(read_line(line) for line in lines))
+        else:
+            kept = {id(w) for line in lines for w in line}
+            pages.append(" ".join(w[4] for w in words if id(w) in kept))     # pdftotext's order
+    return "\f".join(pages)
+
+
+def text_lines(words: list) -> list[list]:
+    """The words grouped in lines, top to bottom, by the middle of their boxes (a box's top and
+    bottom come from its first letter's font, and the Latin and Arabic fonts' differ; a box is
+    taller where a letter carries a mark above it)."""
+    def middle(word) -> float:
+        return (word[1] + word[3]) / 2
+
+    lines: list[list] = []
+    for word in sorted(words, key=middle):
+        if lines and middle(word) - middle(lines[-1][0]) < min(w[3] - w[1] for w in (word, lines[-1][0])) / 3:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return lines
+
+
+def read_line(words: list) -> str:
+    """One line's words in reading order: right to left when it has Arabic (see text_of)."""
+    if not any(ARABIC_LETTER.search(w[4]) for w in words):
+        return " ".join(w[4] for w in sorted(words, key=lambda w: w[0]))
+    out: list[str] = []
+    run: list[str] = []            # left-to-right words met while going right to left
+    for word in sorted(words, key=lambda w: -w[0]):
+        if ARABIC_LETTER.search(word[4]):
+            out += run[::-1] + [word[4][::-1]]
+            run = []
+        else:
+            run.append(word[4])
+    return " ".join(out + run[::-1])
 
 
 def squeezed(text: str) -> str:
-    """Text compared without spaces, line breaks, hyphenation, accents or Arabic letter forms.
-    pdftotext takes the lam-alef ligature apart in the wrong order ("األ" for "الأ"): lam, the
-    alef forms and alef maksura are left out of the comparison (the chunks compared are long)."""
+    """Text compared by its letters alone: without spaces, line breaks, punctuation, accents,
+    vowel marks or digits. What is left out is what poppler cannot give back in order from a
+    right-to-left line: a number's digits (reversed or moved where they touch Arabic letters or
+    a separator, "09-08"), the marks, the letters of the lam-alef and lam-alef-maksura ligatures,
+    which come out the wrong way round ("األ" for "الأ"), and the hamza on a seat, which the font
+    draws as a seat and a mark whose text poppler gets wrong ("الهي ة" for "الهيئة"): lam, alef
+    maksura, the hamza and the alef forms are left out. The rest of each Arabic word's letters
+    are compared in order; the chunks compared are long (chunks())."""
+    text = re.sub("[ء-ئ]", "", text)        # before NFKD, which would leave a hamza's seat
     text = unicodedata.normalize("NFKD", text).casefold()
     text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[\W_ء-أإالى]+", "", text)
+    return re.sub(r"[\W\d_الى]+", "", text)
 
 
 def info(path: Path) -> dict[str, str]:
@@ -59,13 +124,15 @@ def info(path: Path) -> dict[str, str]:
     return dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
 
 
-def pages_and_words(path: Path) -> list[tuple[float, float, list[tuple[float, float, float, float]]]]:
-    """(width, height, [word boxes]) per page, from pdftotext -bbox."""
-    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+def pages_and_words(path: Path) -> list[tuple[float, float, list[tuple[float, float, float, float, str]]]]:
+    """(width, height, [(xMin, yMin, xMax, yMax, text) of each word]) per page, from pdftotext -bbox."""
+    out = subprocess.run(["pdftotext", "-bbox", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
+                         check=True).stdout
     pages = []
-    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S):
-        box = r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)"'
-        words = [tuple(float(v) for v in m.groups()) for m in re.finditer(box, page.group(3))]
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S):
+        box = r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">(.*?)</word>'
+        words = [(float(x0), float(y0), float(x1), float(y1), html.unescape(text))
+                 for x0, y0, x1, y1, text in re.findall(box, page.group(3))]
         pages.append((float(page.group(1)), float(page.group(2)), words))
     return pages
 
@@ -130,7 +197,7 @@ def test_every_pdf_opens_with_its_paper_size_and_no_word_outside_the_page(real_c
             # whole on either paper; and nothing is near the edge a printer cannot reach.
             top, bottom = ((height - 792) / 2 + 5 * MM, height - (height - 792) / 2 - 5 * MM) if height > 800 \
                 else (5 * MM, height - 5 * MM)
-            for x0, y0, x1, y1 in words:
+            for x0, y0, x1, y1, _ in words:
                 assert 5 * MM <= x0 and x1 <= width - 5 * MM and top <= y0 and y1 <= bottom, \
                     f"{path.name}: a word at ({x0:.0f}, {y0:.0f})-({x1:.0f}, {y1:.0f}) on a {width:.0f}x{height:.0f} page"
 

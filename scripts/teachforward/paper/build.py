@@ -75,7 +75,7 @@ def _workshop_pdfs(printer: _Printer, document: PrintDocument, workshop: Worksho
     anchors = document.participant_sheets(workshop)
 
     def sheets() -> list[Any]:
-        found = printer.layout(materials).pages_from(anchors)
+        found = printer.layout(materials).pages_from(document.sheets(workshop))
         return [page for anchor in anchors for page in found.get(anchor, [])]
 
     def pack(paper: str) -> bytes:

@@ -72,9 +72,13 @@ class PrintDocument:
         body = [self._material(workshop, m, anchor=sheet_anchor(m)) for m in workshop.materials]
         return self._page(self._titled(workshop, self.t.plain("materials_title")), body, footer="string(sheet)")
 
+    def sheets(self, workshop: Workshop) -> list[str]:
+        """The anchors of the materials in `materials`, each the start of a sheet's pages."""
+        return [sheet_anchor(m) for m in workshop.materials]
+
     def participant_sheets(self, workshop: Workshop) -> list[str]:
-        """The anchors, in `materials`, of the sheets participants get: their worksheets file and
-        the end of their pack are these pages of the materials, drawn once (build.py)."""
+        """The anchors of the sheets participants get: their worksheets file and the end of their
+        pack are these pages of the materials, drawn once (build.py)."""
         return [sheet_anchor(m) for m in workshop.materials if m.audience == "participants"]
 
     def participant_pack(self, workshop: Workshop) -> str:

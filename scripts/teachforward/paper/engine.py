@@ -69,7 +69,7 @@ class Layout:
         return list(self.document.pages)
 
     def pages_from(self, anchors: Iterable[str]) -> dict[str, list[Any]]:
-        """{anchor: the pages from the one that holds it to the one before the next anchor asked}."""
+        """{anchor: the pages from the one that holds it to the one before the next of `anchors`}."""
         wanted, current = set(anchors), None
         found: dict[str, list[Any]] = {}
         for page in self.document.pages:
