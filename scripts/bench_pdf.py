@@ -28,7 +28,7 @@ from teachforward.paper.documents import PrintDocument, standalone, stylesheet  
 
 
 def weasyprint_pdf(html: str, work: Path) -> bytes:
-    return shared_engine(stylesheet(), ROOT.as_uri()).layout(html).pdf("a4")
+    return shared_engine(stylesheet(), ROOT.as_uri()).layout(html).pdfs(("a4",))["a4"]
 
 
 def chromium_pdf(chromium: str, html: str, work: Path) -> bytes:

@@ -184,22 +184,44 @@ def all_pdfs(real_course) -> list[Path]:
     return found
 
 
-def test_every_pdf_opens_with_its_paper_size_and_no_word_outside_the_page(real_course):
+def test_every_pdf_opens_with_its_paper_size_and_no_word_outside_what_a4_and_letter_share(real_course):
+    """Every page of every PDF is of the paper its name says, and each word's box lies inside the
+    part of the page that A4 and Letter share (centred, as the A4 and Letter files are made),
+    10 mm away from its edges: nothing is cut off on either paper, nor too near an edge for a
+    printer. No page holds only its foot (a form that runs over by a ruled line)."""
+    shared = (min(POINTS["a4"][0], POINTS["letter"][0]), min(POINTS["a4"][1], POINTS["letter"][1]))
     for path in all_pdfs(real_course):
         facts = info(path)
-        assert int(facts["Pages"]) >= 1, path
         paper = "letter" if "-letter" in path.name else "a4"
-        assert ("letter" if paper == "letter" else "a4") in facts["Page size"].lower(), (path.name, facts["Page size"])
-        for width, height, words in pages_and_words(path):
+        assert paper in facts["Page size"].lower(), (path.name, facts["Page size"])
+        pages = pages_and_words(path)
+        assert len(pages) == int(facts["Pages"]) >= 1, path.name
+        for number, (width, height, words) in enumerate(pages, 1):
             assert sorted((width, height)) == pytest.approx(sorted(POINTS[paper]), abs=1), path.name
-            assert words, f"{path.name}: a page without text"
-            # The A4 book and packs keep to the height Letter has too (print.css), so they print
-            # whole on either paper; and nothing is near the edge a printer cannot reach.
-            top, bottom = ((height - 792) / 2 + 5 * MM, height - (height - 792) / 2 - 5 * MM) if height > 800 \
-                else (5 * MM, height - 5 * MM)
-            for x0, y0, x1, y1, _ in words:
-                assert 5 * MM <= x0 and x1 <= width - 5 * MM and top <= y0 and y1 <= bottom, \
-                    f"{path.name}: a word at ({x0:.0f}, {y0:.0f})-({x1:.0f}, {y1:.0f}) on a {width:.0f}x{height:.0f} page"
+            inner = shared if width < height else shared[::-1]
+            left, top = (width - inner[0]) / 2 + 10 * MM, (height - inner[1]) / 2 + 10 * MM
+            right, bottom = width - left, height - top
+            for x0, y0, x1, y1, word in words:
+                assert left <= x0 and x1 <= right and top <= y0 and y1 <= bottom, \
+                    f"{path.name} page {number}: {word!r} at ({x0:.0f}, {y0:.0f})-({x1:.0f}, {y1:.0f}) on a " \
+                    f"{width:.0f}x{height:.0f} page, outside ({left:.0f}, {top:.0f})-({right:.0f}, {bottom:.0f})"
+            assert len(text_lines(words)) >= 2, f"{path.name} page {number}: nothing but its foot"
+
+
+PROJECT_FONTS = {"Noto-Sans", "Noto-Sans-Bold", "Noto-Sans-Italic", "Noto-Sans-BoldItalic", "Noto-Sans-Arabic",
+                 "Noto-Sans-Arabic-Bold"}
+
+
+def test_every_pdf_is_drawn_with_the_projects_fonts_alone_all_embedded(real_course):
+    """fonts/ and nothing of the host's: a character the fonts lack would be drawn with a system
+    font (as the ballot box once was, in DejaVu Sans), which another machine may not have."""
+    for path in all_pdfs(real_course):
+        rows = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+        used = {row.split()[0].split("+", 1)[-1]: row.split()[-5] for row in rows}
+        assert used and set(used) <= PROJECT_FONTS, f"{path.name}: {sorted(set(used) - PROJECT_FONTS)}"
+        assert set(used.values()) == {"yes"}, f"{path.name}: a font not embedded"
+        if "-ar-" in path.name:
+            assert "Noto-Sans-Arabic" in used, path.name
 
 
 def test_a_landscape_material_prints_on_a_landscape_page(real_course, course):

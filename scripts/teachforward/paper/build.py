@@ -64,7 +64,7 @@ def write_language_pdfs(course: Course, language: Language, out_dir: Path, epoch
     book = document.course_book()
     for paper in BOOK_PAPERS:
         printer.pdf(book_name(language.code, paper), "book", "", paper, [book],
-                    lambda on: printer.layout(book).pdf(on))
+                    cache(lambda: printer.layout(book).pdfs(BOOK_PAPERS)))
     write_json(out_dir / STATE, printer.current)
     return printer.made
 
@@ -73,26 +73,28 @@ def _workshop_pdfs(printer: _Printer, document: PrintDocument, workshop: Worksho
     folder, code = workshop.folder, printer.language.code
     materials = document.materials(workshop) if workshop.materials else ""
     anchors = document.participant_sheets(workshop)
+    pack_html = document.participant_pack(workshop)
 
     def sheets() -> list[Any]:
         found = printer.layout(materials).pages_from(document.sheets(workshop))
         return [page for anchor in anchors for page in found.get(anchor, [])]
 
-    def pack(paper: str) -> bytes:
+    @cache
+    def pack() -> dict[str, bytes]:
         own = printer.layout(pack_html)
-        return own.pdf(paper, own.pages + sheets())
+        return own.pdfs(BOOK_PAPERS, own.pages + sheets())
 
+    all_sheets = cache(lambda: printer.layout(materials).pdfs(PAPERS))
+    their_sheets = cache(lambda: printer.layout(materials).pdfs(PAPERS, sheets()))
     for paper in PAPERS if materials else ():
-        printer.pdf(materials_name(folder, code, paper), "materials", folder, paper, [materials],
-                    lambda on: printer.layout(materials).pdf(on))
+        printer.pdf(materials_name(folder, code, paper), "materials", folder, paper, [materials], all_sheets)
     name = pack_name(folder, code)
-    pack_html = document.participant_pack(workshop)
-    files = [printer.pdf(f"{name}-{paper}.pdf", "pack", folder, paper, [pack_html, materials],
-                         pack) for paper in BOOK_PAPERS]
+    files = [printer.pdf(f"{name}-{paper}.pdf", "pack", folder, paper, [pack_html, materials], pack)
+             for paper in BOOK_PAPERS]
     for paper in PAPERS if anchors else ():
         # The zip's worksheets are the participants' alone: not the workshop's materials PDF.
         files.append(printer.pdf(f"{name}-worksheets-{paper}.pdf", "worksheets", folder, paper, [materials],
-                                 lambda on: printer.layout(materials).pdf(on, sheets())))
+                                 their_sheets))
     zipped = printer.out_dir / f"{name}.zip"
     _zip(zipped, name, files, epoch)
     printer.made.append(PrintFile("pack-zip", folder, code, zipped.name, BOOK_PAPERS[0], zipped.stat().st_size))
@@ -120,13 +122,14 @@ class _Printer:
         return self.layouts[html]
 
     def pdf(self, name: str, kind: str, workshop: str, paper: str, sources: list[str],
-            draw: Callable[[str], bytes]) -> Path:
-        """Write `draw(paper)` to `name` unless the file there was made from the same `sources` (HTML)."""
+            draw: Callable[[], dict[str, bytes]]) -> Path:
+        """Write `draw()[paper]` to `name` unless the file there was made from the same `sources`
+        (HTML); `draw` gives the document on every paper at once (engine.py: drawn once)."""
         digest = hashlib.sha256(self.fixed + paper.encode()
                                 + b"".join(hashlib.sha256(html.encode("utf-8")).digest() for html in sources)).hexdigest()
         target = self.out_dir / name
         if self.previous.get(name) != digest or not target.is_file():
-            write_atomic(target, draw(paper))
+            write_atomic(target, draw()[paper])
         self.current[name] = digest
         self.made.append(PrintFile(kind, workshop, self.language.code, name, paper, target.stat().st_size))
         return target

@@ -93,7 +93,7 @@ class PrintDocument:
         for exercise in workshop.exercises:
             out.append(self._exercise(exercise, with_responses=False, level=2))
         # Then the pages of participant_sheets(workshop), added by build.py.
-        return self._page(title, out, footer=f"{_css_string(self.t.plain('paper_page') + ' ')} counter(page)")
+        return self._page(title, out, footer=f"{_css_string(self.t.plain('paper_page') + ' ')} counter(page)", cover=True)
 
     def course_book(self) -> str:
         """The whole course for facilitators, with a contents list whose page numbers the engine fills in."""
@@ -110,7 +110,7 @@ class PrintDocument:
         cover = (f'<section class="cover"><p class="kicker">{self.t("course_name")}</p><h1 class="no-toc">{title}</h1>'
                  f'<p>{self.t("course_tagline")}</p><p class="meta">{self.t("paper_book_for")}</p></section>')
         return self._page(title, [cover, *contents, *out, self._glossary()],
-                          footer=f"{_css_string(self.t.plain('paper_page') + ' ')} counter(page)")
+                          footer=f"{_css_string(self.t.plain('paper_page') + ' ')} counter(page)", cover=True)
 
     # --- pieces -------------------------------------------------------------------------
 
@@ -207,8 +207,9 @@ class PrintDocument:
         if document.intro_prose.blocks:
             out.append(blocks_html(document.intro_prose.blocks, shift=level))
         for section in document.sections:
-            out.append(f"<h{level + 1}>{escape(section.title)}</h{level + 1}>")
-            out.append(blocks_html(section.prose.blocks, shift=level))
+            # A section that fits on a page is not split (its question away from its ruled lines).
+            out.append(f'<div class="sheet-part"><h{level + 1}>{escape(section.title)}</h{level + 1}>'
+                       f"{blocks_html(section.prose.blocks, shift=level)}</div>")
         return "\n".join(out + ["</section>"])
 
     def _agenda(self, workshop: Workshop) -> str:
@@ -276,14 +277,15 @@ class PrintDocument:
             return escape(text)
         return f'<span{self._lang(origin)}>{escape(text)}</span>'
 
-    def _page(self, title: str, body: list[str], footer: str) -> str:
-        """`footer`: the CSS content of each page's foot. The style the documents share is the
-        engine's (stylesheet()); what is here is this document's own."""
+    def _page(self, title: str, body: list[str], footer: str, cover: bool = False) -> str:
+        """`footer`: the CSS content of each page's foot (none on a cover). The style the
+        documents share is the engine's (stylesheet()); what is here is this document's own."""
         lang, direction = self.language.code, self.language.direction
+        bare = "@page :first { @bottom-center { content: none; } }" if cover else ""
         return ("<!DOCTYPE html>\n"
                 f'<html lang="{lang}" dir="{direction}"><head><meta charset="utf-8"><title>{title}</title>'
                 f'<meta name="generator" content="Teach Forward">'
-                f"<style>@page {{ @bottom-center {{ content: {footer}; }} }}</style></head>"
+                f"<style>@page {{ @bottom-center {{ content: {footer}; }} }}{bare}</style></head>"
                 f"<body>{''.join(body)}</body></html>\n")
 
 

@@ -2,11 +2,11 @@
 scripts/bench_pdf.py: contents page numbers need CSS `target-counter`, which Chromium does not
 do, and Chromium stamps each PDF with the time it was made).
 
-A document is laid out once (`Engine.layout`) and written on either paper (`Layout.pdf`): the
+A document is laid out once (`Engine.layout`) and written on both papers (`Layout.pdfs`): the
 pages are set on A4 inside the part of the page that A4 and Letter share (print.css), so the
 Letter file is the same drawing seen through a Letter-sized page box centred on it. Laying out
-is what costs; writing a second paper size, or a file made of some pages of other layouts (the
-participants' worksheets), costs only the writing.
+is what costs most: a second paper size, or a file made of some pages of other layouts (the
+participants' worksheets), costs only the drawing and writing of the file.
 """
 from __future__ import annotations
 
@@ -80,27 +80,29 @@ class Layout:
                 found.setdefault(current, []).append(page)
         return found
 
-    def pdf(self, paper: str, pages: list[Any] | None = None) -> bytes:
-        """The PDF on `paper` ("a4" or "letter"), of all the pages or of `pages` (which may come
-        from several layouts made by the same engine)."""
+    def pdfs(self, papers: tuple[str, ...], pages: list[Any] | None = None) -> dict[str, bytes]:
+        """The PDF on each of `papers` ("a4", "letter"), of all the pages or of `pages` (which may
+        come from several layouts made by the same engine)."""
         document = self.document if pages is None else self.document.copy(pages)
+
+        def paper_boxes(points: tuple[float, float]) -> Any:
+            return lambda _, pdf: _on_paper(pdf, points)
+
         # No creation or modification date in the file: the same sources give the same bytes.
-        return document.write_pdf(uncompressed_pdf=False, custom_metadata=False, pdf_identifier=b"teach-forward",
-                                  finisher=None if paper == "a4" else _on_paper(PAPER_POINTS[paper]))
+        return {paper: document.write_pdf(uncompressed_pdf=False, custom_metadata=False, pdf_identifier=b"teach-forward",
+                                          finisher=None if paper == "a4" else paper_boxes(PAPER_POINTS[paper]))
+                for paper in papers}
 
 
-def _on_paper(points: tuple[float, float]):
-    """A finisher that gives every page a box of this paper's size, centred on the A4 drawing."""
+def _on_paper(pdf: Any, points: tuple[float, float]) -> None:
+    """Give every page a box of this paper's size, centred on its A4 drawing."""
     import pydyf
-
-    def finish(document: Any, pdf: Any) -> None:
-        for item in pdf.objects:
-            if isinstance(item, pydyf.Dictionary) and item.get("Type") == "/Page":
-                left, bottom, right, top = (float(value) for value in item["MediaBox"])
-                width, height = right - left, top - bottom
-                paper = points if width <= height else points[::-1]
-                x, y = left + (width - paper[0]) / 2, bottom + (height - paper[1]) / 2
-                box = pydyf.Array([round(x, 3), round(y, 3), round(x + paper[0], 3), round(y + paper[1], 3)])
-                for name in ("MediaBox", "TrimBox", "BleedBox"):
-                    item[name] = box
-    return finish
+    for item in pdf.objects:
+        if isinstance(item, pydyf.Dictionary) and item.get("Type") == "/Page":
+            left, bottom, right, top = (float(value) for value in item["MediaBox"])
+            width, height = right - left, top - bottom
+            paper = points if width <= height else points[::-1]
+            x, y = left + (width - paper[0]) / 2, bottom + (height - paper[1]) / 2
+            box = pydyf.Array([round(x, 3), round(y, 3), round(x + paper[0], 3), round(y + paper[1], 3)])
+            for name in ("MediaBox", "TrimBox", "BleedBox"):
+                item[name] = box
