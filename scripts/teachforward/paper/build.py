@@ -9,6 +9,7 @@ build/<lang>/print/state.json keeps one digest per file.
 """
 from __future__ import annotations
 
+import atexit
 import hashlib
 from collections.abc import Callable
 from functools import cache
@@ -52,6 +53,8 @@ def shared_engine(style: str, base_url: str) -> Engine:
     """One engine per process (a build's worker, or serve's process for all its builds)."""
     from teachforward.decks import fonts
     from teachforward.paper.engine import Engine
+    # Let go of it before the interpreter takes its modules apart (its font files' clean-up needs them).
+    atexit.register(shared_engine.cache_clear)
     return Engine(style, base_url, fonts.FONTCONFIG_FILE)
 
 
