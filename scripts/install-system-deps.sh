@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the full test suite uses: Chromium (browser tests), LibreOffice Impress and
 # poppler (decks opened and rendered to PDF and PNG), pandoc (the benchmark's comparison), gettext (PO files), the
-# Noto fonts and librsvg (pictures drawn on slides). Installs what is missing when it may (root,
+# Noto fonts and librsvg (pictures drawn on slides), pango (WeasyPrint draws the PDFs with it: the build needs it). Installs what is missing when it may (root,
 # with apt-get), then checks again: exits 1 naming every package that is still missing.
 # `--check` only checks.
 set -u
@@ -13,6 +13,7 @@ missing() {
   command -v pandoc >/dev/null 2>&1 || need+=(pandoc)
   fc-list 2>/dev/null | grep -qi "noto sans arabic" || need+=(fonts-noto-core)
   ldconfig -p 2>/dev/null | grep -q "librsvg-2.so" || need+=(librsvg2-2)
+  ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
   echo "${need[@]}"
 }
 need=($(missing))

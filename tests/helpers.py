@@ -67,8 +67,9 @@ def copy_valid_course(root: Path) -> Tree:
 def copy_of_the_course(target: Path) -> Path:
     """The real course's sources in a folder of their own (so a build never touches the repository)."""
     target.mkdir(parents=True)
-    for name in ("workshops", "docs", "slides_src"):
-        shutil.copytree(REPO / name, target / name)
+    for name in ("workshops", "docs", "slides_src", "fonts"):
+        if name != "fonts" or (REPO / name).is_dir():     # fonts/: the decks' and PDFs' fonts, when the project has them
+            shutil.copytree(REPO / name, target / name)
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     theme = REPO / "scripts" / "teachforward" / "site" / "theme"
     (target / "mkdocs.yml").write_text(config.replace("custom_dir: scripts/teachforward/site/theme",

@@ -78,6 +78,7 @@ def test_two_clean_builds_of_the_real_course_are_identical(real_course, tmp_path
     assert sitemap_dates(real_course.site / "en") == {day}
     assert (real_course.site / "en" / "search" / "search_index.json").is_file()
     assert list(real_course.site.glob("*/downloads/*.pptx")), "the decks are part of the comparison"
+    assert list(real_course.site.glob("*/downloads/*.pdf")), "the PDFs are part of the comparison"
 
 
 # --- nothing lost ------------------------------------------------------------------------------

@@ -14,3 +14,14 @@ class Download:
     slides: int
     size_bytes: int
     presenter: str = ""  # the deck's presenter view, a file beside it (shown as workshops/<workshop>/present.html)
+
+
+@dataclass(frozen=True)
+class PrintFile:
+    """A PDF (or the participant pack's zip) made by the print renderer, offered on a site."""
+    kind: str            # "materials", "pack", "worksheets", "pack-zip" or "book"
+    workshop: str        # workshop folder; "" for the course book
+    lang: str
+    filename: str        # under build/<lang>/print/ and site/<lang>/downloads/
+    size: str            # paper: "a4" or "letter"
+    size_bytes: int

@@ -1,8 +1,9 @@
-"""Decks and sites side by side: the work of a build, spread over worker processes.
+"""Decks, PDFs and sites side by side: the work of a build, spread over worker processes.
 
-Each language's site needs the decks it offers (for their file sizes), so the decks are made
-in groups, one per language they are written in (English first: every language may fall back
-on it), and a language's site is started as soon as its groups are done. Each piece of work
+Each language's site needs the decks and PDFs it offers (for their file sizes), so the decks are
+made in groups, one per language they are written in (English first: every language may fall
+back on it), the PDFs one piece of work per language, and a language's site is started as soon
+as its groups and its PDFs are done. Each piece of work
 runs in a process forked from the one that loaded the course, so the course is not copied.
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from teachforward.content.model import Course
 from teachforward.content.prose import ParseMemo
+from teachforward.paper.build import prepare_printing
 from teachforward.problems import Problem, Problems
 from teachforward.progress import Progress
 from teachforward.site.build import LanguageBuild, environment_fingerprint, prepare_site_builds
@@ -66,25 +68,29 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
     done_groups: set[str] = set()
     waiting = [lang.code for lang in course.languages]
     sites: dict = {}
+    printed: dict[str, list] = {}        # language -> its PDFs (artifacts.PrintFile)
     outcome = Outcome()
-    progress.total = len(groups) + len(waiting)
+    progress.total = len(groups) + 2 * len(waiting)
     runner = _Runner(jobs)
 
     def start_ready_sites():
-        for code in [c for c in waiting if needs[c] <= done_groups]:
+        for code in [c for c in waiting if needs[c] <= done_groups and c in printed]:
             waiting.remove(code)
             language = course.language(code)
             downloads, files = offered_decks(course, language, made) if with_decks else ([], {})
-            runner.submit(("site", code), _site, context, code, downloads, files)
+            runner.submit(("site", code), _site, context, code, downloads, files, printed[code])
 
     try:
         # What the work needs is imported here, once, before the processes that do it are forked
         # (the decks' libraries came with deck_groups above).
+        prepare_printing()
         if not with_decks:
             prepare_site_builds(course.root)
         runner.submit(("check", "sources"), _check, context)      # first: without forks it runs before the rest
         for code in groups:
             runner.submit(("decks", code), _deck_group, context, code)
+        for code in waiting:
+            runner.submit(("print", code), _print, context, code)
         start_ready_sites()
         runner.start()
         if with_decks:
@@ -110,6 +116,10 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
                 outcome.decks += len(group)
                 outcome.decks_written += written
                 progress.step(f"decks in {code}: {len(group)} ({written} written)")
+                start_ready_sites()
+            elif kind == "print":
+                printed[code] = value
+                progress.step(f"PDFs in {code}: {len(value)}")
                 start_ready_sites()
             else:
                 sites[code] = value
@@ -138,10 +148,16 @@ def _deck_group(context: BuildContext, code: str) -> tuple[dict, list[Problem]]:
     return group, problems.items
 
 
-def _site(context: BuildContext, code: str, downloads: list, files: dict) -> LanguageBuild:
+def _print(context: BuildContext, code: str) -> list:
+    from teachforward.paper.build import write_language_pdfs
+    return write_language_pdfs(context.course, context.course.language(code), context.work / code / "print",
+                               int(os.environ.get("SOURCE_DATE_EPOCH") or 0))
+
+
+def _site(context: BuildContext, code: str, downloads: list, files: dict, prints: list) -> LanguageBuild:
     from teachforward.site.build import build_language
     return build_language(context.course, context.course.language(code), context.work / code, downloads, files,
-                          context.site_environment, context.work / "templates")
+                          context.site_environment, context.work / "templates", prints)
 
 
 class WorkerError(RuntimeError):

@@ -21,7 +21,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from teachforward.artifacts import Download
+from teachforward.artifacts import Download, PrintFile
 from teachforward.content.model import Course, Language
 from teachforward.fsutil import read_json, write_json
 from teachforward.site import mkdocs_adapter
@@ -55,11 +55,13 @@ class LanguageBuild:
 
 
 def build_language(course: Course, language: Language, lang_dir: Path, downloads: list[Download],
-                   deck_files: dict[str, Path], environment: str, template_cache: Path | None = None) -> LanguageBuild:
+                   deck_files: dict[str, Path], environment: str, template_cache: Path | None = None,
+                   prints: list[PrintFile] | None = None) -> LanguageBuild:
     """`environment`: environment_fingerprint(), read once by the build this is part of."""
     site_dir = lang_dir / "site"
     mine = {d.workshop: d for d in downloads if d.site_lang == language.code}
-    digests, config = write_language_sources(course, language, lang_dir, site_dir, mine, deck_files, template_cache)
+    digests, config = write_language_sources(course, language, lang_dir, site_dir, mine, deck_files, template_cache,
+                                             prints or [])
     current = {"environment": environment, "files": digests}
     state = hashlib.sha256(json.dumps(current, sort_keys=True).encode()).hexdigest()
     previous = _read_state(lang_dir)

@@ -14,6 +14,7 @@ from teachforward.content.formatting import time_of_day
 from teachforward.content.model import AgendaItem, Material, Workshop
 
 if TYPE_CHECKING:
+    from teachforward.artifacts import PrintFile
     from teachforward.content import prose
     from teachforward.content.model import Course, Language, Origin
 from teachforward.content.parts import material_part, page_of
@@ -47,6 +48,7 @@ class KitPages:
         # What the mixin uses of PageWriter (site/pages.py), which defines all of these.
         course: Course
         language: Language
+        prints: tuple[PrintFile, ...]
 
         def t(self, key: str, **values: Any) -> str: ...
         def _foreign(self, origin: Origin) -> str: ...
@@ -332,3 +334,37 @@ class KitPages:
             return format_date(date.fromisoformat(iso), format="long", locale=self.language.code.replace("-", "_"))
         except (ValueError, LookupError):
             return iso
+
+    # --- the PDFs (paper/build.py), offered on the downloads page and each overview -------------
+
+    def print_links(self, workshop: Workshop, here: str) -> list[str]:
+        from teachforward.site.pages import _relative
+        links = []
+        for printed in self.prints:
+            if printed.workshop == workshop.folder and printed.kind in PRINT_LABELS:
+                href = _relative(here, f"downloads/{printed.filename}")
+                links.append(f":material-file-pdf-box: [{self._print_label(printed)}]({href}){{: download }}")
+        return [" · ".join(links)] if links else []
+
+    def print_downloads(self) -> list[str]:
+        if not self.prints:
+            return []
+        out = ["", f"## {self.t('paper_downloads_title')} {{#pdf}}", "", self.t("paper_downloads_intro"), ""]
+        for printed in self.prints:
+            if printed.kind == "book":
+                link = f"[{printed.filename}](downloads/{printed.filename}){{: download }}"
+                out.append(f"- **{self._print_label(printed)}**: {link}")
+        for workshop in self.language.workshops:
+            links = self.print_links(workshop, "downloads.md")
+            if links:
+                out.append(f"- **{self._titled(workshop, workshop.title)}**: {links[0]}")
+        return out + [""]
+
+    def _print_label(self, printed) -> str:
+        return self.t(PRINT_LABELS[printed.kind], paper=self.t(f"paper_{printed.size}"),
+                      size=max(1, round(printed.size_bytes / 1024)))
+
+
+# What each kind of PDF is called in the links (the participants' worksheets alone are in the pack's zip).
+PRINT_LABELS = {"book": "paper_book_link", "materials": "paper_materials_link", "pack": "paper_pack_link",
+                "pack-zip": "paper_pack_zip_link"}

@@ -9,7 +9,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from teachforward.artifacts import Download
+from teachforward.artifacts import Download, PrintFile
 from teachforward.content import prose
 from teachforward.content.formatting import agenda_times, elapsed, reading_names, total_minutes
 from teachforward.content.model import Course, Document, Exercise, Language, Origin, Page, Workshop
@@ -39,6 +39,7 @@ class PageWriter(KitPages):
     language: Language
     downloads: dict[str, Download]    # workshop folder -> its deck in this language
     status: TranslationStatus | None = None   # None for the source language
+    prints: tuple[PrintFile, ...] = ()        # the language's PDFs (paper/build.py)
 
     def t(self, key: str, **values) -> str:
         text = self.language.strings.get(key) or self.course.source.strings.get(key, key)
@@ -216,6 +217,7 @@ class PageWriter(KitPages):
             if download:
                 out.append(f"- **{self._titled(workshop, _escape(workshop.title))}**: "
                            f"{self._download_link(download, 'downloads.md')}")
+        out += self.print_downloads()
         # The offline pack is zipped after the site is built, so MkDocs cannot check this link:
         # plain HTML keeps it out of its link validation. Inside the pack the section is hidden.
         pack = f"teach-forward-{self.language.code}.zip"
@@ -283,15 +285,14 @@ class PageWriter(KitPages):
         return f'<nav class="tf-parts" markdown aria-label="{_attr(self.t("page_parts"))}">\n' + " · ".join(items) + "\n</nav>\n"
 
     def _download_box(self, workshop: Workshop) -> str:
-        download = self.downloads.get(workshop.folder)
-        if not download:
+        download, here = self.downloads.get(workshop.folder), part_path(workshop.folder, "overview")
+        links = ([self._download_link(download, here)] if download else []) + self.print_links(workshop, here)
+        if not links:
             return ""
-        here = part_path(workshop.folder, "overview")
-        present = ""
-        if download.presenter:
+        if download and download.presenter:
             href = _relative(here, presenter_page(workshop.folder))
-            present = f"\n\n:material-presentation-play: [{self.t('present_link')}]({href}){{: target=\"_blank\" }}"
-        return f'<div class="tf-download" markdown>\n{self._download_link(download, here)}{present}\n</div>\n'
+            links.insert(1, f":material-presentation-play: [{self.t('present_link')}]({href}){{: target=\"_blank\" }}")
+        return '<div class="tf-download" markdown>\n' + "\n\n".join(links) + "\n</div>\n"
 
     def _download_link(self, download: Download, here: str) -> str:
         href = _relative(here, f"downloads/{download.filename}")

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from teachforward.artifacts import Download
+from teachforward.artifacts import Download, PrintFile
 from teachforward.content.model import Course, Language
 from teachforward.content.tracking import translation_status
 from teachforward.fsutil import write_atomic
@@ -28,11 +28,13 @@ MACROS_SANDBOX = Path(__file__).parent / "macros_sandbox.py"
 
 def write_language_sources(course: Course, language: Language, lang_dir: Path, site_dir: Path,
                            downloads: dict[str, Download], deck_files: dict[str, Path],
-                           template_cache: Path | None = None) -> tuple[dict[str, str], dict[str, Any]]:
+                           template_cache: Path | None = None, prints: list[PrintFile] | None = None,
+                           ) -> tuple[dict[str, str], dict[str, Any]]:
     """Write the pages and configuration of one language; return {path under lang_dir: digest}
     and the configuration written to lang_dir/mkdocs.yml."""
     status = translation_status(course, language) if language.code != course.source_language else None
-    writer = PageWriter(course, language, downloads, status)
+    prints = prints or []
+    writer = PageWriter(course, language, downloads, status, tuple(prints))
     wanted: dict[str, bytes | Path] = {}
     for page in language.pages:
         wanted[page.path] = writer.site_page(page).encode("utf-8")
@@ -40,7 +42,9 @@ def write_language_sources(course: Course, language: Language, lang_dir: Path, s
         wanted.update({path: text.encode("utf-8") for path, text in writer.workshop_pages(workshop).items()})
     wanted.update({path: text.encode("utf-8") for path, text in writer.programme_pages().items()})
     wanted["translation-status.md"] = writer.translation_status().encode("utf-8")
-    if downloads:
+    for printed in prints:
+        wanted[f"downloads/{printed.filename}"] = lang_dir / "print" / printed.filename
+    if downloads or prints:
         wanted["downloads.md"] = writer.downloads_page().encode("utf-8")
     wanted.update(_pictures(language))
     for download in downloads.values():
@@ -50,7 +54,7 @@ def write_language_sources(course: Course, language: Language, lang_dir: Path, s
         presenter = deck_files.get(f"{download.site_lang}/{download.presenter}") if download.presenter else None
         if presenter:
             wanted[presenter_page(download.workshop)] = presenter
-    config = _config(course, language, writer, lang_dir / "docs", site_dir, bool(downloads), template_cache)
+    config = _config(course, language, writer, lang_dir / "docs", site_dir, bool(downloads or prints), template_cache)
     digests = {f"docs/{path}": _sync(lang_dir / "docs" / path, content) for path, content in wanted.items()}
     _remove_others(lang_dir / "docs", set(wanted))
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
