@@ -135,9 +135,15 @@ def test_a_serve_session_follows_an_edit_into_every_language_and_keeps_the_last_
     assert session.build() == 0, capsys.readouterr().out
     english = (site / "en" / "workshops" / "01-basics" / "notes.html").read_text(encoding="utf-8")
     assert "seahorse" in english and "zebrafish" not in english
-    index = (site / "en" / "search" / "search_index.json").read_text(encoding="utf-8")
-    assert "seahorse" in index and "zebrafish" not in index
-    assert "Glossary" in index, "the pages not rendered again are still in the search index"
+    search = site / "en" / "search"
+    manifest = (search / "search_index.json").read_text(encoding="utf-8")
+    assert "seahorse" in manifest and "zebrafish" not in manifest
+    # The shards the worker fetches: the new word is found, and the pages not rendered again are kept.
+    shards = "".join(path.read_text(encoding="utf-8") for path in sorted((search / "shards").glob("*.js")))
+    assert "seahorse" in shards and "zebrafish" not in shards
+    assert "Glossary" in shards, "the pages not rendered again are still in the search index"
+    index = (search / "search_index.full.json").read_text(encoding="utf-8")
+    assert "seahorse" in index and "zebrafish" not in index and "Glossary" in index
     assert changed in french_notes.read_text(encoding="utf-8")
     assert outdated in french_status.read_text(encoding="utf-8")
     good = digest(site)
