@@ -68,7 +68,8 @@ def write_language_pdfs(course: Course, language: Language, out_dir: Path, epoch
     for paper in BOOK_PAPERS:
         printer.pdf(book_name(language.code, paper), "book", "", paper, [book],
                     cache(lambda: printer.layout(book).pdfs(BOOK_PAPERS)))
-    write_json(out_dir / STATE, printer.current)
+    if printer.current != printer.previous:    # an unchanged language's build folder is left as it was
+        write_json(out_dir / STATE, printer.current)
     return printer.made
 
 
