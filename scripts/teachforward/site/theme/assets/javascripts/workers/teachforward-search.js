@@ -174,13 +174,18 @@
     return Object.keys(found);
   }
 
-  function shardOf(number) {
-    var starts = shards.manifest.documentShards, low = 0, high = starts.length - 1;
+  // starts: the first document number of each shard (or page), in order
+  function lastStartAtOrBefore(starts, number) {
+    var low = 0, high = starts.length - 1;
     while (low < high) {
       var middle = (low + high + 1) >> 1;
       if (starts[middle] <= number) low = middle; else high = middle - 1;
     }
     return low;
+  }
+
+  function shardOf(number) {
+    return lastStartAtOrBefore(shards.manifest.documentShards, number);
   }
 
   var SHOWN = 10;              // Material shows the first ten pages of results, more on scrolling
@@ -192,12 +197,7 @@
   }
 
   function pageOf(number) {
-    var starts = shards.manifest.pages, low = 0, high = starts.length - 1;
-    while (low < high) {
-      var middle = (low + high + 1) >> 1;
-      if (starts[middle] <= number) low = middle; else high = middle - 1;
-    }
-    return low;
+    return lastStartAtOrBefore(shards.manifest.pages, number);
   }
 
   function numberOf(location) {
