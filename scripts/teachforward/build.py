@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,10 +36,14 @@ def load_and_check(root: Path) -> tuple[Course | None, Problems]:
 
 
 def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_stream=None,
-          kept: Kept | None = None) -> int:
+          kept: Kept | None = None, published: Callable[[], None] | None = None,
+          stop: Callable[[], bool] = lambda: False) -> int:
     """Build decks and sites into out/, again only what changed. Returns the exit status.
     `kept`: kept by a process that builds again and again (serve), so that what did not change
-    is not parsed or checked again (pipeline.Kept)."""
+    is not parsed or checked again (pipeline.Kept). With `kept` and `published` (serve), the
+    sites are published first with the decks and PDFs of the last build, then again once these
+    have caught up (pipeline.py); `published()` is called each time out/ was replaced, and
+    `stop()` returning True (a new edit) ends the catch-up: the build then claims nothing."""
     out_stream = out_stream or sys.stdout     # looked up now, so that redirecting stdout works
     started = time.monotonic()
     refusal = unsafe_output(root, out)
@@ -73,13 +78,25 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
             reported = len(problems.items)
             return not problems.errors
 
+        def publish_early(sites: list) -> None:     # serve: the edit first, its decks and PDFs after
+            (work / LAST_BUILD).unlink(missing_ok=True)     # out/ will not be what these sources build
+            replaced = _publish(course, sites, work, out, interrupted, lives_on=True)
+            print(f"Served the edit ({sum(site.rendered for site in sites)} page(s) rendered, "
+                  f"{time.monotonic() - started:.1f} s); the decks and PDFs follow.", file=out_stream, flush=True)
+            if replaced and published is not None:
+                published()
+
         progress = Progress(out_stream)
-        outcome = pipeline.run(course, work, problems, progress, jobs, with_decks, checked=check, kept=kept)
+        outcome = pipeline.run(course, work, problems, progress, jobs, with_decks, checked=check, kept=kept,
+                               published=publish_early if published is not None else None, stop=stop)
         progress.finish()
         if interrupted():       # Ctrl-C that a library swallowed still means "stop, keep the old site"
             raise KeyboardInterrupt
         if outcome is None:
             return _refuse(problems, out, out_stream, reported=True)
+        if not outcome.caught_up:
+            print("Sources changed again: building the new edit first.", file=out_stream)
+            return 0
         report(problems.items[reported:], out_stream)
         if problems.errors:
             print(f"\nThe slide decks could not all be made; {out} was left as it was.", file=out_stream)
@@ -89,7 +106,9 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
             from teachforward.site.build import SiteBuildError
             print(f"\n{SiteBuildError(failed.lang, failed.log)}\n\n{out} was left as it was.", file=out_stream)
             return 1
-        _publish(course, outcome.sites, work, out, interrupted, lives_on=kept is not None)
+        replaced = _publish(course, outcome.sites, work, out, interrupted, lives_on=kept is not None)
+    if replaced and published is not None:
+        published()
     write_json(work / LAST_BUILD, {"stamp": stamp, "site": _site_identity(out),
                                     "report": [p.format() for p in problems.sorted()]})
     print(_summary(course, outcome, len(problems.warnings), with_decks, out, time.monotonic() - started),
@@ -105,14 +124,14 @@ def _refuse(problems: Problems, out: Path, out_stream, reported: bool = False) -
     return 1
 
 
-def _publish(course: Course, sites: list, work: Path, out: Path, interrupted, lives_on: bool = False) -> None:
-    """Put the new site in place of out/, unless it is the site already there."""
+def _publish(course: Course, sites: list, work: Path, out: Path, interrupted, lives_on: bool = False) -> bool:
+    """Put the new site in place of out/, unless it is the site already there; True if it was replaced."""
     from teachforward.site.publish import stage_site
     published = read_json(work / PUBLISHED)
     states = published.get("states", {}) if published.get("out") == str(out) else {}
     if all(site.state == states.get(site.lang) for site in sites) and set(states) == {site.lang for site in sites} \
             and out.is_dir() and _is_current_landing(course, out):
-        return
+        return False
     staging = work / "site-new"
     if staging.exists():
         shutil.rmtree(staging)
@@ -121,11 +140,12 @@ def _publish(course: Course, sites: list, work: Path, out: Path, interrupted, li
         raise KeyboardInterrupt
     replace_directory(staging, out, remove_old_later=lives_on)
     write_json(work / PUBLISHED, {"out": str(out), "states": {site.lang: site.state for site in sites}})
+    return True
 
 
 def _summary(course: Course, outcome, warnings: int, with_decks: bool, out: Path, seconds: float) -> str:
     pages = sum(site.pages for site in outcome.sites)
-    rendered = sum(site.rendered for site in outcome.sites)
+    rendered = outcome.rendered
     decks = f", {outcome.decks} decks ({outcome.decks_written} written)" if with_decks else ""
     return (f"Built {out} in {seconds:.1f} s: {len(course.languages)} language(s) "
             f"({', '.join(lang.code for lang in course.languages)}), {pages} pages ({rendered} rendered){decks}, "

@@ -5,6 +5,11 @@ made in groups, one per language they are written in (English first: every langu
 back on it), the PDFs one piece of work per language, and a language's site is started as soon
 as its groups and its PDFs are done. Each piece of work
 runs in a process forked from the one that loaded the course, so the course is not copied.
+
+A process that builds again and again (serve) puts the edit on the page first: after its first
+build, the sites are made at once with the decks and PDFs of the last build (Kept), published
+(`published`), and only then are the decks and PDFs made; a language whose decks or PDFs came
+out different is built again with them. A new edit (`stop`) ends that catch-up where it is.
 """
 from __future__ import annotations
 
@@ -33,6 +38,8 @@ class Kept:
     found in each text (keyed by the text). A one-shot build keeps nothing."""
     parsed: ParseMemo = field(default_factory=ParseMemo)
     findings: dict = field(default_factory=dict)   # the check's problems.FindingsMemo.used
+    decks: dict | None = None                      # the decks last made, as render_deck_group gives them
+    prints: dict = field(default_factory=dict)     # language -> its PDFs last made (artifacts.PrintFile)
 
 
 @dataclass(frozen=True)
@@ -52,51 +59,86 @@ class Outcome:
     sites: list = field(default_factory=list)       # LanguageBuild, in the course's language order
     decks: int = 0
     decks_written: int = 0
+    rendered: int = 0          # pages rendered by all the site builds of this run
+    caught_up: bool = True     # False: stopped before the decks and PDFs were all made (a new edit)
 
 
 def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs: int, with_decks: bool,
-        checked: Callable[[], bool] = lambda: True, kept: Kept | None = None) -> Outcome | None:
+        checked: Callable[[], bool] = lambda: True, kept: Kept | None = None,
+        published: Callable[[list], None] | None = None, stop: Callable[[], bool] = lambda: False
+        ) -> Outcome | None:
     """Check the course and make every deck and site. The check is the first piece of work, done
     while the decks are made; its problems are added to `problems` and then `checked` is called
-    (to report them): when it returns False the work is stopped and None returned."""
+    (to report them): when it returns False the work is stopped and None returned.
+    With `kept` from an earlier run and `published`, the sites come first (module docstring):
+    `published(sites)` is called once they are built and checked; `stop()` is asked while the
+    decks and PDFs are made, and True ends the run there (Outcome.caught_up False)."""
     from teachforward.decks import deck_groups, offered_decks
     context = BuildContext(course, work, environment_fingerprint(), kept)
+    early = kept is not None and kept.decks is not None and published is not None
     groups = deck_groups(course) if with_decks else []
     source = course.source.code
-    needs = {lang.code: {source, lang.code} & set(groups) for lang in course.languages}
-    made: dict = {}
+    codes = [lang.code for lang in course.languages]
+    needs = {code: {source, code} & set(groups) for code in codes}
+    made: dict = dict(kept.decks or {}) if early and kept is not None else {}
+    printed: dict[str, list] = dict(kept.prints) if early and kept is not None else {}  # language -> artifacts.PrintFile
+    if early and kept is not None:      # what the catch-up makes is kept, even if it is stopped half-way
+        kept.decks, kept.prints = made, printed
     done_groups: set[str] = set()
-    waiting = [lang.code for lang in course.languages]
+    done_prints: set[str] = set()
+    waiting = list(codes)      # languages whose site waits for their decks and PDFs of this run
+    built_with: dict = {}      # language -> what its site was last started with (_site_inputs)
     sites: dict = {}
-    printed: dict[str, list] = {}        # language -> its PDFs (artifacts.PrintFile)
+    checked_ok = catching_up = False
     outcome = Outcome()
-    progress.total = len(groups) + 2 * len(waiting)
+    progress.total = len(groups) + 2 * len(codes)
     runner = _Runner(jobs)
 
-    def start_ready_sites():
-        for code in [c for c in waiting if needs[c] <= done_groups and c in printed]:
+    def site_inputs(code: str) -> tuple:
+        downloads, files = offered_decks(course, course.language(code), made) if with_decks else ([], {})
+        prints = printed.get(code, [])
+        paths = [*files.values(), *(work / code / "print" / p.filename for p in prints)]
+        return (downloads, files, prints), _file_marks(paths)
+
+    def start_site(code: str) -> None:
+        built_with[code] = site_inputs(code)
+        runner.submit(("site", code), _site, context, code, *built_with[code][0])
+
+    def start_ready_sites() -> None:
+        for code in [c for c in waiting if needs[c] <= done_groups and c in done_prints]:
             waiting.remove(code)
-            language = course.language(code)
-            downloads, files = offered_decks(course, language, made) if with_decks else ([], {})
-            runner.submit(("site", code), _site, context, code, downloads, files, printed[code])
+            if built_with.get(code) != site_inputs(code):   # early: only where a deck or PDF changed
+                progress.total += code in built_with
+                start_site(code)
+
+    def start_decks_and_prints() -> None:
+        for code in groups:
+            runner.submit(("decks", code), _deck_group, context, code)
+        for code in codes:
+            runner.submit(("print", code), _print, context, code)
 
     try:
         # What the work needs is imported here, once, before the processes that do it are forked
         # (the decks' libraries came with deck_groups above).
         prepare_printing()
-        if not with_decks:
+        if not with_decks or early:
             prepare_site_builds(course.root)
         runner.submit(("check", "sources"), _check, context)      # first: without forks it runs before the rest
-        for code in groups:
-            runner.submit(("decks", code), _deck_group, context, code)
-        for code in waiting:
-            runner.submit(("print", code), _print, context, code)
-        start_ready_sites()
+        if early:
+            for code in codes:
+                start_site(code)
+        else:
+            start_decks_and_prints()
         runner.start()
-        if with_decks:
+        if with_decks and not early:
             prepare_site_builds(course.root)
         while True:
-            finished = runner.next()
+            finished = runner.next(timeout=LOOK_EVERY_S)
+            if finished is NOT_YET:
+                if catching_up and stop():
+                    outcome.caught_up = False
+                    break
+                continue
             if finished is None:
                 break
             (kind, code), value = finished
@@ -107,6 +149,7 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
                     kept.findings = findings
                 if not checked():
                     return None
+                checked_ok = True
             elif kind == "decks":
                 group, found = value
                 made.update(group)
@@ -119,17 +162,39 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
                 start_ready_sites()
             elif kind == "print":
                 printed[code] = value
+                done_prints.add(code)
                 progress.step(f"PDFs in {code}: {len(value)}")
                 start_ready_sites()
             else:
                 sites[code] = value
+                outcome.rendered += value.rendered
                 what = {"unchanged": "unchanged", "incremental": f"{value.rendered} of {value.pages} pages rendered",
                         "full": f"{value.pages} pages"}[value.mode]
                 progress.step(f"site {code}: {what}" + ("" if value.ok else " FAILED"))
+            if early and not catching_up and checked_ok and len(sites) == len(codes):
+                if not all(site.ok for site in sites.values()):
+                    break
+                published([sites[code] for code in codes])
+                catching_up = True
+                start_decks_and_prints()
     finally:
         runner.close()
-    outcome.sites = [sites[lang.code] for lang in course.languages if lang.code in sites]
+    if kept is not None and not early:
+        kept.decks, kept.prints = made, printed
+    outcome.sites = [sites[code] for code in codes if code in sites]
     return outcome
+
+
+def _file_marks(paths: list[Path]) -> list:
+    """What tells that a file was written again: its size, time and inode (None: missing)."""
+    marks = []
+    for path in paths:
+        try:
+            info = path.stat()
+            marks.append((info.st_size, info.st_mtime_ns, info.st_ino))
+        except OSError:
+            marks.append(None)
+    return marks
 
 
 def _check(context: BuildContext) -> tuple[list[Problem], dict | None]:
@@ -158,6 +223,10 @@ def _site(context: BuildContext, code: str, downloads: list, files: dict, prints
     from teachforward.site.build import build_language
     return build_language(context.course, context.course.language(code), context.work / code, downloads, files,
                           context.site_environment, context.work / "templates", prints)
+
+
+LOOK_EVERY_S = 0.1      # how often a run that can be stopped asks whether to stop
+NOT_YET = ("not yet", None)     # _Runner.next: nothing finished within the time given
 
 
 class WorkerError(RuntimeError):
@@ -213,8 +282,9 @@ class _Runner:
             sending.close()
             self.running[receiving] = (key, process)
 
-    def next(self):
-        """The next finished piece of work as (key, result), or None when there is none left."""
+    def next(self, timeout: float | None = None):
+        """The next finished piece of work as (key, result), None when there is none left, or
+        NOT_YET when none finished within `timeout` seconds."""
         if not self.forks:
             if not self.queue:
                 return None
@@ -223,7 +293,10 @@ class _Runner:
         self.start()
         if not self.running:
             return None
-        ready = wait_for(list(self.running))[0]
+        finished = wait_for(list(self.running), timeout)
+        if not finished:
+            return NOT_YET
+        ready = finished[0]
         key, process = self.running.pop(ready)
         try:
             ok, value = ready.recv()

@@ -91,18 +91,21 @@ class _Handler(SimpleHTTPRequestHandler):
 
 class Session:
     """The builds of one serve: what they loaded stays in memory from one to the next, so that
-    an edit costs what it changes (the files not changed are not parsed again)."""
+    an edit costs what it changes (the files not changed are not parsed again). After the first
+    build, an edit's pages are published before its decks and PDFs are made; a new edit stops
+    that catch-up and is built at once (build.build). `published` is called whenever a new
+    site is in place."""
 
-    def __init__(self, root: Path, out: Path):
+    def __init__(self, root: Path, out: Path, published=lambda: None):
         from teachforward.pipeline import Kept
-        self.root, self.out = root, out
+        self.root, self.out, self.published = root, out, published
         self.kept = Kept()
         self.memo = self.kept.parsed
         self.seen: dict[str, float] = {}
 
     def build(self) -> int:
         self.seen = snapshot(self.root)
-        return build(self.root, self.out, kept=self.kept)
+        return build(self.root, self.out, kept=self.kept, published=self.published, stop=self.changed)
 
     def changed(self) -> bool:
         return snapshot(self.root) != self.seen
@@ -110,7 +113,7 @@ class Session:
 
 def serve(root: Path, out: Path, port: int) -> int:
     builds = Builds()
-    session = Session(root, out)
+    session = Session(root, out, published=builds.succeeded)
     session.build()
     handler = functools.partial(type("Handler", (_Handler,), {"builds": builds}), directory=str(out))
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
@@ -123,7 +126,6 @@ def serve(root: Path, out: Path, port: int) -> int:
             time.sleep(LOOK_EVERY_S)
             if session.changed():
                 print("Sources changed: rebuilding...")
-                if session.build() == 0:
-                    builds.succeeded()
+                session.build()
     finally:
         server.shutdown()
