@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -163,3 +164,74 @@ def test_a_serve_session_follows_an_edit_into_every_language_and_keeps_the_last_
     tree.write("workshops/en/01-basics/notes.md", notes)
     assert session.build() == 0, capsys.readouterr().out
     assert digest(site) == good
+
+
+def marks(folder: Path) -> dict[str, tuple]:
+    """What tells that a file was written again: its size, time and inode, by name."""
+    return {p.name: (p.stat().st_size, p.stat().st_mtime_ns, p.stat().st_ino) for p in folder.iterdir() if p.is_file()}
+
+
+def fresh_build(tree, tmp_path: Path, name: str, capsys) -> dict[str, str]:
+    from test_incremental import digest, run_build
+    fresh = tmp_path / name          # the old site, removed by a thread, is not a source
+    shutil.copytree(tree.root, fresh, ignore=shutil.ignore_patterns("build", "site", ".site-*"))
+    run_build(fresh, capsys)
+    return digest(fresh / "site")
+
+
+def test_serve_publishes_an_edit_before_its_pdfs_and_decks_and_then_the_site_a_clean_build_gives(
+        tree, tmp_path, capsys, monkeypatch):
+    """After serve's first build, an edit's page is published (and the open pages told to
+    reload) before its PDFs and decks are made again, with the files of the last build and
+    without claiming the sources are built (the stamp); once they have caught up, the site is
+    byte for byte a clean build's. A second edit saved during that catch-up stops it and is
+    built at once, and then the site is a clean build's of both edits."""
+    from teachforward.build import LAST_BUILD
+    from teachforward.serve import Session
+    from test_incremental import digest
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    site, work = tree.root / "site", tree.root / "build"
+    notes = site / "en" / "workshops" / "01-basics" / "notes.html"
+    seen: list[dict] = []
+    then: list = []          # what to do when the next site is published
+
+    def published():
+        seen.append({"page": notes.read_text(encoding="utf-8"), "pdfs": marks(work / "en" / "print"),
+                     "decks": marks(work / "decks" / "en"), "claimed": (work / LAST_BUILD).exists(),
+                     "downloads": {name: data for name, data in digest(site / "en" / "downloads").items()
+                                   if name.endswith((".pdf", ".pptx"))}})
+        while then:
+            then.pop()()
+
+    session = Session(tree.root, site, published=published)
+    assert session.build() == 0, capsys.readouterr().out
+    assert len(seen) == 1 and "zebrafish" in seen[0]["page"]
+    pdfs, decks, downloads = seen[0]["pdfs"], seen[0]["decks"], seen[0]["downloads"]
+
+    tree.replace("workshops/en/01-basics/notes.md", "unique word zebrafish", "unique word seahorse")
+    assert session.build() == 0, capsys.readouterr().out
+    early, caught_up = seen[1], seen[-1]
+    assert "seahorse" in early["page"] and "zebrafish" not in early["page"]
+    assert (early["pdfs"], early["decks"]) == (pdfs, decks), "the edit was published after its PDFs or decks"
+    assert early["downloads"] == downloads, "the first site of the edit did not offer the last build's files"
+    assert not early["claimed"], "the stamp says the sources are built before their PDFs caught up"
+    assert len(seen) == 3, "the site was not published again once the PDFs and decks caught up"
+    assert caught_up["pdfs"] != pdfs and caught_up["decks"] != decks, "the edit changes no PDF or deck"
+    assert caught_up["claimed"] is False     # LAST_BUILD is written just after the last publish
+    assert (work / LAST_BUILD).exists()
+    assert not session.changed()
+    assert digest(site) == fresh_build(tree, tmp_path, "one", capsys)
+
+    # Two edits in a row: the second is saved as soon as the first is published.
+    then.append(lambda: tree.replace("docs/fr/index.md", "Bienvenue.", "Bienvenue à toutes et à tous."))
+    tree.replace("workshops/en/01-basics/notes.md", "unique word seahorse", "unique word sea lion")
+    before = len(seen)
+    assert session.build() == 0, capsys.readouterr().out
+    assert "sea lion" in seen[before]["page"]
+    assert len(seen) == before + 1, "the catch-up of the first edit went on after the second was saved"
+    assert not (work / LAST_BUILD).exists(), "the stamp claims a build whose PDFs had not caught up"
+    assert session.changed()
+    assert session.build() == 0, capsys.readouterr().out
+    assert not session.changed() and (work / LAST_BUILD).exists()
+    assert "Bienvenue à toutes et à tous." in (site / "fr" / "index.html").read_text(encoding="utf-8")
+    assert digest(site) == fresh_build(tree, tmp_path, "two", capsys)

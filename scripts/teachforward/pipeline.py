@@ -133,11 +133,11 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
         if with_decks and not early:
             prepare_site_builds(course.root)
         while True:
-            finished = runner.next(timeout=LOOK_EVERY_S)
+            if catching_up and stop():
+                outcome.caught_up = False
+                break
+            finished = runner.next(timeout=LOOK_EVERY_S if catching_up else None)
             if finished is NOT_YET:
-                if catching_up and stop():
-                    outcome.caught_up = False
-                    break
                 continue
             if finished is None:
                 break

@@ -40,7 +40,10 @@ def _copy_changed(source: Path, target: Path, previous: Path | None) -> None:
         if previous is not None:
             before = previous / os.path.relpath(dst, target)
             try:
-                same = before.stat().st_size == os.stat(src).st_size and before.read_bytes() == Path(src).read_bytes()
+                old, new = before.stat(), os.stat(src)
+                # The same size and time: copied from this very file last time (copy2 keeps the time).
+                same = old.st_size == new.st_size and (old.st_mtime_ns == new.st_mtime_ns
+                                                       or before.read_bytes() == Path(src).read_bytes())
             except OSError:
                 same = False
             if same:

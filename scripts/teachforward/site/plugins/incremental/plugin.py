@@ -51,4 +51,16 @@ class IncrementalPlugin(BasePlugin[IncrementalConfig]):
     def on_post_build(self, *, config):
         merge_search_index(config.site_dir, self.previous, self.rendered, self.page_order)
         # Then split for the browser, before `offline` copies the (now small) index into a script.
-        write_search_shards(Path(config.site_dir), utils.write_file)
+        write_search_shards(Path(config.site_dir), _write_changed)
+
+
+def _write_changed(data: bytes, path: str) -> None:
+    """Write a file unless it holds these bytes already: after an edit, most shards are the
+    same, and a file left alone is linked, not copied, when the site is published."""
+    try:
+        with open(path, "rb") as handle:
+            if handle.read() == data:
+                return
+    except OSError:
+        pass
+    utils.write_file(data, path)
