@@ -8,7 +8,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,13 +37,14 @@ def load_and_check(root: Path) -> tuple[Course | None, Problems]:
 
 def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_stream=None,
           kept: Kept | None = None, published: Callable[[], None] | None = None,
-          stop: Callable[[], bool] = lambda: False) -> int:
+          stop: Callable[[], bool] = lambda: False, first: Collection[str] = ()) -> int:
     """Build decks and sites into out/, again only what changed. Returns the exit status.
     `kept`: kept by a process that builds again and again (serve), so that what did not change
     is not parsed or checked again (pipeline.Kept). With `kept` and `published` (serve), the
-    sites are published first with the decks and PDFs of the last build, then again once these
-    have caught up (pipeline.py); `published()` is called each time out/ was replaced, and
-    `stop()` returning True (a new edit) ends the catch-up: the build then claims nothing."""
+    sites are published first with the decks and PDFs of the last build (those of the languages
+    `first`, whose sources changed, before the others), then again once the decks and PDFs have
+    caught up (pipeline.py); `published()` is called each time out/ was replaced, and `stop()`
+    returning True (a new edit) ends the catch-up: the build then claims nothing."""
     out_stream = out_stream or sys.stdout     # looked up now, so that redirecting stdout works
     started = time.monotonic()
     refusal = unsafe_output(root, out)
@@ -78,17 +79,18 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
             reported = len(problems.items)
             return not problems.errors
 
-        def publish_early(sites: list) -> None:     # serve: the edit first, its decks and PDFs after
+        def publish_early(sites: list, built: list) -> None:     # serve: the edit first, the rest after
             (work / LAST_BUILD).unlink(missing_ok=True)     # out/ will not be what these sources build
             replaced = _publish(course, sites, work, out, interrupted, lives_on=True)
-            print(f"Served the edit ({sum(site.rendered for site in sites)} page(s) rendered, "
-                  f"{time.monotonic() - started:.1f} s); the decks and PDFs follow.", file=out_stream, flush=True)
+            print(f"Served the edit in {', '.join(site.lang for site in built)} ({sum(site.rendered for site in built)} "
+                  f"page(s) rendered, {time.monotonic() - started:.1f} s); the rest follows.", file=out_stream, flush=True)
             if replaced and published is not None:
                 published()
 
         progress = Progress(out_stream)
+        serving = pipeline.Serving(publish_early, stop, frozenset(first)) if published is not None else None
         outcome = pipeline.run(course, work, problems, progress, jobs, with_decks, checked=check, kept=kept,
-                               published=publish_early if published is not None else None, stop=stop)
+                               serving=serving)
         progress.finish()
         if interrupted():       # Ctrl-C that a library swallowed still means "stop, keep the old site"
             raise KeyboardInterrupt

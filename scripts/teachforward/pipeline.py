@@ -7,9 +7,10 @@ as its groups and its PDFs are done. Each piece of work
 runs in a process forked from the one that loaded the course, so the course is not copied.
 
 A process that builds again and again (serve) puts the edit on the page first: after its first
-build, the sites are made at once with the decks and PDFs of the last build (Kept), published
-(`published`), and only then are the decks and PDFs made; a language whose decks or PDFs came
-out different is built again with them. A new edit (`stop`) ends that catch-up where it is.
+build, the sites are made at once with the decks and PDFs of the last build (Kept), those of the
+edited languages first, and published (Serving); only then are the decks and PDFs made, and a
+language whose decks or PDFs came out different is built again with them. A new edit
+(Serving.stop) ends that catch-up where it is.
 """
 from __future__ import annotations
 
@@ -35,11 +36,21 @@ from teachforward.site.build import LanguageBuild, environment_fingerprint, prep
 class Kept:
     """What a process that builds again and again (serve) keeps from one build to the next, each
     piece checked against the sources before it is used: the parsed bodies and what the check
-    found in each text (keyed by the text). A one-shot build keeps nothing."""
+    found in each text (keyed by the text), and what the last build made: the decks, the PDFs and
+    each language's site. A one-shot build keeps nothing."""
     parsed: ParseMemo = field(default_factory=ParseMemo)
     findings: dict = field(default_factory=dict)   # the check's problems.FindingsMemo.used
     decks: dict | None = None                      # the decks last made, as render_deck_group gives them
     prints: dict = field(default_factory=dict)     # language -> its PDFs last made (artifacts.PrintFile)
+    sites: dict = field(default_factory=dict)      # language -> its site last built (LanguageBuild)
+
+
+@dataclass(frozen=True)
+class Serving:
+    """What serve asks of a build that comes after its first (module docstring)."""
+    published: Callable[[list, list], None]    # (every language's site to publish, those built just now)
+    stop: Callable[[], bool]             # True: a new edit came, stop catching up
+    first: frozenset = frozenset()       # languages whose sources changed: their sites are published first
 
 
 @dataclass(frozen=True)
@@ -65,17 +76,15 @@ class Outcome:
 
 def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs: int, with_decks: bool,
         checked: Callable[[], bool] = lambda: True, kept: Kept | None = None,
-        published: Callable[[list], None] | None = None, stop: Callable[[], bool] = lambda: False
-        ) -> Outcome | None:
+        serving: Serving | None = None) -> Outcome | None:
     """Check the course and make every deck and site. The check is the first piece of work, done
     while the decks are made; its problems are added to `problems` and then `checked` is called
     (to report them): when it returns False the work is stopped and None returned.
-    With `kept` from an earlier run and `published`, the sites come first (module docstring):
-    `published(sites)` is called once they are built and checked; `stop()` is asked while the
-    decks and PDFs are made, and True ends the run there (Outcome.caught_up False)."""
+    With `serving` and a `kept` that holds an earlier run's decks, the sites come first (module
+    docstring): the run ends early when `serving.stop()` says so (Outcome.caught_up False)."""
     from teachforward.decks import deck_groups, offered_decks
     context = BuildContext(course, work, environment_fingerprint(), kept)
-    early = kept is not None and kept.decks is not None and published is not None
+    early = serving is not None and kept is not None and kept.decks is not None
     groups = deck_groups(course) if with_decks else []
     source = course.source.code
     codes = [lang.code for lang in course.languages]
@@ -84,12 +93,18 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
     printed: dict[str, list] = dict(kept.prints) if early and kept is not None else {}  # language -> artifacts.PrintFile
     if early and kept is not None:      # what the catch-up makes is kept, even if it is stopped half-way
         kept.decks, kept.prints = made, printed
+    last_sites = dict(kept.sites) if kept is not None else {}
+    # The sites built before the decks and PDFs, in turns, each published when it is done: the
+    # edited languages first (the others as they were published), when each was built before.
+    turns = [[c for c in codes if c in serving.first], [c for c in codes if c not in serving.first]] \
+        if early and serving is not None and set(codes) <= set(last_sites) else [codes] if early else []
+    turns = [turn for turn in turns if turn]
     done_groups: set[str] = set()
     done_prints: set[str] = set()
     waiting = list(codes)      # languages whose site waits for their decks and PDFs of this run
     built_with: dict = {}      # language -> what its site was last started with (_site_inputs)
     sites: dict = {}
-    checked_ok = catching_up = False
+    checked_ok = served = False      # served: the edit was published, the rest may be stopped
     outcome = Outcome()
     progress.total = len(groups) + 2 * len(codes)
     runner = _Runner(jobs)
@@ -125,7 +140,7 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
             prepare_site_builds(course.root)
         runner.submit(("check", "sources"), _check, context)      # first: without forks it runs before the rest
         if early:
-            for code in codes:
+            for code in turns[0]:
                 start_site(code)
         else:
             start_decks_and_prints()
@@ -133,10 +148,10 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
         if with_decks and not early:
             prepare_site_builds(course.root)
         while True:
-            if catching_up and stop():
+            if served and serving is not None and serving.stop():
                 outcome.caught_up = False
                 break
-            finished = runner.next(timeout=LOOK_EVERY_S if catching_up else None)
+            finished = runner.next(timeout=LOOK_EVERY_S if served else None)
             if finished is NOT_YET:
                 continue
             if finished is None:
@@ -167,16 +182,22 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
                 start_ready_sites()
             else:
                 sites[code] = value
+                if value.ok and kept is not None:
+                    kept.sites[code] = value
                 outcome.rendered += value.rendered
                 what = {"unchanged": "unchanged", "incremental": f"{value.rendered} of {value.pages} pages rendered",
                         "full": f"{value.pages} pages"}[value.mode]
                 progress.step(f"site {code}: {what}" + ("" if value.ok else " FAILED"))
-            if early and not catching_up and checked_ok and len(sites) == len(codes):
-                if not all(site.ok for site in sites.values()):
+            if turns and checked_ok and all(code in sites for code in turns[0]):
+                if not all(site.ok for site in sites.values()) or serving is None:
                     break
-                published([sites[code] for code in codes])
-                catching_up = True
-                start_decks_and_prints()
+                serving.published([sites.get(code) or last_sites[code] for code in codes], [sites[c] for c in turns[0]])
+                served = True
+                turns.pop(0)
+                for code in turns[0] if turns else ():
+                    start_site(code)
+                if not turns:
+                    start_decks_and_prints()
     finally:
         runner.close()
     if kept is not None and not early:

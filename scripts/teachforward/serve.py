@@ -104,8 +104,18 @@ class Session:
         self.seen: dict[str, float] = {}
 
     def build(self) -> int:
-        self.seen = snapshot(self.root)
-        return build(self.root, self.out, kept=self.kept, published=self.published, stop=self.changed)
+        before, self.seen = self.seen, snapshot(self.root)
+        return build(self.root, self.out, kept=self.kept, published=self.published, stop=self.changed,
+                     first=self._languages(before, self.seen))
+
+    def _languages(self, before: dict[str, float], now: dict[str, float]) -> set[str]:
+        """The languages whose own sources changed (workshops/<code>/..., docs/<code>/...)."""
+        languages = set()
+        for path in {p for p in before.keys() | now.keys() if before.get(p) != now.get(p)}:
+            parts = Path(path).relative_to(self.root).parts if Path(path).is_relative_to(self.root) else ()
+            if len(parts) > 2 and parts[0] in ("workshops", "docs"):
+                languages.add(parts[1])
+        return languages
 
     def changed(self) -> bool:
         return snapshot(self.root) != self.seen
