@@ -208,7 +208,7 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
 
 def _file_marks(paths: list[Path]) -> list:
     """What tells that a file was written again: its size, time and inode (None: missing)."""
-    marks = []
+    marks: list[tuple[int, int, int] | None] = []
     for path in paths:
         try:
             info = path.stat()
@@ -317,7 +317,7 @@ class _Runner:
         finished = wait_for(list(self.running), timeout)
         if not finished:
             return NOT_YET
-        ready = finished[0]
+        ready = next(connection for connection in self.running if connection in finished)
         key, process = self.running.pop(ready)
         try:
             ok, value = ready.recv()

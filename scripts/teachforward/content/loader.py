@@ -83,8 +83,8 @@ def _numbered(path: Path) -> tuple[int, str]:
     return (int(number) if number.isdigit() else -1, path.name)
 
 
-def _read_yaml(path: Path, problems: Problems, text: str | None = None,
-               first_line: int = 1) -> tuple[dict[str, Any], LineMap] | None:
+def _read_yaml(path: Path, problems: Problems, text: str | None = None, first_line: int = 1,
+               memo: prose.ParseMemo | None = None) -> tuple[dict[str, Any], LineMap] | None:
     if text is None:
         text = read_text(path, problems)
         if text is None:
@@ -92,7 +92,7 @@ def _read_yaml(path: Path, problems: Problems, text: str | None = None,
     if not text.strip():
         problems.add(path, None, "the file is empty", "fill it in, or delete it")
         return None
-    parsed = parse_yaml(text, path, problems, first_line)
+    parsed = parse_yaml(text, path, problems, first_line) if memo is None else memo.yaml(text, path, first_line, problems)
     if parsed is None:
         return None
     data, lines = parsed
@@ -136,7 +136,7 @@ class _Loader:
 
     def _formats(self) -> tuple[FormatsFile | None, LineMap]:
         path = self.root / "workshops" / "formats.yaml"
-        loaded = _read_yaml(path, self.problems) if path.is_file() else None
+        loaded = _read_yaml(path, self.problems, memo=self.memo) if path.is_file() else None
         if loaded is None:
             return None, LineMap()
         return _validated(FormatsFile, loaded[0], loaded[1], path, self.problems), loaded[1]
@@ -206,7 +206,7 @@ class _Loader:
         facts: WorkshopFile | None = None
         lines, facts_origin = LineMap(), Origin(facts_path, code)
         if facts_path.is_file():
-            loaded = _read_yaml(facts_path, self.problems)
+            loaded = _read_yaml(facts_path, self.problems, memo=self.memo)
             if loaded:
                 facts = _validated(WorkshopFile, loaded[0], loaded[1], facts_path, self.problems)
                 lines = loaded[1]
@@ -282,7 +282,7 @@ class _Loader:
             self.problems.add(path, 1, "the exercise has no settings block at the top",
                               'start the file with "---", then "group_size: 3-5" and "minutes: 20", then "---"')
             return None
-        loaded = _read_yaml(path, self.problems, front or " ", front_line)
+        loaded = _read_yaml(path, self.problems, front or " ", front_line, memo=self.memo)
         settings = _validated(ExerciseFrontMatter, loaded[0], loaded[1], path, self.problems) if loaded else None
         parsed = self._parse(body, body_line, path, folder)
         intro, cuts = prose.cut_at_headings(parsed, level=2, exact=True)
@@ -341,7 +341,7 @@ class _Loader:
             self.problems.add(path, 1, "the material has no settings block at the top",
                               'start the file with "---", then "kind: worksheet" and "audience: participants", then "---"')
             return None
-        loaded = _read_yaml(path, self.problems, front or " ", front_line)
+        loaded = _read_yaml(path, self.problems, front or " ", front_line, memo=self.memo)
         settings = _validated(MaterialFrontMatter, loaded[0], loaded[1], path, self.problems) if loaded else None
         parsed = self._parse(body, body_line, path, folder)
         intro, cuts = prose.cut_at_headings(parsed, level=2, exact=True)
@@ -428,7 +428,7 @@ class _Loader:
         """The record of which English a translated Markdown file matches (its only setting)."""
         if front is None or not front.strip():
             return {}
-        loaded = _read_yaml(path, self.problems, front, front_line)
+        loaded = _read_yaml(path, self.problems, front, front_line, memo=self.memo)
         if loaded is None:
             return {}
         data, lines = loaded
@@ -558,7 +558,7 @@ class _Loader:
         front, front_line, body, body_line = markdown.split_front_matter(text)
         meta: dict[str, Any] = {}
         if front is not None and front.strip():
-            loaded = _read_yaml(path, self.problems, front, front_line)
+            loaded = _read_yaml(path, self.problems, front, front_line, memo=self.memo)
             meta = loaded[0] if loaded else {}
         parsed = self._parse(body, body_line, path, None)
         title = next((b.source for b in parsed.blocks if isinstance(b, prose.Heading) and b.level == 1), None)
@@ -576,7 +576,7 @@ class _Loader:
         only_comments = text is not None and not any(
             line.strip() and not line.lstrip().startswith("#") for line in text.split("\n"))
         if text is not None and not (only_comments and english is not None):
-            loaded = _read_yaml(path, self.problems, text)
+            loaded = _read_yaml(path, self.problems, text, memo=self.memo)
             if loaded:
                 data, lines = loaded
                 for key, value in data.items():

@@ -466,6 +466,22 @@ class ParseMemo:
         self.parsed = 0           # bodies parsed (not reused) during the current load
         self.last_parsed = 0      # ... during the last finished load
         self.last_reused = 0
+        self._yaml: dict[tuple[str, str, int], Any] = {}    # (text, file, first line) -> parse_yaml's answer
+        self._yaml_used: set[tuple[str, str, int]] = set()
+
+    def yaml(self, text: str, source: Path, first_line: int, problems: Any) -> Any:
+        """parse_yaml(text, source, problems, first_line), kept from the last load when it found
+        nothing wrong (the data it gives is read, never changed, by the loader)."""
+        from teachforward.content.yamlfile import parse_yaml
+        key = (text, str(source), first_line)
+        self._yaml_used.add(key)
+        if key in self._yaml:
+            return self._yaml[key]
+        found = len(problems.items)
+        parsed = parse_yaml(text, source, problems, first_line)
+        if len(problems.items) == found:
+            self._yaml[key] = parsed
+        return parsed
 
     def parse(self, key: tuple[Any, ...], source: str, first_line: int, resolve_link: LinkResolver,
               resolve_picture: PictureResolver) -> Prose:
@@ -491,6 +507,8 @@ class ParseMemo:
         """Drop what the last load did not ask for (old versions of edited files)."""
         self._kept = {key: value for key, value in self._kept.items() if key in self._used}
         self._used = set()
+        self._yaml = {key: value for key, value in self._yaml.items() if key in self._yaml_used}
+        self._yaml_used = set()
         self.last_parsed, self.last_reused = self.parsed, self.reused
         self.parsed = self.reused = 0
 
