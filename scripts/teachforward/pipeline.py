@@ -115,9 +115,9 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
         paths = [*files.values(), *(work / code / "print" / p.filename for p in prints)]
         return (downloads, files, prints), _file_marks(paths)
 
-    def start_site(code: str) -> None:
+    def start_site(code: str, here: bool = False) -> None:
         built_with[code] = site_inputs(code)
-        runner.submit(("site", code), _site, context, code, *built_with[code][0])
+        runner.submit(("site", code), _site, context, code, *built_with[code][0], here=here)
 
     def start_ready_sites() -> None:
         for code in [c for c in waiting if needs[c] <= done_groups and c in done_prints]:
@@ -140,8 +140,8 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
             prepare_site_builds(course.root)
         runner.submit(("check", "sources"), _check, context)      # first: without forks it runs before the rest
         if early:
-            for code in turns[0]:
-                start_site(code)
+            for code in turns[0]:       # the edited languages' sites, beside the check (in a fork)
+                start_site(code, here=len(turns) > 1)
         else:
             start_decks_and_prints()
         runner.start()
@@ -279,6 +279,7 @@ class _Runner:
     def __init__(self, jobs: int):
         self.jobs = jobs if "fork" in multiprocessing.get_all_start_methods() else 1
         self.queue: list = []
+        self.here: list = []             # work to do in this process
         self.running: dict = {}          # connection -> (key, process)
         if self.jobs > 1:
             # The loaded course is shared with the forks until written to: keep the garbage
@@ -290,8 +291,10 @@ class _Runner:
     def forks(self) -> bool:
         return self.jobs > 1
 
-    def submit(self, key: tuple, function, *args) -> None:
-        self.queue.append((key, function, args))
+    def submit(self, key: tuple, function, *args, here: bool = False) -> None:
+        """Queue a piece of work; `here`: run it in this process (while the forks run), where what
+        it loads stays loaded for the next."""
+        (self.here if here and self.forks else self.queue).append((key, function, args))
 
     def start(self) -> None:
         """Start queued work in forked processes while there are free places."""
@@ -312,6 +315,9 @@ class _Runner:
             key, function, args = self.queue.pop(0)
             return key, function(*args)
         self.start()
+        if self.here:
+            key, function, args = self.here.pop(0)
+            return key, function(*args)
         if not self.running:
             return None
         finished = wait_for(list(self.running), timeout)

@@ -35,6 +35,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from pathlib import Path
 
 FULL_INDEX = "search/search_index.full.json"
@@ -126,15 +127,8 @@ def shard_index(index: dict, arabic: bool = False) -> tuple[dict, dict[str, obje
                          "leave the plugin out or extend site/search_shards.py")
     postings: dict[str, list[list[int]]] = {}
     for number, doc in enumerate(docs):
-        seen: dict[str, list[int]] = {}
-        tokens = [list(words(doc.get(name) or "", separator)) for name in ("title", "text")]
-        for field, field_tokens in enumerate(tokens):
-            for place, word in enumerate(field_tokens, start=field * len(tokens[0])):
-                entry = seen.get(word)
-                if entry is None:
-                    entry = seen[word] = [number, 0, 0, place]
-                    postings.setdefault(word, []).append(entry)
-                entry[1 + field] += 1
+        for word, in_title, in_text, first in _document_words(doc.get("title") or "", doc.get("text") or "", separator):
+            postings.setdefault(word, []).append([number, in_title, in_text, first])
     by_key: dict[str, list[str]] = {}
     for word in sorted(postings):
         by_key.setdefault(_word_key(word, arabic), []).append(word)
@@ -151,6 +145,22 @@ def shard_index(index: dict, arabic: bool = False) -> tuple[dict, dict[str, obje
         "wordShards": [by_key[key] for key in keys],
     }
     return manifest, files
+
+
+@lru_cache(maxsize=100_000)
+def _document_words(title: str, text: str, separator: re.Pattern[str]) -> tuple[tuple[str, int, int, int], ...]:
+    """Each word of a document, in the order of its first place: (word, how often in the title,
+    how often in the text, first place). Kept for the texts seen last (a process that builds
+    again and again, serve, tokenizes only the documents an edit changed)."""
+    seen: dict[str, list[int]] = {}
+    tokens = [list(words(title, separator)), list(words(text, separator))]
+    for field, field_tokens in enumerate(tokens):
+        for place, word in enumerate(field_tokens, start=field * len(tokens[0])):
+            entry = seen.get(word)
+            if entry is None:
+                entry = seen[word] = [0, 0, place]
+            entry[field] += 1
+    return tuple((word, *entry) for word, entry in seen.items())
 
 
 def _flat(entries: list[list[int]]) -> list[int]:
