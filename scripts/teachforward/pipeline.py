@@ -94,11 +94,12 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
     if early and kept is not None:      # what the catch-up makes is kept, even if it is stopped half-way
         kept.decks, kept.prints = made, printed
     last_sites = dict(kept.sites) if kept is not None else {}
-    # The sites built before the decks and PDFs, in turns, each published when it is done: the
-    # edited languages first (the others as they were published), when each was built before.
-    turns = [[c for c in codes if c in serving.first], [c for c in codes if c not in serving.first]] \
-        if early and serving is not None and set(codes) <= set(last_sites) else [codes] if early else []
-    turns = [turn for turn in turns if turn]
+    # Early, the sites are built before the decks and PDFs, in turns, each published when it is
+    # done: the edited languages first (the others as last built), if every language was built before.
+    turns: list[list[str]] = []
+    if early and serving is not None:
+        edited = [c for c in codes if c in serving.first] if set(codes) <= set(last_sites) else []
+        turns = [turn for turn in (edited, [c for c in codes if c not in edited]) if turn]
     done_groups: set[str] = set()
     done_prints: set[str] = set()
     waiting = list(codes)      # languages whose site waits for their decks and PDFs of this run

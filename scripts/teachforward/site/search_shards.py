@@ -160,7 +160,7 @@ def _document_words(title: str, text: str, separator: re.Pattern[str]) -> tuple[
             if entry is None:
                 entry = seen[word] = [0, 0, place]
             entry[field] += 1
-    return tuple((word, *entry) for word, entry in seen.items())
+    return tuple((word, title, text, first) for word, (title, text, first) in seen.items())
 
 
 def _flat(entries: list[list[int]]) -> list[int]:
