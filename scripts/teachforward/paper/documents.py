@@ -93,24 +93,48 @@ class PrintDocument:
         for exercise in workshop.exercises:
             out.append(self._exercise(exercise, with_responses=False, level=2))
         # Then the pages of participant_sheets(workshop), added by build.py.
-        return self._page(title, out, footer=f"{_css_string(self.t.plain('paper_page') + ' ')} counter(page)", cover=True)
+        return self._page(title, out, footer=self._page_foot(), cover=True)
 
-    def course_book(self) -> str:
-        """The whole course for facilitators, with a contents list whose page numbers the engine fills in."""
+    # The course book is made in parts, each laid out on its own (book.py): the cover and the
+    # contents, one part per workshop, the glossary. `first_page` is the number of a part's first
+    # page; the contents are given the page of each of `book_anchors()`, counted from the parts.
+
+    def book_anchors(self) -> list[str]:
+        """What the contents list, in their order: each workshop and its parts, the glossary."""
+        out = []
+        for workshop in self.language.workshops:
+            out.append(f"w{workshop.number}")
+            out += [f"w{workshop.number}-{part}" for part, _ in self._book_parts(workshop)]
+        return out + ["glossary"]
+
+    def book_front(self, pages: dict[str, int]) -> str:
+        """The cover and the contents, each entry with the page `pages` gives its anchor."""
         title = self.t("paper_book_title")
+
+        def entry(anchor: str, label: str) -> str:
+            return f'<a href="#{anchor}" data-page="{pages.get(anchor, 0)}">{label}</a>'
+
         contents = ['<nav class="contents"><h1 class="no-toc">' + self.t("paper_contents") + "</h1><ol>"]
-        out: list[str] = []
         for workshop in self.language.workshops:
             anchor = f"w{workshop.number}"
-            contents.append(f'<li><a href="#{anchor}">{self._text(self._titled_plain(workshop), workshop.facts_origin)}</a>'
-                            "<ol>" + "".join(f'<li><a href="#{anchor}-{part}">{self.t(label)}</a></li>'
+            contents.append(f"<li>{entry(anchor, self._text(self._titled_plain(workshop), workshop.facts_origin))}"
+                            "<ol>" + "".join(f"<li>{entry(f'{anchor}-{part}', self.t(label))}</li>"
                                              for part, label in self._book_parts(workshop)) + "</ol></li>")
-            out.append(self._book_workshop(workshop, anchor))
-        contents.append(f'<li><a href="#glossary">{self.t("paper_glossary")}</a></li></ol></nav>')
+        contents.append(f'<li>{entry("glossary", self.t("paper_glossary"))}</li></ol></nav>')
         cover = (f'<section class="cover"><p class="kicker">{self.t("course_name")}</p><h1 class="no-toc">{title}</h1>'
                  f'<p>{self.t("course_tagline")}</p><p class="meta">{self.t("paper_book_for")}</p></section>')
-        return self._page(title, [cover, *contents, *out, self._glossary()],
-                          footer=f"{_css_string(self.t.plain('paper_page') + ' ')} counter(page)", cover=True)
+        return self._page(title, [cover, *contents], footer=self._page_foot(), cover=True)
+
+    def book_workshop(self, workshop: Workshop, first_page: int) -> str:
+        return self._page(self.t("paper_book_title"), [self._book_workshop(workshop, f"w{workshop.number}")],
+                          footer=self._page_foot(), first_page=first_page)
+
+    def book_glossary(self, first_page: int) -> str:
+        return self._page(self.t("paper_book_title"), [self._glossary()], footer=self._page_foot(),
+                          first_page=first_page)
+
+    def _page_foot(self) -> str:
+        return f"{_css_string(self.t.plain('paper_page') + ' ')} counter(page)"
 
     # --- pieces -------------------------------------------------------------------------
 
@@ -277,11 +301,14 @@ class PrintDocument:
             return escape(text)
         return f'<span{self._lang(origin)}>{escape(text)}</span>'
 
-    def _page(self, title: str, body: list[str], footer: str, cover: bool = False) -> str:
-        """`footer`: the CSS content of each page's foot (none on a cover). The style the
-        documents share is the engine's (stylesheet()); what is here is this document's own."""
+    def _page(self, title: str, body: list[str], footer: str, cover: bool = False, first_page: int = 1) -> str:
+        """`footer`: the CSS content of each page's foot (none on a cover); `first_page`: the
+        number of the first page. The style the documents share is the engine's (stylesheet());
+        what is here is this document's own."""
         lang, direction = self.language.code, self.language.direction
         bare = "@page :first { @bottom-center { content: none; } }" if cover else ""
+        if first_page != 1:
+            bare += f"@page :first {{ counter-reset: page {first_page}; }}"
         return ("<!DOCTYPE html>\n"
                 f'<html lang="{lang}" dir="{direction}"><head><meta charset="utf-8"><title>{title}</title>'
                 f'<meta name="generator" content="Teach Forward">'
