@@ -44,7 +44,8 @@ def write_book(printer: _Printer, document: PrintDocument, name: str) -> Path:
         record = previous.get(key)
         if record is None or record["digest"] != digest or not path.is_file():
             layout = printer.engine().layout(html)
-            record = {"digest": digest, **asdict(layout.marks(anchors))}
+            # As the state file will give it back (lists, not tuples): an unchanged state is not written.
+            record = json.loads(json.dumps({"digest": digest, **asdict(layout.marks(anchors))}))
             folder.mkdir(parents=True, exist_ok=True)
             write_atomic(path, layout.pdfs(("a4",))["a4"])
             del layout          # a part's pages are let go before the next is laid out

@@ -16,6 +16,7 @@ from teachforward.content.formatting import time_of_day
 from teachforward.content.model import Course, Document, Exercise, Language, Material, Origin, Workshop
 from teachforward.decks import fonts
 from teachforward.paper.blocks import blocks_html, inline_html
+from teachforward.paper.engine import LINK
 
 STYLE = Path(__file__).with_name("print.css")
 # The project's fonts (fonts/, the same files the decks use): (family, file, weight, style).
@@ -104,7 +105,7 @@ class PrintDocument:
         out = []
         for workshop in self.language.workshops:
             out.append(f"w{workshop.number}")
-            out += [f"w{workshop.number}-{part}" for part, _ in self._book_parts(workshop)]
+            out += [f"w{workshop.number}-{part}" for part, _ in self.book_parts(workshop)]
         return out + ["glossary"]
 
     def book_front(self, pages: dict[str, int]) -> str:
@@ -112,14 +113,14 @@ class PrintDocument:
         title = self.t("paper_book_title")
 
         def entry(anchor: str, label: str) -> str:
-            return f'<a href="#{anchor}" data-page="{pages.get(anchor, 0)}">{label}</a>'
+            return f'<a id="{LINK}{anchor}" data-page="{pages.get(anchor, 0)}">{label}</a>'
 
         contents = ['<nav class="contents"><h1 class="no-toc">' + self.t("paper_contents") + "</h1><ol>"]
         for workshop in self.language.workshops:
             anchor = f"w{workshop.number}"
             contents.append(f"<li>{entry(anchor, self._text(self._titled_plain(workshop), workshop.facts_origin))}"
                             "<ol>" + "".join(f"<li>{entry(f'{anchor}-{part}', self.t(label))}</li>"
-                                             for part, label in self._book_parts(workshop)) + "</ol></li>")
+                                             for part, label in self.book_parts(workshop)) + "</ol></li>")
         contents.append(f'<li>{entry("glossary", self.t("paper_glossary"))}</li></ol></nav>')
         cover = (f'<section class="cover"><p class="kicker">{self.t("course_name")}</p><h1 class="no-toc">{title}</h1>'
                  f'<p>{self.t("course_tagline")}</p><p class="meta">{self.t("paper_book_for")}</p></section>')
@@ -138,7 +139,7 @@ class PrintDocument:
 
     # --- pieces -------------------------------------------------------------------------
 
-    def _book_parts(self, workshop: Workshop) -> list[tuple[str, str]]:
+    def book_parts(self, workshop: Workshop) -> list[tuple[str, str]]:
         parts = [("overview", "workshop_overview")]
         parts += [("notes", "workshop_notes")] * (workshop.notes is not None)
         parts += [("guide", "workshop_guide")] * (workshop.guide is not None)
@@ -204,7 +205,10 @@ class PrintDocument:
 
     def _exercise(self, exercise: Exercise, with_responses: bool, level: int) -> str:
         lang = self._lang(exercise.origin)
-        out = [f'<section class="exercise"{lang}><h{level}>{escape(exercise.title)}</h{level}>',
+        # In the participants' pack the exercises follow one another (flowing): a page is not
+        # left with nothing but the ruled lines that did not fit under the one before.
+        classes = "exercise" if with_responses else "exercise flowing"
+        out = [f'<section class="{classes}"{lang}><h{level}>{escape(exercise.title)}</h{level}>',
                f'<p class="meta">{self.t("exercise_group_size")}: {self.t("exercise_people", size=exercise.group_size)} · '
                f'{self.t("exercise_time")}: {self.t("duration_minutes", minutes=exercise.minutes)}</p>']
         parts = [exercise.scenario, exercise.task, exercise.questions]

@@ -20,6 +20,9 @@ from pathlib import Path
 from typing import Any
 
 PX = 0.75          # PDF points in a CSS pixel
+# An element whose id is LINK + an anchor's name is made a link to it when the layouts are joined
+# (a link to another layout's anchor, which the engine would find nowhere and drop).
+LINK = "link-to-"
 PAPER_POINTS = {"a4": (595.28, 841.89), "letter": (612.0, 792.0)}   # portrait (width, height)
 
 
@@ -82,8 +85,8 @@ class Layout:
         return list(self.document.pages)
 
     def marks(self, anchors: Iterable[str]) -> Marks:
-        """Where this layout's bookmarks, internal links and `anchors` are, in PDF points from
-        the bottom left of their page, numbered from 0: what joining it to others needs."""
+        """Where this layout's bookmarks, `anchors` and links to other layouts (LINK) are, in PDF
+        points from the bottom left of their page, numbered from 0: what joining it to others needs."""
         wanted = set(anchors)
         found = Marks(pages=len(self.document.pages))
         for number, page in enumerate(self.document.pages):
@@ -91,12 +94,11 @@ class Layout:
                 return round(x * PX, 3), round((height - y) * PX, 3)
             for level, label, (x, y), state in page.bookmarks:
                 found.bookmarks.append((level, label, number, *point(x, y), state == "closed"))
-            for kind, target, (x1, y1, x2, y2), _ in page.links:      # corners, not a size
-                if kind == "internal":
-                    found.links.append((target, number, *point(x1, y2), *point(x2, y1)))
-            for name, (x, y, *_) in page.anchors.items():
-                if name in wanted and name not in found.anchors:
-                    found.anchors[name] = (number, *point(x, y))
+            for name, (x1, y1, x2, y2) in page.anchors.items():         # the element's box
+                if name.startswith(LINK):
+                    found.links.append((name[len(LINK):], number, *point(x1, y2), *point(x2, y1)))
+                elif name in wanted and name not in found.anchors:
+                    found.anchors[name] = (number, *point(x1, y1))
         return found
 
     def pages_from(self, anchors: Iterable[str]) -> dict[str, list[Any]]:
