@@ -1,6 +1,6 @@
 """Print HTML made from the content model: a workshop's materials, its participant pack and the
-whole course book. Each is one HTML document drawn with the shared stylesheet(), set on A4 with
-room for Letter (engine.py writes both from one layout).
+parts of the course book (book.py joins them). Each is one HTML document drawn with the shared
+stylesheet(), set on A4 with room for Letter (engine.py writes both from one layout).
 
 What participants get is chosen here and only here: `participant_pack` takes the exercises'
 scenario, task and questions (never `responses`), the notes' key points (never the speaking text)
