@@ -1,6 +1,6 @@
 """Measure the PDFs (paper/) of this tree against another commit's, in one run, as ratios.
 
-    .venv/bin/python scripts/bench_paper.py [--against main] [--workshops 100] [--skip-large]
+    .venv/bin/python scripts/bench_paper.py [--against main] [--repeat 1] [--workshops 100] [--skip-large]
 
 Figures, each for both code versions (the other commit's scripts/teachforward and fonts taken out
 with `git archive` into a temporary folder, run with the same Python and libraries):
@@ -9,7 +9,9 @@ with `git archive` into a temporary folder, run with the same Python and librari
 - edit: the English PDFs again after one word of a workshop's speaking notes changed;
 - large: the course book alone of a synthetic course of `--workshops` workshops in one language
   (scripts/synthetic_course.py): its seconds and the process's peak resident memory.
-Each is measured in a fresh process; the ratio printed is this tree's over the other's.
+Each is measured in a fresh process; the two versions' cold and edit runs take turns (`--repeat`
+times, medians printed), so that a change in the machine's load weighs on both alike; CPU
+seconds are the steadier figure on a shared machine. The ratio is this tree's over the other's.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import io
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tarfile
@@ -75,7 +78,10 @@ def run(code: Path, course: Path, out: Path, langs: tuple[str, ...], book_only: 
             "seconds": sum(r["seconds"] for r in results), "peak_mb": max(r["peak_mb"] for r in results)}
 
 
-def measure(code: Path, work: Path, large: Path | None) -> dict:
+def measure(code: Path, work: Path) -> dict:
+    """Cold and edit, in a fresh copy of the real course and a fresh print folder."""
+    if work.exists():
+        shutil.rmtree(work)
     course = work / "course"
     course.mkdir(parents=True)
     for name in SOURCES:
@@ -86,14 +92,13 @@ def measure(code: Path, work: Path, large: Path | None) -> dict:
     assert EDITED[1] in text, f"{EDITED[0]} no longer says {EDITED[1]!r}: choose another edit"
     notes.write_text(text.replace(EDITED[1], EDITED[2], 1), encoding="utf-8")
     figures["edit"] = run(code, course, work / "print", ("en",))
-    if large is not None:
-        figures["large"] = run(code, large, work / "large", ("en",), book_only=True)
     return figures
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--against", default="main", help="the commit measured against (default: main)")
+    parser.add_argument("--repeat", type=int, default=1, help="cold and edit runs of each version (default 1)")
     parser.add_argument("--workshops", type=int, default=100, help="workshops in the large book (default 100)")
     parser.add_argument("--skip-large", action="store_true", help="leave out the large book")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -115,19 +120,29 @@ def main() -> int:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(other, filter="data")
         large = None if args.skip_large else synthetic_course.make_course(work / "large-course", args.workshops, 1)
-        versions = {}
-        for name, code in ((args.against, other / "scripts"), ("this tree", ROOT / "scripts")):
-            print(f"measuring {name} ...", file=sys.stderr, flush=True)
-            versions[name] = measure(code, work / name.replace(" ", "-"), large)
-    before, after = versions[args.against], versions["this tree"]
+        codes = {args.against: other / "scripts", "this tree": ROOT / "scripts"}
+        runs: dict[str, list[dict]] = {name: [] for name in codes}
+        for turn in range(args.repeat):
+            for name, code in codes.items():
+                print(f"measuring {name} (cold and edit, {turn + 1} of {args.repeat}) ...", file=sys.stderr, flush=True)
+                runs[name].append(measure(code, work / name.replace(" ", "-")))
+        larges = {}
+        for name, code in codes.items() if large is not None else ():
+            print(f"measuring {name} (book of {args.workshops} workshops) ...", file=sys.stderr, flush=True)
+            larges[name] = run(code, large, work / f"large-{name.replace(' ', '-')}", ("en",), book_only=True)
     rows = [("cold: wall s (5 languages, 2 at a time)", "cold", "wall"), ("cold: CPU s", "cold", "cpu"),
             ("English edit: s", "edit", "seconds"), ("English edit: CPU s", "edit", "cpu")]
-    if "large" in after:
+    figures = {name: {(figure, key): statistics.median(r[figure][key] for r in runs[name]) for _, figure, key in rows}
+               for name in codes}
+    for name, measured in larges.items():
+        figures[name].update({("large", key): measured[key] for key in ("seconds", "cpu", "peak_mb")})
+    if larges:
         rows += [(f"book of {args.workshops} workshops: s", "large", "seconds"),
+                 (f"book of {args.workshops} workshops: CPU s", "large", "cpu"),
                  (f"book of {args.workshops} workshops: peak RSS MB", "large", "peak_mb")]
     print(f"{'':44} {args.against:>10} {'this tree':>10} {'ratio':>7}")
     for label, figure, key in rows:
-        old, new = before[figure][key], after[figure][key]
+        old, new = figures[args.against][figure, key], figures["this tree"][figure, key]
         print(f"{label:44} {old:10.1f} {new:10.1f} {new / old:7.2f}")
     return 0
 
