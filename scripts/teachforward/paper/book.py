@@ -17,6 +17,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,8 +55,7 @@ def write_book(printer: _Printer, document: PrintDocument, name: str) -> Path:
 
     def numbered(front_pages: int) -> tuple[list[Part], dict[str, int]]:
         body: list[tuple[str, Callable[[int], str]]] = [
-            (workshop.folder, lambda first, w=workshop: document.book_workshop(w, first))
-            for workshop in printer.language.workshops]
+            (workshop.folder, partial(document.book_workshop, workshop)) for workshop in printer.language.workshops]
         body.append(("glossary", document.book_glossary))
         parts, pages, first = [], {}, front_pages + 1
         for key, html_of in body:
