@@ -339,3 +339,68 @@ def test_pdfs_are_drawn_again_only_when_their_inputs_change(tree, tmp_path):
     tree.replace("workshops/en/01-basics/exercises/01-rota.md", "A council introduces", "A county introduces")
     third = write_pdfs(tree.root, out)
     assert third[pack] != second[pack]
+
+
+# --- the course book in parts (paper/book.py) ------------------------------------------------
+
+def test_the_contents_give_the_page_each_part_starts_on_and_every_page_its_number(real_course, course):
+    """The book is laid out in parts and numbered across them: each page's foot has its number
+    in the whole book, and each contents entry's number is the page that starts with its heading."""
+    from teachforward.paper.documents import PrintDocument
+    for lang in ("en", "ar"):
+        path = downloads(real_course, lang) / book_name(lang, "a4")
+        document = PrintDocument(course, course.language(lang))
+        for number, (_, _, words) in enumerate(pages_and_words(path), 1):
+            if number == 1:
+                continue        # the cover has no foot
+            foot = text_lines(words)[-1]
+            assert re.sub(r"\D", "", "".join(w[4] for w in foot)) == str(number), (lang, number, foot)
+        contents = subprocess.run(["pdftotext", "-layout", "-f", "2", "-l", "2", str(path), "-"], capture_output=True,
+                                  text=True, check=True).stdout
+        numbers = [int(m.group(1) or m.group(2)) for m in re.finditer(r"^.*?(?:(\d+)\s*\.{3,}.*|\.{3,}\s*(\d+))\s*$",
+                                                                      re.sub("[\u202a-\u202c]", "", contents), re.M)]
+        headings = []
+        for workshop in course.language(lang).workshops:
+            title = document.t.plain("label_and_title", label=document.t.plain("workshop_label", number=workshop.number),
+                                     title=workshop.title)
+            headings += [title, title] + [document.t.plain(label) for part, label in document.book_parts(workshop)[1:]]
+        headings.append(document.t.plain("paper_glossary"))
+        assert len(numbers) == len(headings) == len(document.book_anchors()), (lang, len(numbers), len(headings))
+        pages = text_of(path).split("\f")
+        for heading, number in zip(headings, numbers, strict=True):
+            assert squeezed(pages[number - 1]).startswith(squeezed(heading)), \
+                f"{lang}: the contents say {heading!r} starts on page {number}, which begins {pages[number - 1][:80]!r}"
+
+
+def test_an_edit_to_one_workshops_notes_lays_out_that_workshops_part_of_the_book_alone(tmp_path, monkeypatch):
+    """Only the book's part for the edited workshop is laid out again (the notes' speaking text is
+    in no other PDF), and the book is joined again with it; the contents are not laid out again
+    while no page number moved."""
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    import synthetic_course
+    from teachforward.paper import engine
+    root = synthetic_course.make_course(tmp_path / "course", workshops=3, languages=1)
+    laid_out: list[str] = []
+    layout = engine.Engine.layout
+
+    def counted(self, html: str):
+        laid_out.append(html)
+        return layout(self, html)
+
+    monkeypatch.setattr(engine.Engine, "layout", counted)
+    out = tmp_path / "print"
+    first = write_pdfs(root, out)
+    assert len(laid_out) == 3 * 2 + 2 + 3 + 1, "each workshop's materials and pack; the front twice, three parts, the glossary"
+    laid_out.clear()
+    assert write_pdfs(root, out) == first and laid_out == []
+    notes = next((root / "workshops" / "en").glob("02-*")) / "notes.md"
+    text = notes.read_text(encoding="utf-8")
+    assert "so if some participants" in text
+    notes.write_text(text.replace("so if some participants", "so if a few participants", 1), encoding="utf-8")
+    second = write_pdfs(root, out)
+    assert len(laid_out) == 1 and 'id="w2"' in laid_out[0] and 'id="w1"' not in laid_out[0], \
+        [re.search(r'<section class="(\w+)"[^>]*>', html).group(0) for html in laid_out]
+    book = book_name("en", "a4")
+    assert {name for name in first if second[name] != first[name]} == {book}
+    assert "so if a few participants" in " ".join(text_of.__wrapped__(out / book).split())

@@ -16,7 +16,7 @@ INPUTS = ("workshops", "docs", "slides_src", "mkdocs.yml")      # under the repo
 # the Markdown grammar MkDocs renders with, which comes with mkdocs-material.
 LIBRARIES = ("mkdocs", "mkdocs-material", "mkdocs-macros-plugin", "jinja2", "pyyaml", "python-pptx", "fonttools",
              "lxml", "pillow", "pydantic", "babel", "markdown-it-py", "mdit-py-plugins", "polib",
-             "markdown", "pymdown-extensions", "weasyprint")
+             "markdown", "pymdown-extensions", "weasyprint", "pikepdf")
 PACKAGE = Path(__file__).parent
 
 

@@ -2,9 +2,10 @@
 zip holds the pack and the participants' worksheets on A4 and Letter), and the course book.
 
 Each document is laid out once and written on both papers (engine.py); the worksheets and the
-end of the pack are pages of the materials' layout. A PDF is made again only when what it is
-made from changed: the HTML of the documents it takes pages from, the shared style sheet (it
-names the font files), the font files' bytes and the engine's version.
+end of the pack are pages of the materials' layout; the course book is made in parts (book.py).
+A PDF is made again only when what it is made from changed: the HTML of the documents it takes
+pages from, the shared style sheet (it names the font files), the font files' bytes and the
+engine's version.
 build/<lang>/print/state.json keeps one digest per file.
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from teachforward.artifacts import PrintFile
 from teachforward.content.model import Course, Language, Workshop
 from teachforward.fsutil import read_json, write_atomic, write_json
+from teachforward.paper.book import write_book
 from teachforward.paper.documents import PrintDocument, font_files, stylesheet
 from teachforward.zipfiles import compress, zip_bytes
 
@@ -27,7 +29,7 @@ if TYPE_CHECKING:
 
 STATE = "state.json"
 PAPERS = ("a4", "letter")
-BOOK_PAPERS = ("a4",)       # the book and the packs are set on A4 with room for Letter (print.css)
+BOOK_PAPERS = ("a4",)       # the book (book.py) and the packs are set on A4 with room for Letter (print.css)
 
 
 def book_name(lang: str, size: str) -> str:
@@ -64,10 +66,7 @@ def write_language_pdfs(course: Course, language: Language, out_dir: Path, epoch
     document = PrintDocument(course, language)
     for workshop in language.workshops:
         _workshop_pdfs(printer, document, workshop, epoch)
-    book = document.course_book()
-    for paper in BOOK_PAPERS:
-        printer.pdf(book_name(language.code, paper), "book", "", paper, [book],
-                    cache(lambda: printer.layout(book).pdfs(BOOK_PAPERS)))
+    write_book(printer, document, book_name(language.code, "a4"))
     if printer.current != printer.previous:    # an unchanged language's build folder is left as it was
         write_json(out_dir / STATE, printer.current)
     return printer.made
@@ -99,6 +98,7 @@ def _workshop_pdfs(printer: _Printer, document: PrintDocument, workshop: Worksho
         # The zip's worksheets are the participants' alone: not the workshop's materials PDF.
         files.append(printer.pdf(f"{name}-worksheets-{paper}.pdf", "worksheets", folder, paper, [materials],
                                  their_sheets))
+    printer.forget()
     zipped = printer.out_dir / f"{name}.zip"
     _zip(zipped, name, files, epoch)
     printer.made.append(PrintFile("pack-zip", folder, code, zipped.name, BOOK_PAPERS[0], zipped.stat().st_size))
@@ -115,15 +115,24 @@ class _Printer:
         for path in font_files():
             fixed.update(path.read_bytes())
         self.fixed = fixed.digest()
-        self.previous: dict[str, str] = read_json(out_dir / STATE)
-        self.current: dict[str, str] = {}
+        self.previous: dict[str, Any] = read_json(out_dir / STATE)
+        self.current: dict[str, Any] = {}
         self.made: list[PrintFile] = []
         self.layouts: dict[str, Layout] = {}
 
+    def engine(self) -> Engine:
+        return shared_engine(self.style, self.course.root.as_uri())
+
     def layout(self, html: str) -> Layout:
+        """The layout of `html`, kept for the other files made from it until forget()."""
         if html not in self.layouts:
-            self.layouts[html] = shared_engine(self.style, self.course.root.as_uri()).layout(html)
+            self.layouts[html] = self.engine().layout(html)
         return self.layouts[html]
+
+    def forget(self) -> None:
+        """Let go of the layouts kept (a workshop's, once its files are written): what a
+        language's build holds does not grow with the course."""
+        self.layouts.clear()
 
     def pdf(self, name: str, kind: str, workshop: str, paper: str, sources: list[str],
             draw: Callable[[], dict[str, bytes]]) -> Path:

@@ -1,6 +1,6 @@
 """Print HTML made from the content model: a workshop's materials, its participant pack and the
-whole course book. Each is one HTML document drawn with the shared stylesheet(), set on A4 with
-room for Letter (engine.py writes both from one layout).
+parts of the course book (book.py joins them). Each is one HTML document drawn with the shared
+stylesheet(), set on A4 with room for Letter (engine.py writes both from one layout).
 
 What participants get is chosen here and only here: `participant_pack` takes the exercises'
 scenario, task and questions (never `responses`), the notes' key points (never the speaking text)
@@ -16,6 +16,7 @@ from teachforward.content.formatting import time_of_day
 from teachforward.content.model import Course, Document, Exercise, Language, Material, Origin, Workshop
 from teachforward.decks import fonts
 from teachforward.paper.blocks import blocks_html, inline_html
+from teachforward.paper.engine import LINK
 
 STYLE = Path(__file__).with_name("print.css")
 # The project's fonts (fonts/, the same files the decks use): (family, file, weight, style).
@@ -93,28 +94,52 @@ class PrintDocument:
         for exercise in workshop.exercises:
             out.append(self._exercise(exercise, with_responses=False, level=2))
         # Then the pages of participant_sheets(workshop), added by build.py.
-        return self._page(title, out, footer=f"{_css_string(self.t.plain('paper_page') + ' ')} counter(page)", cover=True)
+        return self._page(title, out, footer=self._page_foot(), cover=True)
 
-    def course_book(self) -> str:
-        """The whole course for facilitators, with a contents list whose page numbers the engine fills in."""
+    # The course book is made in parts, each laid out on its own (book.py): the cover and the
+    # contents, one part per workshop, the glossary. `first_page` is the number of a part's first
+    # page; the contents are given the page of each of `book_anchors()`, counted from the parts.
+
+    def book_anchors(self) -> list[str]:
+        """What the contents list, in their order: each workshop and its parts, the glossary."""
+        out = []
+        for workshop in self.language.workshops:
+            out.append(f"w{workshop.number}")
+            out += [f"w{workshop.number}-{part}" for part, _ in self.book_parts(workshop)]
+        return out + ["glossary"]
+
+    def book_front(self, pages: dict[str, int]) -> str:
+        """The cover and the contents, each entry with the page `pages` gives its anchor."""
         title = self.t("paper_book_title")
+
+        def entry(anchor: str, label: str) -> str:
+            return f'<a id="{LINK}{anchor}" data-page="{pages.get(anchor, 0)}">{label}</a>'
+
         contents = ['<nav class="contents"><h1 class="no-toc">' + self.t("paper_contents") + "</h1><ol>"]
-        out: list[str] = []
         for workshop in self.language.workshops:
             anchor = f"w{workshop.number}"
-            contents.append(f'<li><a href="#{anchor}">{self._text(self._titled_plain(workshop), workshop.facts_origin)}</a>'
-                            "<ol>" + "".join(f'<li><a href="#{anchor}-{part}">{self.t(label)}</a></li>'
-                                             for part, label in self._book_parts(workshop)) + "</ol></li>")
-            out.append(self._book_workshop(workshop, anchor))
-        contents.append(f'<li><a href="#glossary">{self.t("paper_glossary")}</a></li></ol></nav>')
+            contents.append(f"<li>{entry(anchor, self._text(self._titled_plain(workshop), workshop.facts_origin))}"
+                            "<ol>" + "".join(f"<li>{entry(f'{anchor}-{part}', self.t(label))}</li>"
+                                             for part, label in self.book_parts(workshop)) + "</ol></li>")
+        contents.append(f'<li>{entry("glossary", self.t("paper_glossary"))}</li></ol></nav>')
         cover = (f'<section class="cover"><p class="kicker">{self.t("course_name")}</p><h1 class="no-toc">{title}</h1>'
                  f'<p>{self.t("course_tagline")}</p><p class="meta">{self.t("paper_book_for")}</p></section>')
-        return self._page(title, [cover, *contents, *out, self._glossary()],
-                          footer=f"{_css_string(self.t.plain('paper_page') + ' ')} counter(page)", cover=True)
+        return self._page(title, [cover, *contents], footer=self._page_foot(), cover=True)
+
+    def book_workshop(self, workshop: Workshop, first_page: int) -> str:
+        return self._page(self.t("paper_book_title"), [self._book_workshop(workshop, f"w{workshop.number}")],
+                          footer=self._page_foot(), first_page=first_page)
+
+    def book_glossary(self, first_page: int) -> str:
+        return self._page(self.t("paper_book_title"), [self._glossary()], footer=self._page_foot(),
+                          first_page=first_page)
+
+    def _page_foot(self) -> str:
+        return f"{_css_string(self.t.plain('paper_page') + ' ')} counter(page)"
 
     # --- pieces -------------------------------------------------------------------------
 
-    def _book_parts(self, workshop: Workshop) -> list[tuple[str, str]]:
+    def book_parts(self, workshop: Workshop) -> list[tuple[str, str]]:
         parts = [("overview", "workshop_overview")]
         parts += [("notes", "workshop_notes")] * (workshop.notes is not None)
         parts += [("guide", "workshop_guide")] * (workshop.guide is not None)
@@ -180,7 +205,10 @@ class PrintDocument:
 
     def _exercise(self, exercise: Exercise, with_responses: bool, level: int) -> str:
         lang = self._lang(exercise.origin)
-        out = [f'<section class="exercise"{lang}><h{level}>{escape(exercise.title)}</h{level}>',
+        # In the participants' pack the exercises follow one another (flowing): a page is not
+        # left with nothing but the ruled lines that did not fit under the one before.
+        classes = "exercise" if with_responses else "exercise flowing"
+        out = [f'<section class="{classes}"{lang}><h{level}>{escape(exercise.title)}</h{level}>',
                f'<p class="meta">{self.t("exercise_group_size")}: {self.t("exercise_people", size=exercise.group_size)} · '
                f'{self.t("exercise_time")}: {self.t("duration_minutes", minutes=exercise.minutes)}</p>']
         parts = [exercise.scenario, exercise.task, exercise.questions]
@@ -277,11 +305,14 @@ class PrintDocument:
             return escape(text)
         return f'<span{self._lang(origin)}>{escape(text)}</span>'
 
-    def _page(self, title: str, body: list[str], footer: str, cover: bool = False) -> str:
-        """`footer`: the CSS content of each page's foot (none on a cover). The style the
-        documents share is the engine's (stylesheet()); what is here is this document's own."""
+    def _page(self, title: str, body: list[str], footer: str, cover: bool = False, first_page: int = 1) -> str:
+        """`footer`: the CSS content of each page's foot (none on a cover); `first_page`: the
+        number of the first page. The style the documents share is the engine's (stylesheet());
+        what is here is this document's own."""
         lang, direction = self.language.code, self.language.direction
         bare = "@page :first { @bottom-center { content: none; } }" if cover else ""
+        if first_page != 1:
+            bare += f"@page :first {{ counter-reset: page {first_page}; }}"
         return ("<!DOCTYPE html>\n"
                 f'<html lang="{lang}" dir="{direction}"><head><meta charset="utf-8"><title>{title}</title>'
                 f'<meta name="generator" content="Teach Forward">'

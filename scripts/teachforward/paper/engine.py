@@ -1,21 +1,28 @@
 """The PDF engine: WeasyPrint, the only importer of it (chosen over Chromium's print by
-scripts/bench_pdf.py: contents page numbers need CSS `target-counter`, which Chromium does not
-do, and Chromium stamps each PDF with the time it was made).
+scripts/bench_pdf.py: the contents' page numbers first needed CSS `target-counter`, which
+Chromium does not do, and Chromium stamps each PDF with the time it was made).
 
 A document is laid out once (`Engine.layout`) and written on both papers (`Layout.pdfs`): the
 pages are set on A4 inside the part of the page that A4 and Letter share (print.css), so the
 Letter file is the same drawing seen through a Letter-sized page box centred on it. Laying out
 is what costs most: a second paper size, or a file made of some pages of other layouts (the
-participants' worksheets), costs only the drawing and writing of the file.
+participants' worksheets), costs only the drawing and writing of the file. A layout's marks
+(`Layout.marks`: its page count, bookmarks, links and anchors) are what joining.py needs to join
+it to others: the course book's parts (book.py).
 """
 from __future__ import annotations
 
 import logging
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+PX = 0.75          # PDF points in a CSS pixel
+# An element whose id is LINK + an anchor's name is made a link to it when the layouts are joined
+# (a link to another layout's anchor, which the engine would find nowhere and drop).
+LINK = "link-to-"
 PAPER_POINTS = {"a4": (595.28, 841.89), "letter": (612.0, 792.0)}   # portrait (width, height)
 
 
@@ -58,6 +65,15 @@ class Engine:
         return Layout(document.render(stylesheets=[self.style], font_config=self.fonts))
 
 
+@dataclass
+class Marks:
+    """A layout's page count and where its marks are (Layout.marks), as JSON keeps them."""
+    pages: int
+    bookmarks: list[tuple] = field(default_factory=list)   # (level, label, page, x, y, closed)
+    links: list[tuple] = field(default_factory=list)       # (anchor, page, left, bottom, right, top)
+    anchors: dict[str, tuple] = field(default_factory=dict)  # name: (page, x, y)
+
+
 class Layout:
     """A laid-out document: its pages, which anchors each holds, and its PDF on either paper."""
 
@@ -67,6 +83,23 @@ class Layout:
     @property
     def pages(self) -> list[Any]:
         return list(self.document.pages)
+
+    def marks(self, anchors: Iterable[str]) -> Marks:
+        """Where this layout's bookmarks, `anchors` and links to other layouts (LINK) are, in PDF
+        points from the bottom left of their page, numbered from 0: what joining it to others needs."""
+        wanted = set(anchors)
+        found = Marks(pages=len(self.document.pages))
+        for number, page in enumerate(self.document.pages):
+            def point(x: float, y: float, height: float = page.height) -> tuple[float, float]:
+                return round(x * PX, 3), round((height - y) * PX, 3)
+            for level, label, (x, y), state in page.bookmarks:
+                found.bookmarks.append((level, label, number, *point(x, y), state == "closed"))
+            for name, (x1, y1, x2, y2) in page.anchors.items():         # the element's box
+                if name.startswith(LINK):
+                    found.links.append((name[len(LINK):], number, *point(x1, y2), *point(x2, y1)))
+                elif name in wanted and name not in found.anchors:
+                    found.anchors[name] = (number, *point(x1, y1))
+        return found
 
     def pages_from(self, anchors: Iterable[str]) -> dict[str, list[Any]]:
         """{anchor: the pages from the one that holds it to the one before the next of `anchors`}."""
