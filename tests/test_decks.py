@@ -21,7 +21,7 @@ from teachforward.content.prose import parse
 from teachforward.content.validate import validate
 from teachforward.decks import fit, render_decks
 from teachforward.decks.blocks import notes_text, slide_paras
-from teachforward.decks.plan import pack_items, without_orphan
+from teachforward.decks.plan import as_items, pack_items, without_orphan
 from teachforward.decks.text import Para, Run
 from teachforward.problems import Problems
 
@@ -359,6 +359,15 @@ def test_a_slide_never_ends_on_a_lead_in_and_the_tasks_first_item_comes_with_it(
     assert "Look for:" in paras and paras[paras.index("Look for:") + 1].endswith(LONG_ITEM), paras
     assert "A council introduces a scheduling app." in paras
     assert body_words(first) <= 60
+
+
+def test_a_short_sentence_of_a_long_instruction_is_never_an_item_alone():
+    text = ("This is a jigsaw. The facilitator gives your group two themes, or one if there are many groups, "
+            "so that every theme is covered. Read them. Then write the one best question for the meeting.")
+    items = [p.text for p in as_items([Para((Run(text),), "plain")])]
+    assert items == ["This is a jigsaw. The facilitator gives your group two themes, or one if there are many "
+                     "groups, so that every theme is covered.",
+                     "Read them. Then write the one best question for the meeting."]
 
 
 def test_a_lead_in_is_kept_with_what_it_introduces():

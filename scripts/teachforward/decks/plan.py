@@ -465,9 +465,9 @@ class _Planner:
         summaries = [exercise.summary] if exercise.summary else []
         summaries += [scenario_summary(exercise.scenario.prose.blocks, limit)
                       for limit in (SUMMARY_WORDS, SHORTEST_SUMMARY_WORDS)]
-        # Last, without the pointer to the full scenario: the task's first item (with its
+        # Each also without the pointer to the full scenario: the task's first item (with its
         # lead-in) is worth more than that line, and a cut slide ends with `more` anyway.
-        tried = [(summary, True) for summary in summaries] + [(summary, False) for summary in summaries]
+        tried = [(summary, pointer) for summary in summaries for pointer in (True, False)]
         fallback = None
         for summary, pointer in tried:
             opening = [Para(text_run(summary), "plain")] if summary.strip() else []
@@ -713,12 +713,27 @@ def as_items(paras: list[Para]) -> list[Para]:
         if para.style == "plain" and len(para.text.split()) > 25 and len(para.runs) == 1 \
                 and not para.runs[0].bold and len(sentences(para.text)) > 1:
             run = para.runs[0]
-            items = [Para((Run(s, run.bold, run.italic),), "plain") for s in sentences(para.text)]
+            items = [Para((Run(s, run.bold, run.italic),), "plain") for s in _whole_sentences(para.text)]
             # A lead-in's last sentence is what introduces the list after it.
             items[-1] = replace(items[-1], keep_with_next=para.keep_with_next)
             out.extend(items)
         else:
             out.append(para)
+    return out
+
+
+SHORTEST_ITEM = 6        # words: a shorter sentence ("This is a jigsaw.") goes with the next one
+
+
+def _whole_sentences(text: str) -> list[str]:
+    """The sentences of an instruction, each short one joined to the one after it: a slide cut
+    after "This is a jigsaw." would show an instruction that says nothing."""
+    out: list[str] = []
+    for sentence in sentences(text):
+        if out and len(out[-1].split()) < SHORTEST_ITEM:
+            out[-1] += " " + sentence
+        else:
+            out.append(sentence)
     return out
 
 
