@@ -280,7 +280,7 @@ class _Planner:
         w, t = self.workshop, self.t
         facts = w.facts
         line = f"{t('workshop_label', number=w.number)}  ·  {t('duration_minutes', minutes=facts.duration)}"
-        notes = [plain_text(facts.summary), f"{t('label_audience')}: {plain_text(facts.audience)}"]
+        notes = [plain_text(facts.summary), t("label_and_title", label=t("label_audience"), title=plain_text(facts.audience))]
         if w.notes and w.notes.intro.strip():
             notes.append(notes_text(w.notes.intro_prose.blocks))
         self.add(Slide("title", plain_text(facts.title), subtitle=clean(t("course_name")),
@@ -498,8 +498,8 @@ class _Planner:
             tables_after = [[]] * (len(pages) - 1) + [task_tables + question_tables]
         pictures = self.pictures(tuple(i for part in exercise.parts if part is not exercise.responses
                                        for i in part.images), origin)
-        meta = (f"{t('exercise_group_size')}: {t('exercise_people', size=exercise.group_size)}     "
-                f"{t('exercise_time')}: {t('duration_minutes', minutes=exercise.minutes)}")
+        meta = (t("label_and_title", label=t("exercise_group_size"), title=t("exercise_people", size=exercise.group_size))
+                + "     " + t("label_and_title", label=t("exercise_time"), title=t("duration_minutes", minutes=exercise.minutes)))
         notes = exercise_notes(exercise, t)
         planned: list[Slide] = []
         for page, after in zip(pages, tables_after, strict=True):
