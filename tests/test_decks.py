@@ -20,8 +20,8 @@ from teachforward.content.loader import load_course
 from teachforward.content.prose import parse
 from teachforward.content.validate import validate
 from teachforward.decks import fit, render_decks
-from teachforward.decks.blocks import notes_text
-from teachforward.decks.plan import pack_items, without_orphan
+from teachforward.decks.blocks import notes_text, slide_paras
+from teachforward.decks.plan import as_items, pack_items, without_orphan
 from teachforward.decks.text import Para, Run
 from teachforward.problems import Problems
 
@@ -338,6 +338,47 @@ def test_a_summary_that_leaves_the_task_no_room_gives_way_with_a_warning(tree, t
     assert "A council introduces a scheduling app." in slide_text(first)
     warned = [p for p in problems if "leaves the task no room" in p.message]
     assert len(warned) == 1 and warned[0].path.endswith(path) and warned[0].line == 4
+
+
+LONG_ITEM = ("a clause that limits how the tracking, timing and location data of the app is used, who may see it, "
+             "how long it is kept, who checks that it is right, and what the union is told before the employer "
+             "changes any of it;")
+
+
+def test_a_slide_never_ends_on_a_lead_in_and_the_tasks_first_item_comes_with_it(tree, tmp_path):
+    add_deck_strings(tree)
+    path = "workshops/en/01-basics/exercises/01-rota.md"
+    assert len(LONG_ITEM.split()) + 1 == 45      # with the pointer the item is over MOST_WORDS, without it under
+    tree.replace(path, "List the data the app needs.", f"Look for:\n\n1. {LONG_ITEM}\n2. {LONG_ITEM}")
+    downloads, files, problems = build(tree.root, tmp_path / "decks")
+    first = next(slide for name, slide in by_title(files["en/01-basics.pptx"]).items() if name.startswith("Exercise:"))
+    body = [shape for shape in first.placeholders if shape.placeholder_format.idx == 10][0]
+    paras = [p.text for p in body.text_frame.paragraphs]
+    assert paras[-1] == "More in the participant handout."
+    assert not paras[-2].endswith(":"), "the slide ends on a lead-in"
+    assert "Look for:" in paras and paras[paras.index("Look for:") + 1].endswith(LONG_ITEM), paras
+    assert "A council introduces a scheduling app." in paras
+    assert body_words(first) <= 60
+
+
+def test_a_short_sentence_of_a_long_instruction_is_never_an_item_alone():
+    text = ("This is a jigsaw. The facilitator gives your group two themes, or one if there are many groups, "
+            "so that every theme is covered. Read them. Then write the one best question for the meeting.")
+    items = [p.text for p in as_items([Para((Run(text),), "plain")])]
+    assert items == ["This is a jigsaw. The facilitator gives your group two themes, or one if there are many "
+                     "groups, so that every theme is covered.",
+                     "Read them. Then write the one best question for the meeting."]
+
+
+def test_a_lead_in_is_kept_with_what_it_introduces():
+    source = "Before the list. Look for:\n\n1. one thing\n2. another\n\nSay it with a colon at the end:"
+    paras = slide_paras(parse(source, 1, lambda raw: None, lambda raw: None).blocks)
+    assert [p.keep_with_next for p in paras] == [True, False, False, False], "the last has nothing to keep with"
+    box = fit.Box(600.0, 100.0, (fit.Level(20, 25, -20, 10),))
+    items = [Para((Run(f"Point {n} of a few words."),), "plain") for n in range(3)]
+    pages, _ = pack_items([*items[:2], paras[0], *paras[1:3], items[2]], box, None)
+    assert len(pages) > 1
+    assert all(not page[-1].text.endswith(":") for page in pages), pages
 
 
 def test_an_agenda_break_becomes_a_break_slide_in_its_place(tree, tmp_path):

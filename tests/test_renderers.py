@@ -4,12 +4,14 @@ the kit's pages (site/kit.py), slide paragraphs and tables (decks/blocks.py) and
 view (decks/present.py)."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
 import pytest
 
 from helpers import copy_valid_course
+from teachforward.artifacts import Download
 from teachforward.content import prose
 from teachforward.content.loader import load_course
 from teachforward.decks.blocks import SlideTable, notes_text, runs, slide_content, slide_paras, tables
@@ -68,6 +70,26 @@ def test_inline_markdown_round_trips_what_it_writes():
     assert written == 'Use *care*, **not** `code` &amp; [a link](https://example.org "T") \\*stars\\*'
     again = parsed(written).blocks[0]
     assert isinstance(again, prose.Paragraph) and prose.plain_text(again.inlines) == prose.plain_text(point.inlines)
+
+
+def test_a_right_to_left_site_isolates_the_latin_words_of_a_download_label(english):
+    _, course, writer = english
+    french = next(language for language in course.languages if language.code == "fr")
+    strings = {**french.strings, "download_slides": "الشرائح (PowerPoint، {slides} شريحة، {size} كيلوبايت)",
+               "label_and_title": "{label} : {title}"}
+    rtl = dataclasses.replace(french, direction="rtl", strings=strings)
+    workshop = french.workshops[0]
+    download = Download(workshop.folder, "fr", "fr", f"{workshop.folder}.pptx", 24, 200 * 1024)
+    page = PageWriter(course, rtl, {workshop.folder: download}).overview(workshop)
+    # Without the <bdi>, "24" joins "PowerPoint"'s left-to-right run and shows on its far side.
+    assert "[الشرائح (<bdi>PowerPoint</bdi>، 24 شريحة، 200 كيلوبايت)](../../downloads/" in page
+    # The download box and the parts' links are not what a search result should quote.
+    assert '<div class="tf-download" markdown data-search-exclude>' in page
+    assert '<nav class="tf-parts" markdown data-search-exclude' in page
+    # The colon after a label is the language's own ("Durée :"), not always English's.
+    assert "- **Duration :** " in page
+    english_page = PageWriter(course, course.source, {workshop.folder: download}).overview(course.source.workshops[0])
+    assert "- **Duration:** " in english_page and "<bdi>" not in english_page
 
 
 def test_agenda_clock_times_come_from_the_shared_formatter(english):

@@ -5,7 +5,7 @@ Reads the typed blocks and inlines of `content.prose`; it never sees Markdown.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from teachforward.content import prose
 from teachforward.decks.text import Para, Run, clean
@@ -87,7 +87,18 @@ def slide_content(blocks: tuple[prose.Block, ...]) -> list[Para | SlideTable]:
         _slide_block(block, 0, paras)
         out += [p for p in paras if p.runs]
         out += tables((block,))            # a table inside a quote, list or admonition: after it
-    return out
+    # A lead-in ("Look for:") stays with what it introduces: a slide never ends on one.
+    return [replace(item, keep_with_next=True)
+            if isinstance(item, Para) and isinstance(after, Para) and leads_in(item) else item
+            for item, after in zip(out, [*out[1:], None], strict=True)]
+
+
+LEAD_IN_ENDINGS = (":", "\uff1a")     # the colon, and the full-width one
+
+
+def leads_in(para: Para) -> bool:
+    """Whether the paragraph ends by announcing what follows (a sentence ending with a colon)."""
+    return para.text.rstrip().endswith(LEAD_IN_ENDINGS)
 
 
 def _slide_block(block: prose.Block, level: int, out: list[Para]) -> None:

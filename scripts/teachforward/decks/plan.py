@@ -280,7 +280,7 @@ class _Planner:
         w, t = self.workshop, self.t
         facts = w.facts
         line = f"{t('workshop_label', number=w.number)}  ·  {t('duration_minutes', minutes=facts.duration)}"
-        notes = [plain_text(facts.summary), f"{t('label_audience')}: {plain_text(facts.audience)}"]
+        notes = [plain_text(facts.summary), t("label_and_title", label=t("label_audience"), title=plain_text(facts.audience))]
         if w.notes and w.notes.intro.strip():
             notes.append(notes_text(w.notes.intro_prose.blocks))
         self.add(Slide("title", plain_text(facts.title), subtitle=clean(t("course_name")),
@@ -465,15 +465,25 @@ class _Planner:
         summaries = [exercise.summary] if exercise.summary else []
         summaries += [scenario_summary(exercise.scenario.prose.blocks, limit)
                       for limit in (SUMMARY_WORDS, SHORTEST_SUMMARY_WORDS)]
-        for summary in summaries:
+        # Each also without the pointer to the full scenario: the task's first item (with its
+        # lead-in) is worth more than that line, and a cut slide ends with `more` anyway.
+        tried = [(summary, pointer) for summary in summaries for pointer in (True, False)]
+        fallback = None
+        for summary, pointer in tried:
             opening = [Para(text_run(summary), "plain")] if summary.strip() else []
-            opening.append(Para(text_run(t("deck_handout_pointer"), italic=True), "plain"))
+            if pointer:
+                opening.append(Para(text_run(t("deck_handout_pointer"), italic=True), "plain"))
             blocks = [[Para(runs(part.heading, bold=True), "heading", keep_with_next=True),
                        *as_items(slide_paras(part.prose.blocks))] for part in parts]
             blocks[0] = opening + blocks[0]
             pages, size = self.exercise_pages(blocks, more)
             if len(pages[0]) > len(opening) + 1:
                 break
+            if pointer:
+                fallback = (summary, pages, size)
+        else:
+            assert fallback is not None          # nothing gave the task room: the shortest summary, as before
+            summary, pages, size = fallback
         if exercise.summary and summary != exercise.summary:
             self.problems.warn(origin, exercise.settings_line.get("summary"),
                                "the summary leaves the task no room on the exercise's slide, so the slide shows "
@@ -488,8 +498,8 @@ class _Planner:
             tables_after = [[]] * (len(pages) - 1) + [task_tables + question_tables]
         pictures = self.pictures(tuple(i for part in exercise.parts if part is not exercise.responses
                                        for i in part.images), origin)
-        meta = (f"{t('exercise_group_size')}: {t('exercise_people', size=exercise.group_size)}     "
-                f"{t('exercise_time')}: {t('duration_minutes', minutes=exercise.minutes)}")
+        meta = (t("label_and_title", label=t("exercise_group_size"), title=t("exercise_people", size=exercise.group_size))
+                + "     " + t("label_and_title", label=t("exercise_time"), title=t("duration_minutes", minutes=exercise.minutes)))
         notes = exercise_notes(exercise, t)
         planned: list[Slide] = []
         for page, after in zip(pages, tables_after, strict=True):
@@ -603,7 +613,8 @@ def _room_for(paras: list[Para], box) -> bool:
 
 def _ended(page: list[Para], items: list[Para], more: Para, box, cut: bool = False) -> list[Para]:
     """`page` with as many of `items` as fit, in order; ended by `more` when any is left out
-    (and never with a heading whose items are left out). cut: items after these were left out."""
+    (and never with a heading or a lead-in whose items are left out: anything marked
+    keep_with_next). cut: items after these were left out."""
     page = list(page)
     rest = list(items)
     while rest and _room_for(page + [rest[0]], box):
@@ -611,7 +622,7 @@ def _ended(page: list[Para], items: list[Para], more: Para, box, cut: bool = Fal
     if rest or cut:
         while page and not _room_for(page + [more], box):
             page.pop()
-        while page and page[-1].style == "heading":
+        while page and page[-1].keep_with_next:
             page.pop()
         page.append(more)
     return page
@@ -699,12 +710,30 @@ def as_items(paras: list[Para]) -> list[Para]:
     instructions becomes one item per sentence (so that slides can be cut between them)."""
     out: list[Para] = []
     for para in paras:
-        if para.style == "plain" and not para.keep_with_next and len(para.text.split()) > 25 \
-                and len(para.runs) == 1 and len(sentences(para.text)) > 1:
+        if para.style == "plain" and len(para.text.split()) > 25 and len(para.runs) == 1 \
+                and not para.runs[0].bold and len(sentences(para.text)) > 1:
             run = para.runs[0]
-            out.extend(Para((Run(s, run.bold, run.italic),), "plain") for s in sentences(para.text))
+            items = [Para((Run(s, run.bold, run.italic),), "plain") for s in _whole_sentences(para.text)]
+            # A lead-in's last sentence is what introduces the list after it.
+            items[-1] = replace(items[-1], keep_with_next=para.keep_with_next)
+            out.extend(items)
         else:
             out.append(para)
+    return out
+
+
+SHORTEST_ITEM = 6        # words: a shorter sentence ("This is a jigsaw.") goes with the next one
+
+
+def _whole_sentences(text: str) -> list[str]:
+    """The sentences of an instruction, each short one joined to the one after it: a slide cut
+    after "This is a jigsaw." would show an instruction that says nothing."""
+    out: list[str] = []
+    for sentence in sentences(text):
+        if out and len(out[-1].split()) < SHORTEST_ITEM:
+            out[-1] += " " + sentence
+        else:
+            out.append(sentence)
     return out
 
 

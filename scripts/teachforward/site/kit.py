@@ -7,6 +7,7 @@ Clock times are written for the course's default start time; the run-sheet's sta
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,15 @@ def material_path(folder: str, material_id: str) -> str:
 
 
 clock = time_of_day      # the run-sheets' clock times (content/formatting.py)
+
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+
+
+def isolated_latin(text: str) -> str:
+    """A right-to-left label with each Latin word (PowerPoint, PDF, A4, zip) isolated in a
+    <bdi>: otherwise the number after it ("PowerPoint، 24 شريحة") joins the Latin word's
+    left-to-right run and is shown on the wrong side of it, away from the word it counts."""
+    return _LATIN_WORD.sub(lambda m: f"<bdi>{m.group()}</bdi>", text)
 
 
 class KitPages:
@@ -112,8 +122,9 @@ class KitPages:
                       key=lambda entry: entry[:2])
         if cuts:
             out += ["", f"**{self.t('runsheet_cut_order')}**", ""]
-            out += [f"{order}. {self._text(item.activity, lang)}: {self._text(cut.how, lang)} "
-                    f"*({self.t('runsheet_saves', minutes=cut.saves)})*" for order, _, item, cut in cuts]
+            for order, _, item, cut in cuts:
+                what = self.t("label_and_title", label=self._text(item.activity, lang), title=self._text(cut.how, lang))
+                out.append(f"{order}. {what} *({self.t('runsheet_saves', minutes=cut.saves)})*")
             total = sum(cut.saves for _, _, _, cut in cuts)
             out += ["", self.t("runsheet_cut_total", minutes=total)]
         return _join(out + ["", "</div>", ""])
@@ -274,7 +285,9 @@ class KitPages:
                 facts.append(self.t("law_since", date=self._date(item.since)))
             if item.where:
                 facts.append(self._text(item.where, lang))
-            body.append(f"- **{self._text(item.law, lang)}**, {', '.join(facts)}: {self._text(item.says, lang)} "
+            said = self.t("label_and_title", label=f"**{self._text(item.law, lang)}**, {', '.join(facts)}",
+                          title=self._text(item.says, lang))
+            body.append(f"- {said} "
                         f"[{self.t('law_source')}]({item.source.replace('(', '%28').replace(')', '%29')})")
         return [f'!!! info "{_quote(self.t("law_title"))} ({_quote(checked)})"', "", _indent("\n".join(body)), ""]
 
@@ -361,8 +374,14 @@ class KitPages:
         return out + [""]
 
     def _print_label(self, printed) -> str:
-        return self.t(PRINT_LABELS[printed.kind], paper=self.t(f"paper_{printed.size}"),
-                      size=max(1, round(printed.size_bytes / 1024)))
+        return self.link_label(PRINT_LABELS[printed.kind], paper=self.t(f"paper_{printed.size}"),
+                               size=max(1, round(printed.size_bytes / 1024)))
+
+    def link_label(self, key: str, **values: Any) -> str:
+        """A download's label (a file's kind, size and count), its Latin words isolated on a
+        right-to-left site."""
+        text = self.t(key, **values)
+        return isolated_latin(text) if self.language.direction == "rtl" else text
 
 
 # What each kind of PDF is called in the links (the participants' worksheets alone are in the pack's zip).

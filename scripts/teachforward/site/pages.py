@@ -45,6 +45,11 @@ class PageWriter(KitPages):
         text = self.language.strings.get(key) or self.course.source.strings.get(key, key)
         return text.format(**values) if values else text
 
+    def label(self, key: str) -> str:
+        """An interface string as a label before its value, with the colon as the language
+        writes it ("Duration:", "Durée :")."""
+        return self.t("label_and_title", label=self.t(key), title="").rstrip()
+
     # --- whole pages, as {path: markdown} ----------------------------------------------
 
     def workshop_pages(self, workshop: Workshop) -> dict[str, str]:
@@ -69,8 +74,8 @@ class PageWriter(KitPages):
                f"# {_escape(facts.title)}{heading_lang}", "", self._fallback(workshop.facts_origin, here),
                f"*{self.t('workshop_label', number=workshop.number)}*", "",
                text(facts.summary), "",
-               f"- **{self.t('label_duration')}:** {self.t('duration_minutes', minutes=facts.duration)}",
-               f"- **{self.t('label_audience')}:** {text(facts.audience)}", "",
+               f"- **{self.label('label_duration')}** {self.t('duration_minutes', minutes=facts.duration)}",
+               f"- **{self.label('label_audience')}** {text(facts.audience)}", "",
                self._download_box(workshop), self._part_links(workshop, "overview"),
                f"## {self.t('objectives_title')} {{#objectives}}", "", self.t("objectives_intro"), ""]
         out += [f"- {text(o)}" for o in facts.objectives] + [""]
@@ -165,8 +170,8 @@ class PageWriter(KitPages):
 
     def _exercise(self, exercise: Exercise, here: str, with_responses: bool) -> list[str]:
         out = [f"## {_escape(exercise.title)} {{#{exercise.id}}}", "", self._fallback(exercise.origin, here),
-               f"**{self.t('exercise_group_size')}:** {self.t('exercise_people', size=exercise.group_size)} · "
-               f"**{self.t('exercise_time')}:** {self.t('duration_minutes', minutes=exercise.minutes)}", ""]
+               f"**{self.label('exercise_group_size')}** {self.t('exercise_people', size=exercise.group_size)} · "
+               f"**{self.label('exercise_time')}** {self.t('duration_minutes', minutes=exercise.minutes)}", ""]
         for section in (exercise.scenario, exercise.task, exercise.questions):
             if section:
                 out += [f"### {_escape(section.title)} {{#{exercise.id}-{section.id}}}", "",
@@ -197,9 +202,9 @@ class PageWriter(KitPages):
         status = self.status
         if status is None:
             return _join(out + [self.t("status_source"), ""])
-        out += [f"- **{self.t('status_current')}:** {status.percent_current} %",
-                f"- **{self.t('status_outdated')}:** {status.percent_outdated} %",
-                f"- **{self.t('status_missing')}:** {status.percent_missing} %", "",
+        out += [f"- **{self.label('status_current')}** {status.percent_current} %",
+                f"- **{self.label('status_outdated')}** {status.percent_outdated} %",
+                f"- **{self.label('status_missing')}** {status.percent_missing} %", "",
                 self.t("status_by_words"), "",
                 f"| {self.t('status_page')} | {self.t('status_state')} |", "|:---|:---|"]
         for item in status.files:
@@ -223,9 +228,15 @@ class PageWriter(KitPages):
         pack = f"teach-forward-{self.language.code}.zip"
         out += ["", '<div class="tf-online-only" markdown>', "", f"## {self.t('offline_pack_title')}", "",
                 self.t("offline_pack_text"), "",
-                f'<p><a href="downloads/{pack}" download>{_attr(self.t("offline_pack_link", file=pack))}</a></p>',
+                f'<p><a href="downloads/{pack}" download>{self._pack_link_text(pack)}</a></p>',
                 "", "</div>"]
         return _join(out + [""])
+
+    def _pack_link_text(self, pack: str) -> str:
+        """The offline pack's link text (HTML): on a right-to-left site its file name is isolated,
+        or its parentheses pair with the wrong ends of a left-to-right name."""
+        text = _attr(self.t("offline_pack_link", file="\0"))
+        return text.replace("\0", f'<bdi class="tf-file">{pack}</bdi>' if self.language.direction == "rtl" else pack)
 
     # --- what hand-written pages can show through macros --------------------------------
 
@@ -282,7 +293,10 @@ class PageWriter(KitPages):
                 items.append(f"**{label}**")
             else:
                 items.append(f"[{label}]({_relative(part_path(workshop.folder, current), part_path(workshop.folder, part))})")
-        return f'<nav class="tf-parts" markdown aria-label="{_attr(self.t("page_parts"))}">\n' + " · ".join(items) + "\n</nav>\n"
+        # Navigation and download boxes are left out of the search index: a result's text is
+        # what the page says, not the names of the files beside it.
+        return (f'<nav class="tf-parts" markdown data-search-exclude aria-label="{_attr(self.t("page_parts"))}">\n'
+                + " · ".join(items) + "\n</nav>\n")
 
     def _download_box(self, workshop: Workshop) -> str:
         download, here = self.downloads.get(workshop.folder), part_path(workshop.folder, "overview")
@@ -292,12 +306,12 @@ class PageWriter(KitPages):
         if download and download.presenter:
             href = _relative(here, presenter_page(workshop.folder))
             links.insert(1, f":material-presentation-play: [{self.t('present_link')}]({href}){{: target=\"_blank\" }}")
-        return '<div class="tf-download" markdown>\n' + "\n\n".join(links) + "\n</div>\n"
+        return '<div class="tf-download" markdown data-search-exclude>\n' + "\n\n".join(links) + "\n</div>\n"
 
     def _download_link(self, download: Download, here: str) -> str:
         href = _relative(here, f"downloads/{download.filename}")
         size = max(1, round(download.size_bytes / 1024))
-        label = self.t("download_slides", slides=download.slides, size=size)
+        label = self.link_label("download_slides", slides=download.slides, size=size)
         note = f" ({self.t('download_in_english')})" if download.lang != self.language.code else ""
         return f":material-download: [{label}]({href}){{: download }}{note}"
 

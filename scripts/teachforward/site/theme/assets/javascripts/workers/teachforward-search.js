@@ -51,7 +51,9 @@
     } else if (message.type === QUERY && shards) {
       event.stopImmediatePropagation();
       var asked = ++queries;
-      queue(function () { return asked === queries ? answer(message.data, asked) : null; });
+      queue(function () {
+        return messagesIn().then(function () { return asked === queries ? answer(message.data, asked) : null; });
+      });
     } else if (message.type === TEXTS && shards) {
       event.stopImmediatePropagation();
       queue(function () {
@@ -267,6 +269,14 @@
     if (asked !== queries) throw new Overtaken();
   }
 
+  // The steps of a query are promises, which run before any message waiting for the worker: a
+  // reader's next keystroke would only arrive once this query is answered, and each letter of a
+  // word would be searched in turn (an Arabic word typed quickly took 14 s, its first letter
+  // alone 9). A pause for the waiting messages lets a newer query overtake this one.
+  function messagesIn() {
+    return new Promise(function (resolve) { setTimeout(resolve, 0); });
+  }
+
   function answer(query, asked) {
     collecting = {};
     return ask(QUERY, query).then(function (empty) {
@@ -286,10 +296,15 @@
         });
       });
       var stand;
-      return load(wanted).then(function () {
+      return messagesIn().then(function () {
+        current(asked);
+        return load(wanted);
+      }).then(messagesIn).then(function () {
         current(asked);
         stand = standIns(occurrences(words));
         return search(stand.map(function (s) { return s.doc; }), query);
+      }).then(function (ranked) {
+        return messagesIn().then(function () { return ranked; });
       }).then(function (ranked) {
         current(asked);
         // The pages shown first, searched again whole for their titles and highlights.
@@ -304,6 +319,8 @@
           for (var n = pages[page]; n < end; n++) numbers.push(n);
         });
         return documents(numbers).then(function (real) {
+          return messagesIn().then(function () { return real; });
+        }).then(function (real) {
           current(asked);
           var docs = [], done = {};
           stand.forEach(function (s) {
