@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,6 +79,19 @@ def copy_of_the_course(target: Path) -> Path:
     return target
 
 
+def start_build(root: Path, *extra: str, seed: str = "0", epoch: str = EPOCH, output=subprocess.PIPE,
+                **env_extra: str) -> subprocess.Popen:
+    """`teachforward build` of root in a process of its own (and its own process group, so a
+    test can signal it as Ctrl-C does), its output in .stdout or in the file given as output."""
+    # Without NO_MKDOCS_2_WARNING: Material prints its notice under the `mkdocs` command only.
+    env = {k: v for k, v in os.environ.items() if k not in ("TEACHFORWARD_DEBUG", "CI", "GITHUB_ACTIONS",
+                                                            "NO_MKDOCS_2_WARNING")}
+    env.update(SOURCE_DATE_EPOCH=epoch, PYTHONHASHSEED=seed, **env_extra)
+    return subprocess.Popen([sys.executable, "-m", "teachforward", "--root", str(root), "build", *extra],
+                            stdout=output, stderr=subprocess.STDOUT, text=True, env=env,
+                            start_new_session=True)
+
+
 @dataclass(frozen=True)
 class RealCourse:
     root: Path        # a copy of the real course's sources; tests read it and never change it
@@ -84,3 +99,17 @@ class RealCourse:
     log: str          # what the build printed
     seconds: float
     epoch: str        # the SOURCE_DATE_EPOCH it was built with
+
+
+@dataclass
+class SecondBuild:
+    """The real course built again, by another process, from another copy in another folder,
+    with another hash seed and a fontconfig that sees no font (tests/conftest.py)."""
+    root: Path
+    process: subprocess.Popen
+    log: Path          # what it prints (a file: nobody reads a pipe while it runs)
+
+    def result(self) -> tuple[int, str]:
+        """(exit status, what it printed), once it has finished."""
+        status = self.process.wait(timeout=1800)
+        return status, self.log.read_text(encoding="utf-8")

@@ -1,9 +1,9 @@
 """Builds are reproducible, and nothing is ever lost.
 
 - Two clean builds of the same sources give byte-identical site/ trees (pages, sitemaps,
-  search indexes, offline packs and decks), whatever the folder they are built in and the
-  process's hash seed, when SOURCE_DATE_EPOCH is set (the Makefile sets it from the last
-  commit; MkDocs takes the sitemaps' dates from it).
+  search indexes, offline packs, decks and PDFs), whatever the folder they are built in, the
+  process's hash seed and the fonts the host has, when SOURCE_DATE_EPOCH is set (the Makefile
+  sets it from the last commit; MkDocs takes the sitemaps' dates from it).
 - A build that is interrupted (Ctrl-C, or killed outright) leaves the previous site as it
   was, and the next build recovers from a swap that was cut short.
 - No command overwrites or deletes a source file.
@@ -17,13 +17,12 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from helpers import EPOCH, copy_of_the_course
+from helpers import start_build
 from teachforward.cli import main
 
 
@@ -35,16 +34,6 @@ def tree_digest(folder: Path) -> dict[str, str]:
 def sources_digest(root: Path) -> dict[str, str]:
     """Every file of a repository copy except what builds write (build/, site/)."""
     return {k: v for k, v in tree_digest(root).items() if not k.startswith(("build/", "site/", ".site-"))}
-
-
-def start_build(root: Path, *extra: str, seed: str = "0", epoch: str = EPOCH) -> subprocess.Popen:
-    # Without NO_MKDOCS_2_WARNING: Material prints its notice under the `mkdocs` command only.
-    env = {k: v for k, v in os.environ.items() if k not in ("TEACHFORWARD_DEBUG", "CI", "GITHUB_ACTIONS",
-                                                            "NO_MKDOCS_2_WARNING")}
-    env.update(SOURCE_DATE_EPOCH=epoch, PYTHONHASHSEED=seed)
-    return subprocess.Popen([sys.executable, "-m", "teachforward", "--root", str(root), "build", *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
-                            start_new_session=True)
 
 
 def sitemap_dates(site: Path) -> set[str]:
@@ -59,20 +48,30 @@ def sitemap_dates(site: Path) -> set[str]:
 
 # --- reproducible ----------------------------------------------------------------------------
 
+def project_files(folder: Path, suffixes: tuple[str, ...]) -> dict[str, str]:
+    return {name: digest for name, digest in tree_digest(folder).items() if name.endswith(suffixes)}
+
+
 @pytest.mark.slow
-def test_two_clean_builds_of_the_real_course_are_identical(real_course, tmp_path):
-    """The session's build (in the test process, forked workers, its own hash seed) against a
-    build of another copy, in another folder, by another process with another hash seed."""
-    root = copy_of_the_course(tmp_path / "elsewhere" / "b")
-    seed = "1" if os.environ.get("PYTHONHASHSEED") != "1" else "2"
-    other = start_build(root, seed=seed, epoch=real_course.epoch)
-    output = other.communicate(timeout=900)[0]
-    assert other.returncode == 0, output
+def test_two_clean_builds_of_the_real_course_are_identical(real_course, second_build):
+    """The session's build (in the test process, forked workers, its own hash seed, the host's
+    fonts) against `second_build` (tests/conftest.py): another copy in another folder, another
+    process with another hash seed, and a fontconfig that sees no font. Slide pictures and PDFs
+    are drawn with fonts/ only, so no byte may depend on the fonts a machine has installed."""
+    status, output = second_build.result()
+    root = second_build.root
+    assert status == 0, output
     assert "Material for MkDocs" not in output and "NO_MKDOCS_2_WARNING" not in output, output
     first, second = tree_digest(real_course.site), tree_digest(root / "site")
     assert sorted(first) == sorted(second)
     different = [name for name in first if first[name] != second[name]]
-    assert different == [], f"these files differ between two builds: {different[:20]}"
+    assert different == [], f"these files differ between two builds (the second without host fonts): {different[:20]}"
+    # The slide pictures, drawn with and without the host's fonts, before they go into the decks.
+    pictures = {"host": project_files(real_course.root / "build" / "decks", (".pptx", ".png")),
+                "none": project_files(root / "build" / "decks", (".pptx", ".png"))}
+    assert any(name.endswith(".png") for name in pictures["host"]), "the course has drawings"
+    assert len([name for name in pictures["host"] if name.endswith(".pptx")]) >= 6
+    assert pictures["host"] == pictures["none"]
     # What makes it so: every date comes from SOURCE_DATE_EPOCH, not from the clock.
     day = time.strftime("%Y-%m-%d", time.gmtime(int(real_course.epoch)))
     assert sitemap_dates(real_course.site / "en") == {day}

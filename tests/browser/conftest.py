@@ -1,6 +1,7 @@
 """Fixtures of the browser suite: the real course built once per session into a temporary folder,
 served on 127.0.0.1 by a threaded http.server; one Chromium for the tests, and the "tours" (every
-page type of every language at both widths, with axe-core) taken in two background threads.
+page type of every language at both widths, with axe-core) taken in two background threads; one
+page with the search ready per language and mode (http, file), shared by the tests that search.
 
 Every browser test needs Debian's chromium (driven by Playwright): without it every browser test
 fails under `make test` and is skipped elsewhere, naming the package (tests/conftest.py).
@@ -12,6 +13,7 @@ import http.server
 import threading
 import time
 from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -192,6 +194,99 @@ def open_page(page, url: str):
     response = page.goto(url)
     page.wait_for_function(SEARCH_READY, polling=50)
     return response
+
+
+# --- searching ----------------------------------------------------------------------------
+
+def settled_results(page, timeout: float = 15.0) -> list[str]:
+    """The result links once the results have stopped changing."""
+    read = """() => {
+      const config = JSON.parse(document.getElementById("__config").textContent).translations;
+      const meta = document.querySelector(".md-search-result__meta").textContent.trim();
+      const links = [...document.querySelectorAll("a.md-search-result__link")].map(a => a.href);
+      // With the index in shards, the list says which query it answers (teachforward.js).
+      const answered = document.querySelector(".md-search-result").getAttribute("data-tf-answered");
+      const typed = document.querySelector("input[data-md-component=search-query]").value;
+      const waiting = meta === config["search.result.initializer"] || meta === config["search.result.placeholder"]
+        || (answered !== null && answered !== typed);
+      return {meta, links, waiting};
+    }"""
+    last, stable_since, deadline = None, time.monotonic(), time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = page.evaluate(read)
+        if state != last:
+            last, stable_since = state, time.monotonic()
+        elif not state["waiting"] and time.monotonic() - stable_since > 0.4:
+            return state["links"]
+        time.sleep(0.1)
+    raise AssertionError(f"search results never settled: {last}")
+
+
+MODES = ["http", "file"]       # the site from its web server, the unzipped offline pack from file://
+
+
+def where(site, lang, mode, packs) -> str:
+    return site.url(lang) if mode == "http" else packs[lang].as_uri() + "/"
+
+
+def open_search(page, base: str, mode: str):
+    if mode == "http":
+        open_page(page, base + "index.html")
+    else:
+        page.goto(base + "index.html")
+        page.click("input.md-search__input")    # from file:// Material loads the index when search opens
+        page.wait_for_function(SEARCH_READY, polling=100)
+
+
+def found_pages(page, base: str, query: str) -> list[str]:
+    """Type query into an emptied search box, with no key after it; the pages of the results
+    (a result outside base, another site's page, fails)."""
+    page.click("input.md-search__input")
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Backspace")
+    page.keyboard.type(query)
+    links = settled_results(page)
+    pages = []
+    for link in links:
+        assert link.startswith(base), f"searching {query!r} returned a page of another site: {link}"
+        path = unquote(urlsplit(link[len(base):]).path) or "index.html"
+        if path not in pages:
+            pages.append(path)
+    return pages
+
+
+class SearchPages:
+    """The search of each language's site, over http or from its unzipped pack, opened once per
+    test run for every test that searches it (opening it loads and indexes the whole language),
+    each in a desktop-width context of its own. found_pages() empties the box before each query."""
+
+    def __init__(self, browser, site, packs):
+        self.browser, self.site, self.packs = browser, site, packs
+        self._open: dict[tuple[str, str], tuple] = {}      # (lang, mode) -> (context, page, base URL)
+
+    def open(self, lang: str, mode: str) -> tuple:
+        """(page, base URL) with the search box ready."""
+        if (lang, mode) not in self._open:
+            base = where(self.site, lang, mode, self.packs)
+            context = self.browser.new_context(**DESKTOP)
+            context.set_default_timeout(15_000)
+            page = context.new_page()
+            open_search(page, base, mode)
+            self._open[lang, mode] = (context, page, base)
+        _, page, base = self._open[lang, mode]
+        return page, base
+
+    def close(self) -> None:
+        for context, _, _ in self._open.values():
+            context.close()
+        self._open.clear()
+
+
+@pytest.fixture(scope="session")
+def search_pages(browser, site, packs):
+    pages = SearchPages(browser, site, packs)
+    yield pages
+    pages.close()
 
 
 # Colours do not change with the width: contrast, axe-core's slowest rule, is checked at desktop width.

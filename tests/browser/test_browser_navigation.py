@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import io
 import re
-import time
 import zipfile
 from urllib.parse import urljoin
 
 import pytest
 
-from .conftest import open_page
+from .conftest import found_pages, open_page, settled_results
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -28,45 +27,20 @@ def search(page, word: str, phone: bool = False) -> list[str]:
     return settled_results(page)
 
 
-def settled_results(page, timeout: float = 15.0) -> list[str]:
-    read = """() => {
-      const config = JSON.parse(document.getElementById("__config").textContent).translations;
-      const meta = document.querySelector(".md-search-result__meta").textContent.trim();
-      const links = [...document.querySelectorAll("a.md-search-result__link")].map(a => a.href);
-      // With the index in shards, the list says which query it answers (teachforward.js).
-      const answered = document.querySelector(".md-search-result").getAttribute("data-tf-answered");
-      const typed = document.querySelector("input[data-md-component=search-query]").value;
-      const waiting = meta === config["search.result.initializer"] || meta === config["search.result.placeholder"]
-        || (answered !== null && answered !== typed);
-      return {meta, links, waiting};
-    }"""
-    last, stable_since, deadline = None, time.monotonic(), time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        state = page.evaluate(read)
-        if state != last:
-            last, stable_since = state, time.monotonic()
-        elif not state["waiting"] and time.monotonic() - stable_since > 0.4:
-            return state["links"]
-        time.sleep(0.1)
-    raise AssertionError(f"search results never settled: {last}")
-
-
 @pytest.mark.skip_allowed("a language whose every word is also another language's has no word of its own to search for")
-def test_search_finds_a_word_of_the_language_in_its_own_pages_only(site, desktop, lang):
+def test_search_finds_a_word_of_the_language_in_its_own_pages_only(site, search_pages, lang):
     found = site.own_word(lang)
     if not found:
         pytest.skip(f"every word of the {lang} site also appears in every other language's site")
     word, lacking = found
-    page = desktop.new_page()
-    open_page(page, site.url(lang))
-    links = search(page, word)
-    assert links, f"searching the {lang} site for {word!r}, a word it has, found nothing"
-    outside = [link for link in links if not link.startswith(site.url(lang))]
-    assert not outside, f"searching the {lang} site for {word!r} returned pages of other sites: {outside}"
+    # found_pages fails on a result outside the searched site (another language's pages).
+    page, base = search_pages.open(lang, "http")
+    assert base == site.url(lang)
+    assert found_pages(page, base, word), f"searching the {lang} site for {word!r}, a word it has, found nothing"
     # The other sites' indexes do not have it: their search must come back empty.
     for other in lacking[:1]:
-        open_page(page, site.url(other))
-        assert search(page, word) == [], f"the {other} site found {word!r}, a word only the {lang} site has"
+        page, base = search_pages.open(other, "http")
+        assert found_pages(page, base, word) == [], f"the {other} site found {word!r}, a word only the {lang} site has"
 
 
 def test_search_of_a_shared_word_stays_in_the_language(site, desktop, phone, axe, lang):

@@ -17,12 +17,10 @@ import bisect
 import html
 import json
 import re
-from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from .conftest import DESKTOP, SEARCH_READY, open_page
-from .test_browser_navigation import settled_results
+from .conftest import MODES, found_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -194,77 +192,6 @@ def pick(candidates, index: Index, analysis: Analysis, lang: str, what: str):
     pytest.fail(f"the {lang} index has no {what} to test with")
 
 
-# --- searching --------------------------------------------------------------------------------
-
-def where(site, lang, mode, packs) -> str:
-    return site.url(lang) if mode == "http" else packs[lang].as_uri() + "/"
-
-
-def open_search(page, base: str, mode: str):
-    if mode == "http":
-        open_page(page, base + "index.html")
-    else:
-        page.goto(base + "index.html")
-        page.click("input.md-search__input")    # from file:// Material loads the index when search opens
-        page.wait_for_function(SEARCH_READY, polling=100)
-
-
-def found(page, base: str, query: str) -> list[str]:
-    """Type query into an emptied search box, with no key after it; the pages of the results."""
-    page.click("input.md-search__input")
-    page.keyboard.press("Control+A")
-    page.keyboard.press("Backspace")
-    page.keyboard.type(query)
-    links = settled_results(page)
-    pages = []
-    for link in links:
-        assert link.startswith(base), f"searching {query!r} returned a page of another site: {link}"
-        path = unquote(urlsplit(link[len(base):]).path) or "index.html"
-        if path not in pages:
-            pages.append(path)
-    return pages
-
-
-MODES = ["http", "file"]
-
-
-class SearchPages:
-    """The search of one language's site, over http or from its unzipped pack, opened once for
-    every test that searches it: opening it loads and indexes the whole language. One page is
-    open at a time; the tests come grouped by language and mode (both are parameters of module
-    scope), so each is opened once."""
-
-    def __init__(self, browser, site, packs):
-        self.browser, self.site, self.packs = browser, site, packs
-        self.key: tuple[str, str] | None = None
-        self.context = self.page = None
-        self.base = ""
-
-    def open(self, lang: str, mode: str) -> tuple:
-        """(page, base URL) with the search box ready; found() empties it before each query."""
-        if self.key != (lang, mode):
-            self.close()
-            self.base = where(self.site, lang, mode, self.packs)
-            self.context = self.browser.new_context(**DESKTOP)
-            self.context.set_default_timeout(15_000)
-            self.page = self.context.new_page()
-            open_search(self.page, self.base, mode)
-            self.key = (lang, mode)
-        return self.page, self.base
-
-    def close(self) -> None:
-        if self.context is not None:
-            self.context.close()
-        self.key, self.context, self.page = None, None, None
-
-
-@pytest.fixture(scope="module")
-def search_pages(browser, site, packs):
-    pages = SearchPages(browser, site, packs)
-    yield pages
-    pages.close()
-
-
 @pytest.mark.parametrize("mode", MODES, scope="module")
 def test_a_word_in_the_languages_own_letters_finds_its_pages(site, browser, search_pages, lang, mode):
     index, analysis = language(site, browser, lang)
@@ -272,10 +199,10 @@ def test_a_word_in_the_languages_own_letters_finds_its_pages(site, browser, sear
                    key=lambda w: (-len(index.pages_of[w]), w))
     word, expected = pick(words, index, analysis, lang, "word of its own letters")
     page, base = search_pages.open(lang, mode)
-    first = found(page, base, word)
+    first = found_pages(page, base, word)
     assert set(first) == expected, (f"{mode}: searching the {lang} site for {word!r} found {sorted(first)}, "
                                     f"the index says {sorted(expected)}")
-    again = found(page, base, word)
+    again = found_pages(page, base, word)
     assert again == first, f"{mode}: the same query {word!r} twice gave {first} then {again}"
 
 
@@ -294,10 +221,10 @@ def test_an_inflected_form_absent_from_the_text_finds_the_pages_with_its_stem(si
     assert not index.words_beginning(surface(lang, inflected)), \
         f"{inflected!r} begins a word of the {lang} text: a prefix would find it without the stemmer"
     page, base = search_pages.open(lang, mode)
-    first = found(page, base, inflected)
+    first = found_pages(page, base, inflected)
     assert set(first) == expected, (f"{mode}: searching the {lang} site for {inflected!r} (stem {stems[inflected]!r}) "
                                     f"found {sorted(first)}, the pages with that stem are {sorted(expected)}")
-    assert found(page, base, inflected) == first, f"{mode}: the same query {inflected!r} twice gave different results"
+    assert found_pages(page, base, inflected) == first, f"{mode}: the same query {inflected!r} twice gave different results"
     # Followed by another word, the inflected form is a finished word and still finds its stem
     # (the other word's pages and its own fit on the first screen of results).
     def pages_of(word):
@@ -305,7 +232,7 @@ def test_an_inflected_form_absent_from_the_text_finds_the_pages_with_its_stem(si
     other = next((w for w in index.words if w.isalpha() and len(w) >= 6 and w not in analysis.stop
                   and 1 <= len(pages_of(w)) <= 10 - len(expected) and not pages_of(w) & expected), None)
     assert other, f"the {lang} index has no word to follow {inflected!r} with"
-    both = set(found(page, base, f"{inflected} {other}"))
+    both = set(found_pages(page, base, f"{inflected} {other}"))
     assert both == expected | pages_of(other), \
         f"{mode}: {inflected!r} followed by {other!r} found {sorted(both)}, not {sorted(expected | pages_of(other))}"
 
@@ -343,12 +270,12 @@ def test_arabic_matches_across_spellings(site, browser, search_pages, mode):
                    key=lambda w: (-spellings(w), -len(index.pages_of[w]), w))
     word, expected = pick(words, index, analysis, "ar", "word with the article and a hamza or ة")
     page, base = search_pages.open("ar", mode)
-    written = found(page, base, word)
+    written = found_pages(page, base, word)
     assert set(written) == expected, f"{mode}: {word!r} found {sorted(written)}, the index says {sorted(expected)}"
     # بيانات finds البيانات: the bare word finds the pages where it has the article.
     with_article = index.pages_of[word]
     for how, variant in arabic_variants(word).items():
-        pages = found(page, base, variant)
+        pages = found_pages(page, base, variant)
         assert with_article <= set(pages), (f"{mode}: {variant!r} ({word!r} {how}) missed pages with {word!r}: "
                                             f"{sorted(with_article - set(pages))}")
         if how not in UNSTEMMED:

@@ -14,8 +14,7 @@ import json
 
 import pytest
 
-from .conftest import DESKTOP, open_page
-from .test_browser_search_languages import MODES, found, open_search, where
+from .conftest import MODES, found_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -91,15 +90,10 @@ def queries_for(site, lang: str) -> list[str]:
     return list(dict.fromkeys(queries))
 
 
-def test_shards_answer_as_the_whole_index(site, browser, lang):
+def test_shards_answer_as_the_whole_index(site, search_pages, lang):
     queries = queries_for(site, lang)
-    context = browser.new_context(**DESKTOP)
-    try:
-        page = context.new_page()
-        open_page(page, site.url(lang, site.page_types(lang)["workshop"]))
-        found = page.evaluate(COMPARE, {"queries": queries})
-    finally:
-        context.close()
+    page, _ = search_pages.open(lang, "http")       # any page of the site: COMPARE starts workers of its own
+    found = page.evaluate(COMPARE, {"queries": queries})
     assert found["manifest"], "the page's search_index.json should hold the manifest and no document"
     differing, hits = [], 0
     for query, whole, parts, _stood in found["answers"]:
@@ -133,13 +127,11 @@ FILLED = """() => ({
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_results_shown_on_scrolling_get_their_titles_texts_and_addresses(site, desktop, packs, lang, mode):
+def test_results_shown_on_scrolling_get_their_titles_texts_and_addresses(site, search_pages, lang, mode):
     counts = site.words(lang)
     word = max(sorted(counts), key=lambda w: counts[w])         # in most documents: many pages of results
-    base = where(site, lang, mode, packs)
-    page = desktop.new_page()
-    open_search(page, base, mode)
-    first = found(page, base, word)
+    page, base = search_pages.open(lang, mode)
+    first = found_pages(page, base, word)
     assert len(first) >= 10, f"{mode}: {word!r} should find more pages than Material shows at first"
     shown = page.evaluate(SCROLLED)
     assert shown > 10, f"{mode}: scrolling showed no more results for {word!r}"
