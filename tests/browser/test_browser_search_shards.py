@@ -14,7 +14,7 @@ import json
 
 import pytest
 
-from .conftest import MODES, found_pages
+from .conftest import DESKTOP, MODES, found_pages, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
