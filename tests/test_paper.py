@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import REPO
 from teachforward.content import prose
 from teachforward.content.loader import load_course
 from teachforward.content.model import Course, Workshop
@@ -404,3 +405,14 @@ def test_an_edit_to_one_workshops_notes_lays_out_that_workshops_part_of_the_book
     book = book_name("en", "a4")
     assert {name for name in first if second[name] != first[name]} == {book}
     assert "so if a few participants" in " ".join(text_of.__wrapped__(out / book).split())
+
+
+def test_printed_labels_take_the_languages_own_colon():
+    from teachforward.paper.documents import PrintDocument
+    course, _ = load_course(REPO)
+    assert course is not None
+    french = course.language("fr")
+    group, time = french.strings["exercise_group_size"], french.strings["exercise_time"]
+    pack = PrintDocument(course, french).participant_pack(french.workshops[0])
+    assert f"{group} :" in pack and f"{time} :" in pack
+    assert f"{group}:" not in pack and f"{time}:" not in pack

@@ -57,6 +57,10 @@ class Words:
         text = self.own.get(key) or self.source.get(key, key)
         return text.format(**values) if values else text
 
+    def label(self, key: str) -> str:
+        """A label with the language's own colon ("Durée :"), as HTML."""
+        return escape(self.plain("label_and_title", label=self.plain(key), title="").rstrip())
+
 
 class PrintDocument:
     """One language's printed documents (set on A4 with room for Letter: engine.py)."""
@@ -152,8 +156,8 @@ class PrintDocument:
         out = [f'<section class="workshop" id="{anchor}">',
                f'<h1 id="{anchor}-overview">{self._text(self._titled_plain(workshop), origin)}</h1>',
                f"<p>{self._text(facts.summary, origin)}</p>",
-               f'<p class="meta">{self.t("label_duration")}: {self.t("duration_minutes", minutes=facts.duration)} · '
-               f'{self.t("label_audience")}: {self._text(facts.audience, origin)}</p>',
+               f'<p class="meta">{self.t.label("label_duration")} {self.t("duration_minutes", minutes=facts.duration)} · '
+               f'{self.t.label("label_audience")} {self._text(facts.audience, origin)}</p>',
                f"<h3>{self.t('objectives_title')}</h3><ul>"
                + "".join(f"<li>{self._text(o, origin)}</li>" for o in facts.objectives) + "</ul>",
                self._agenda(workshop), self._law_check(workshop)]
@@ -209,8 +213,8 @@ class PrintDocument:
         # left with nothing but the ruled lines that did not fit under the one before.
         classes = "exercise" if with_responses else "exercise flowing"
         out = [f'<section class="{classes}"{lang}><h{level}>{escape(exercise.title)}</h{level}>',
-               f'<p class="meta">{self.t("exercise_group_size")}: {self.t("exercise_people", size=exercise.group_size)} · '
-               f'{self.t("exercise_time")}: {self.t("duration_minutes", minutes=exercise.minutes)}</p>']
+               f'<p class="meta">{self.t.label("exercise_group_size")} {self.t("exercise_people", size=exercise.group_size)} · '
+               f'{self.t.label("exercise_time")} {self.t("duration_minutes", minutes=exercise.minutes)}</p>']
         parts = [exercise.scenario, exercise.task, exercise.questions]
         if with_responses:
             parts.append(exercise.responses)
