@@ -71,7 +71,7 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
     from teachforward import pipeline
 
     with build_lock(work), _interruptible() as interrupted:   # one build of a repository at a time
-        reported = 0
+        reported = turns_served = 0
 
         def check() -> bool:      # the check has run (beside the first decks): say what it found
             nonlocal reported
@@ -82,8 +82,12 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
         def publish_early(sites: list, built: list) -> None:     # serve: the edit first, the rest after
             (work / LAST_BUILD).unlink(missing_ok=True)     # out/ will not be what these sources build
             replaced = _publish(course, sites, work, out, interrupted, lives_on=True)
-            print(f"Served the edit in {', '.join(site.lang for site in built)} ({sum(site.rendered for site in built)} "
-                  f"page(s) rendered, {time.monotonic() - started:.1f} s); the rest follows.", file=out_stream, flush=True)
+            nonlocal turns_served
+            what, then = ("Served the edit in", "the rest follows") if not turns_served else \
+                ("Then the other languages:", "the decks and PDFs follow")
+            turns_served += 1
+            print(f"{what} {', '.join(site.lang for site in built)} ({sum(site.rendered for site in built)} "
+                  f"page(s) rendered, {time.monotonic() - started:.1f} s); {then}.", file=out_stream, flush=True)
             if replaced and published is not None:
                 published()
 
