@@ -46,6 +46,19 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         stream.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
+def write_changed(path: Path, data: bytes) -> bool:
+    """Write `data` to `path` (atomically) unless it holds these bytes already, so that an
+    unchanged file keeps its time and inode (publish.py links such a file instead of copying
+    it). Returns whether it wrote."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_atomic(path, data)
+    return True
+
+
 def read_json(path: Path) -> dict[str, Any]:
     """A JSON object written by write_json; {} when the file is missing, unreadable or not an object."""
     try:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from teachforward.artifacts import PrintFile
 from teachforward.content.model import Course, Language, Workshop
-from teachforward.fsutil import read_json, write_atomic, write_json
+from teachforward.fsutil import read_json, write_atomic, write_changed, write_json
 from teachforward.paper.book import write_book
 from teachforward.paper.documents import PrintDocument, font_files, stylesheet
 from teachforward.zipfiles import compress, zip_bytes
@@ -154,5 +154,4 @@ def _zip(target: Path, folder: str, files: list[Path], epoch: int) -> None:
     stamp = time.gmtime(max(epoch, 315532800) // 2 * 2)[:6]
     entries = [compress(f"{folder}/{path.name}", path.read_bytes()) for path in files]
     data = zip_bytes(entries, stamp, unix=True)
-    if not target.is_file() or target.read_bytes() != data:      # unchanged: left as it was
-        write_atomic(target, data)
+    write_changed(target, data)

@@ -183,7 +183,7 @@ def _json(data: object) -> str:
 
 def write_search_shards(site_dir: Path, write: Callable[[bytes, str], None]) -> None:
     """Split site_dir/search/search_index.json (see the module docstring). `write(data: bytes,
-    path: str)` writes a file (MkDocs' utils.write_file in a build)."""
+    path: str)` writes a file (fsutil.write_changed in a build)."""
     index_path = site_dir / "search" / "search_index.json"
     if not index_path.is_file():
         return

@@ -16,7 +16,7 @@ import yaml
 from teachforward.artifacts import Download, PrintFile
 from teachforward.content.model import Course, Language
 from teachforward.content.tracking import translation_status
-from teachforward.fsutil import write_atomic
+from teachforward.fsutil import write_changed
 from teachforward.site.kit import PROGRAMME, day_path, material_path
 from teachforward.site.mkdocs_adapter import material_languages, material_lunr
 from teachforward.site.offline import SHIM
@@ -78,14 +78,8 @@ def _pictures(language: Language) -> dict[str, Path]:
 def _sync(target: Path, content: bytes | Path) -> str:
     """Make target hold content (bytes, or a file's bytes) unless it already does; return the digest."""
     data = content.read_bytes() if isinstance(content, Path) else content
-    digest = hashlib.sha256(data).hexdigest()
-    try:
-        if target.stat().st_size == len(data) and target.read_bytes() == data:
-            return digest
-    except OSError:
-        pass
-    write_atomic(target, data)
-    return digest
+    write_changed(target, data)
+    return hashlib.sha256(data).hexdigest()
 
 
 def _remove_others(docs: Path, wanted: set[str]) -> None:

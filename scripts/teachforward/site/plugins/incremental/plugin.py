@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mkdocs import utils
 from mkdocs.plugins import BasePlugin, event_priority
 
+from teachforward.fsutil import write_changed
 from teachforward.site.search_shards import write_search_shards
 
 from .config import IncrementalConfig
@@ -51,16 +51,5 @@ class IncrementalPlugin(BasePlugin[IncrementalConfig]):
     def on_post_build(self, *, config):
         merge_search_index(config.site_dir, self.previous, self.rendered, self.page_order)
         # Then split for the browser, before `offline` copies the (now small) index into a script.
-        write_search_shards(Path(config.site_dir), _write_changed)
-
-
-def _write_changed(data: bytes, path: str) -> None:
-    """Write a file unless it holds these bytes already: after an edit, most shards are the
-    same, and a file left alone is linked, not copied, when the site is published."""
-    try:
-        with open(path, "rb") as handle:
-            if handle.read() == data:
-                return
-    except OSError:
-        pass
-    utils.write_file(data, path)
+        # After an edit most shards are the same: those are left alone (and linked when published).
+        write_search_shards(Path(config.site_dir), lambda data, path: write_changed(Path(path), data))
