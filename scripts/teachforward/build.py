@@ -131,13 +131,24 @@ def _refuse(problems: Problems, out: Path, out_stream, reported: bool = False) -
 
 
 def _publish(course: Course, sites: list, work: Path, out: Path, interrupted, lives_on: bool = False) -> bool:
-    """Put the new site in place of out/, unless it is the site already there; True if it was replaced."""
-    from teachforward.site.publish import stage_site
+    """Put the new site in place of out/, unless it is the site already there; True if it was replaced.
+    `lives_on` (serve): the languages of a site published by this build's process are updated in
+    place, file by file (site/publish.py)."""
+    from teachforward.site.publish import stage_site, update_in_place
     published = read_json(work / PUBLISHED)
     states = published.get("states", {}) if published.get("out") == str(out) else {}
-    if all(site.state == states.get(site.lang) for site in sites) and set(states) == {site.lang for site in sites} \
-            and out.is_dir() and _is_current_landing(course, out):
+    languages = {site.lang for site in sites}
+    changed = {site.lang for site in sites if site.state != states.get(site.lang)}
+    if not changed and set(states) == languages and out.is_dir() and _is_current_landing(course, out):
         return False
+    if lives_on and out.is_dir() and set(published.get("languages", ())) == languages:
+        # Claimed only once in place: a stopped update leaves these languages unclaimed.
+        states = {lang: state for lang, state in states.items() if lang not in changed}
+        write_json(work / PUBLISHED, {"out": str(out), "languages": sorted(languages), "states": states})
+        update_in_place(course, sites, out, changed)
+        write_json(work / PUBLISHED, {"out": str(out), "languages": sorted(languages),
+                                      "states": {site.lang: site.state for site in sites}})
+        return True
     staging = work / "site-new"
     if staging.exists():
         shutil.rmtree(staging)
@@ -145,7 +156,8 @@ def _publish(course: Course, sites: list, work: Path, out: Path, interrupted, li
     if interrupted():
         raise KeyboardInterrupt
     replace_directory(staging, out, remove_old_later=lives_on)
-    write_json(work / PUBLISHED, {"out": str(out), "states": {site.lang: site.state for site in sites}})
+    write_json(work / PUBLISHED, {"out": str(out), "languages": sorted(languages),
+                                  "states": {site.lang: site.state for site in sites}})
     return True
 
 

@@ -5,6 +5,13 @@ place next time, so the published site must not share its files; each file is co
 site published last time (which nothing writes to) holds the same bytes, which are linked. A
 language that did not change is linked from the site published last time as a whole. Each language's offline
 pack goes into its downloads/ folder, and the language chooser into the root.
+
+A process that publishes again and again (serve) instead brings each changed language of the
+published site up to date file by file (update_in_place): staging a whole site links every file
+of every language, a cost that grows with the course, while an edit changes a few files. Each
+file is replaced whole (written beside it, then renamed over it), so a page is never seen half
+written; a language is, for a moment, part old and part new, which a preview can live with and
+a one-shot build never does.
 """
 from __future__ import annotations
 
@@ -13,6 +20,7 @@ import shutil
 from pathlib import Path
 
 from teachforward.content.model import Course
+from teachforward.fsutil import write_changed
 from teachforward.site.build import LanguageBuild
 from teachforward.site.landing import landing_page
 
@@ -31,6 +39,59 @@ def stage_site(course: Course, results: list[LanguageBuild], staging: Path, publ
         _copy_changed(result.site_dir, target, previous if previous is not None and previous.is_dir() else None)
         _link(result.pack, target / "downloads" / result.pack.name)
     (staging / "index.html").write_text(landing_page(course), encoding="utf-8")
+
+
+def update_in_place(course: Course, results: list[LanguageBuild], out: Path, changed: set[str]) -> None:
+    """Bring the published out/<lang> of each language in `changed` up to its new build, copying
+    only the files whose size or time differ (copy2 keeps the time, so a file copied last time
+    matches its source), and removing the files the build no longer has."""
+    for result in results:
+        if result.lang in changed:
+            _update_tree(result.site_dir, out / result.lang, {f"downloads/{result.pack.name}": result.pack})
+    write_changed(out / "index.html", landing_page(course).encode("utf-8"))
+
+
+def _update_tree(source: Path, target: Path, linked: dict[str, Path]) -> None:
+    wanted = _files(str(source))
+    wanted.update({relative: _mark(str(path), os.stat(path)) for relative, path in linked.items()})
+    there = _files(str(target)) if target.is_dir() else {}
+    for relative, (path, size, mtime, inode) in wanted.items():
+        old = there.get(relative)
+        # A linked file is the same file; a copied one was copied with its time (copy2).
+        if old is not None and (old[3] == inode if relative in linked else old[1:3] == (size, mtime)):
+            continue
+        destination = os.path.join(target, relative)
+        os.makedirs(os.path.dirname(destination), exist_ok=True)
+        temporary = os.path.join(os.path.dirname(destination), f".{os.path.basename(destination)}.publishing")
+        if os.path.lexists(temporary):
+            os.unlink(temporary)
+        if relative in linked:
+            _link(path, temporary)
+        else:
+            shutil.copy2(path, temporary)
+        os.replace(temporary, destination)
+    for relative in there.keys() - wanted.keys():     # removed pages, a stopped update's leftovers
+        Path(target, relative).unlink(missing_ok=True)    # a leftover may have been written over
+    for folder, dirs, files in os.walk(target, topdown=False):
+        if not os.listdir(folder) and Path(folder) != target:
+            os.rmdir(folder)
+
+
+def _mark(path: str, info: os.stat_result) -> tuple[str, int, int, int]:
+    return path, info.st_size, info.st_mtime_ns, info.st_ino
+
+
+def _files(top: str, prefix: str = "") -> dict[str, tuple[str, int, int, int]]:
+    """Every file under top (source maps left out, as stage_site does), by its path relative to
+    top: (path, size, time, inode)."""
+    found = {}
+    with os.scandir(top) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                found.update(_files(entry.path, f"{prefix}{entry.name}/"))
+            elif not entry.name.endswith(".map"):
+                found[prefix + entry.name] = _mark(entry.path, entry.stat())
+    return found
 
 
 def _copy_changed(source: Path, target: Path, previous: Path | None) -> None:
