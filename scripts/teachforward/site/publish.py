@@ -70,11 +70,13 @@ def _update_tree(source: Path, target: Path, linked: dict[str, Path]) -> None:
         else:
             shutil.copy2(path, temporary)
         os.replace(temporary, destination)
-    for relative in there.keys() - wanted.keys():     # removed pages, a stopped update's leftovers
+    gone = there.keys() - wanted.keys()      # removed pages, a stopped update's leftovers
+    for relative in gone:
         Path(target, relative).unlink(missing_ok=True)    # a leftover may have been written over
-    for folder, dirs, files in os.walk(target, topdown=False):
-        if not os.listdir(folder) and Path(folder) != target:
-            os.rmdir(folder)
+    for folder in sorted({Path(target, relative).parent for relative in gone}, key=lambda p: -len(p.parts)):
+        while folder != target and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
 
 
 def _mark(path: str, info: os.stat_result) -> tuple[str, int, int, int]:
