@@ -37,14 +37,16 @@ def load_and_check(root: Path) -> tuple[Course | None, Problems]:
 
 def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_stream=None,
           kept: Kept | None = None, published: Callable[[], None] | None = None,
-          stop: Callable[[], bool] = lambda: False, first: Collection[str] = ()) -> int:
+          stop: Callable[[], bool] = lambda: False, first: Collection[str] = (),
+          marks: dict | None = None) -> int:
     """Build decks and sites into out/, again only what changed. Returns the exit status.
     `kept`: kept by a process that builds again and again (serve), so that what did not change
     is not parsed or checked again (pipeline.Kept). With `kept` and `published` (serve), the
     sites are published first with the decks and PDFs of the last build (those of the languages
     `first`, whose sources changed, before the others), then again once the decks and PDFs have
     caught up (pipeline.py); `published()` is called each time out/ was replaced, and `stop()`
-    returning True (a new edit) ends the catch-up: the build then claims nothing."""
+    returning True (a new edit) ends the catch-up: the build then claims nothing. `marks`: the
+    sources' sizes and times as serve's watch keeps them (stamp.input_marks), for the stamp."""
     out_stream = out_stream or sys.stdout     # looked up now, so that redirecting stdout works
     started = time.monotonic()
     refusal = unsafe_output(root, out)
@@ -54,7 +56,7 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
         return 1
     restore_interrupted_swap(out)
     work = root / "build"
-    stamp = source_stamp(root, {"out": str(out), "decks": with_decks})
+    stamp = source_stamp(root, {"out": str(out), "decks": with_decks}, marks)
     last = read_json(work / LAST_BUILD)
     if last.get("stamp") == stamp and last.get("site") == _site_identity(out):
         if last.get("report"):

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import functools
 import threading
-import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from teachforward.build import build
-from teachforward.stamp import input_paths
+from teachforward.watching import SourceSnapshots, watch_sources
 
 RELOAD_PATH = "/__teachforward/reload"
-LOOK_EVERY_S = 0.1     # how often the sources' times are read: a saved file is seen within this
+LOOK_EVERY_S = 0.1     # with the files' times read (SourceSnapshots), how often: a save is seen within this
 RELOAD_SCRIPT = b"""<script>(function () {
   function wait(seen) {
     fetch("%s?seen=" + seen).then(function (r) { return r.text(); }).then(function (now) {
@@ -25,16 +24,6 @@ RELOAD_SCRIPT = b"""<script>(function () {
   }
   wait("");
 })();</script>""" % RELOAD_PATH.encode()
-
-
-def snapshot(root: Path) -> dict[str, float]:
-    stamps = {}
-    for path in input_paths(root):
-        files = [path] if path.is_file() else path.rglob("*") if path.is_dir() else []
-        for file in files:
-            if file.is_file() and "__pycache__" not in file.parts:
-                stamps[str(file)] = file.stat().st_mtime
-    return stamps
 
 
 class Builds:
@@ -94,36 +83,38 @@ class Session:
     an edit costs what it changes (the files not changed are not parsed again). After the first
     build, an edit's pages are published before its decks and PDFs are made; a new edit stops
     that catch-up and is built at once (build.build). `published` is called whenever a new
-    site is in place."""
+    site is in place. `watch` tells what changed (watching.py); by default the files' times are
+    read again at each question."""
 
-    def __init__(self, root: Path, out: Path, published=lambda: None):
+    def __init__(self, root: Path, out: Path, published=lambda: None, watch=None):
         from teachforward.pipeline import Kept
         self.root, self.out, self.published = root, out, published
+        self.watch = watch or SourceSnapshots(root)
         self.kept = Kept()
         self.memo = self.kept.parsed
-        self.seen: dict[str, float] = {}
 
     def build(self) -> int:
-        before, self.seen = self.seen, snapshot(self.root)
+        changed = self.watch.take()
         return build(self.root, self.out, kept=self.kept, published=self.published, stop=self.changed,
-                     first=self._languages(before, self.seen))
+                     first=self._languages(changed), marks=self.watch.marks)
 
-    def _languages(self, before: dict[str, float], now: dict[str, float]) -> set[str]:
+    def _languages(self, changed: set[str]) -> set[str]:
         """The languages whose own sources changed (workshops/<code>/..., docs/<code>/...)."""
         languages = set()
-        for path in {p for p in before.keys() | now.keys() if before.get(p) != now.get(p)}:
+        for path in changed:
             parts = Path(path).relative_to(self.root).parts if Path(path).is_relative_to(self.root) else ()
             if len(parts) > 2 and parts[0] in ("workshops", "docs"):
                 languages.add(parts[1])
         return languages
 
     def changed(self) -> bool:
-        return snapshot(self.root) != self.seen
+        return self.watch.pending()
 
 
 def serve(root: Path, out: Path, port: int) -> int:
     builds = Builds()
-    session = Session(root, out, published=builds.succeeded)
+    watch = watch_sources(root)
+    session = Session(root, out, published=builds.succeeded, watch=watch)
     session.build()
     handler = functools.partial(type("Handler", (_Handler,), {"builds": builds}), directory=str(out))
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
@@ -133,9 +124,9 @@ def serve(root: Path, out: Path, port: int) -> int:
           "change, and open pages reload.")
     try:
         while True:
-            time.sleep(LOOK_EVERY_S)
-            if session.changed():
+            if watch.wait(LOOK_EVERY_S):
                 print("Sources changed: rebuilding...")
                 session.build()
     finally:
         server.shutdown()
+        watch.close()
