@@ -125,7 +125,9 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
             waiting.remove(code)
             if built_with.get(code) != site_inputs(code):   # early: only where a deck or PDF changed
                 progress.total += code in built_with
-                start_site(code)
+                # Serve's first build makes the source language's site in serve's own process, so
+                # that the first edit finds the site builder loaded and ready (as later edits do).
+                start_site(code, here=serving is not None and not early and code == source)
 
     def start_decks_and_prints() -> None:
         for code in groups:
