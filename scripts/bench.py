@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/bench.py [--workshops 6] [--languages 4] [--repeat 3]
                                       [--output bench-results.json] [--keep DIR] [--against OTHER.json]
+    .venv/bin/python scripts/bench.py --serve-only COURSE      # (h) alone, on a course built before
     make bench
 
 Makes a synthetic course of N workshops in M languages from the real one (scripts/synthetic_course.py),
@@ -518,6 +519,30 @@ def run_search_only(args: argparse.Namespace, work: Path) -> dict:
             "command": [sys.executable, *sys.argv]}
 
 
+def run_serve_only(args: argparse.Namespace) -> dict:
+    """--serve-only COURSE: only (h), on a course built before (e.g. one kept with --keep): the
+    save-to-reload figure of a large course without its cold builds."""
+    course = args.serve_only.resolve()
+    codes = sorted(p.name for p in (course / "workshops").iterdir() if p.is_dir())
+    workshops = sum(p.is_dir() for p in (course / "workshops" / "en").iterdir())
+    print(f"Serve on {course} ({workshops} workshops x {len(codes)} languages): {max(args.repeat, 5)} edits ...",
+          flush=True)
+    edit = Edit(course)
+    try:
+        reloads = serve_reloads(course, edit, max(args.repeat, 5))
+    finally:
+        edit.restore()
+    large = workshops * len(codes) >= LARGE_COURSE
+    label, op, limit = TARGETS["serve_reload_s"]
+    limit = LARGE_COURSE_LIMITS["serve_reload_s"] if large else limit
+    value = statistics.median(reloads)
+    return {"workshops": workshops, "languages": len(codes), "language_codes": codes, "serve_only": True,
+            "serve_reload_s": value, "times": {"serve_reload": summary(reloads)},
+            "targets": {"serve_reload_s": {"target": f"{op} {limit:g}", "value": value, "met": _meets(value, op, limit)}},
+            "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "command": [sys.executable, *sys.argv]}
+
+
 def print_search_report(r: dict) -> None:
     print()
     print(f"Teach Forward search weight: {r['workshops']} workshops x {r['languages']} languages, {r['pages']} pages")
@@ -717,6 +742,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="compare the per-page time with another results file")
     parser.add_argument("--search-only", action="store_true",
                         help="build once and measure only the page + first search weight (g)")
+    parser.add_argument("--serve-only", type=Path, default=None, metavar="COURSE",
+                        help="measure only serve's save to reload (h), on a course built before (see --keep)")
     parser.add_argument("--compare-only", action="store_true",
                         help="run nothing: compare the --output file with --against")
     args = parser.parse_args(argv)
@@ -735,6 +762,18 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(error))
     other = json.loads(args.against.read_text(encoding="utf-8")) if args.against else None
     os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
+    if args.serve_only:
+        try:
+            results = run_serve_only(args)
+        except BenchError as error:
+            print(f"\nbench: {error}", file=sys.stderr)
+            return 1
+        target = results["targets"]["serve_reload_s"]
+        print(f"\n{TARGETS['serve_reload_s'][0]:<34}{target['value']:8.2f}  target {target['target']}  "
+              f"{'met' if target['met'] else 'NOT met'} (min {results['times']['serve_reload']['min']:.2f} s)")
+        args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"\nWrote {args.output}")
+        return 0
 
     try:
         if args.keep:

@@ -56,8 +56,9 @@ def test_benchmark_writes_every_result(tmp_path):
     require_tool("pandoc", "pandoc")
     require_tool("chromium", "chromium")         # the first search is measured in the browser
     output = tmp_path / "results.json"
+    kept = tmp_path / "kept"
     done = subprocess.run([sys.executable, str(REPO / "scripts" / "bench.py"), "--workshops", "1",
-                           "--languages", "1", "--repeat", "1", "--output", str(output)],
+                           "--languages", "1", "--repeat", "1", "--output", str(output), "--keep", str(kept)],
                           cwd=tmp_path, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout + done.stderr
     results = json.loads(output.read_text(encoding="utf-8"))
@@ -76,3 +77,15 @@ def test_benchmark_writes_every_result(tmp_path):
     assert results["first_search"]["en"]["common"]["search_files"] >= 2     # the manifest and shards
     assert results["decks_vs_pandoc"]["pandoc"] is not None
     assert "target <= 0.8" in done.stdout and "full build (site + decks)" in done.stdout
+
+    # (h) alone, on the course just built: the figure for a large course without its cold builds.
+    served = tmp_path / "serve.json"
+    done = subprocess.run([sys.executable, str(REPO / "scripts" / "bench.py"), "--serve-only", str(kept / "course"),
+                           "--repeat", "1", "--output", str(served)], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=900)
+    assert done.returncode == 0, done.stdout + done.stderr
+    again = json.loads(served.read_text(encoding="utf-8"))
+    assert (again["workshops"], again["languages"]) == (1, 1)
+    assert len(again["times"]["serve_reload"]["runs"]) == 5 and again["serve_reload_s"] > 0
+    assert again["targets"]["serve_reload_s"]["target"] == "<= 0.5"
+    assert "(h) serve: save to reload, s" in done.stdout
