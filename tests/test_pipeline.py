@@ -3,6 +3,7 @@ comes back with its traceback."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -42,3 +43,30 @@ def test_a_failure_in_a_worker_is_reported_with_its_traceback():
     finally:
         runner.close()
     assert "site fr failed" in str(error.value) and "ValueError: the French site broke" in str(error.value)
+
+
+def _write_slowly(path: str, ready: str) -> None:
+    import time
+
+    from teachforward.fsutil import atomic_file
+    with atomic_file(Path(path)) as stream:
+        stream.write(b"half")
+        open(ready, "w").close()
+        time.sleep(60)
+
+
+def test_a_stopped_worker_leaves_no_temporary_file(tmp_path):
+    """A new edit stops serve's catch-up (_Runner.close): a worker stopped while writing a file
+    removes its temporary file, and the file is not written."""
+    import time
+    runner = _Runner(2)
+    target, ready = tmp_path / "book.pdf", tmp_path / "ready"
+    runner.submit(("print", "en"), _write_slowly, str(target), str(ready))
+    runner.start()
+    for _ in range(600):          # until the worker is inside the write (bounded: 60 s)
+        if ready.exists():
+            break
+        time.sleep(0.1)
+    assert ready.exists()
+    runner.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ready"]

@@ -250,6 +250,7 @@ def _site(context: BuildContext, code: str, downloads: list, files: dict, prints
 
 
 LOOK_EVERY_S = 0.1      # how often a run that can be stopped asks whether to stop
+STOP_WAIT_S = 5.0       # how long a stopped worker may take to clean up
 NOT_YET = ("not yet", None)     # _Runner.next: nothing finished within the time given
 
 
@@ -257,9 +258,16 @@ class WorkerError(RuntimeError):
     """A piece of work failed in its worker process: the worker's traceback, as text."""
 
 
+def _stopped(signum, frame) -> None:
+    raise SystemExit(1)
+
+
 def _work(connection, function, args) -> None:
     """Run in a forked process: one piece of work, its result (or failure) sent back."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C is for the main process to handle
+    # Stopped (_Runner.close: a new edit stops a catch-up): unwind, so that a file being written
+    # atomically (fsutil.atomic_file) is not left behind as a temporary file.
+    signal.signal(signal.SIGTERM, _stopped)
     try:
         result = (True, function(*args))
     except BaseException:                              # noqa: BLE001 - reported in the main process
@@ -341,9 +349,13 @@ class _Runner:
         return key, value
 
     def close(self) -> None:
-        for connection, (_, process) in self.running.items():   # stopped early: Ctrl-C, an error
+        for _, process in self.running.values():     # stopped early: Ctrl-C, an error, a new edit
             process.terminate()
-            process.join()
+        for connection, (_, process) in self.running.items():
+            process.join(timeout=STOP_WAIT_S)
+            if process.is_alive():       # stuck in a library's own code: no clean-up then
+                process.kill()
+                process.join()
             connection.close()
         self.running.clear()
         if self.forks:
