@@ -106,13 +106,16 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
             print("Sources changed again: building the new edit first.", file=out_stream)
             return 0
         report(problems.items[reported:], out_stream)
+        # Serve may have published the edit's pages already, with the last build's decks and PDFs.
+        kept_as = (f"{out} shows the edit with the decks and PDFs of the last build" if turns_served
+                   else f"{out} was left as it was")
         if problems.errors:
-            print(f"\nThe slide decks could not all be made; {out} was left as it was.", file=out_stream)
+            print(f"\nThe slide decks could not all be made; {kept_as}.", file=out_stream)
             return 1
         failed = next((site for site in outcome.sites if not site.ok), None)
         if failed:
             from teachforward.site.build import SiteBuildError
-            print(f"\n{SiteBuildError(failed.lang, failed.log)}\n\n{out} was left as it was.", file=out_stream)
+            print(f"\n{SiteBuildError(failed.lang, failed.log)}\n\n{kept_as}.", file=out_stream)
             return 1
         replaced = _publish(course, outcome.sites, work, out, interrupted, lives_on=kept is not None)
     if replaced and published is not None:
