@@ -5,7 +5,9 @@ same site as a full build, so that teachforward can rebuild a language after a s
   has written its index, the entries of the pages not rendered this time are taken back from
   the previous index, in the order a full build would write them.
 - The index is then split into a manifest and shards the search fetches as a query needs
-  them (site/search_shards.py).
+  them (site/search_shards.py). The process that built a site keeps its split index for the
+  next dirty build (search_memo.py): then only the pages rendered again are split again, and
+  only the files they change are written, with the same bytes.
 - The theme's templates are compiled once and kept on disk, and its file list (Material's
   holds thousands of icons) is read once per process: theme_files.py.
 
@@ -21,8 +23,9 @@ from mkdocs.plugins import BasePlugin, event_priority
 from teachforward.fsutil import write_changed
 from teachforward.site.search_shards import write_search_shards
 
+from . import search_memo
 from .config import IncrementalConfig
-from .search_index import merge_search_index, read_search_index
+from .search_index import merge_search_index, read_search_index, read_written_index, rendered_entries
 from .theme_files import cache_theme_environments
 
 
@@ -35,7 +38,8 @@ class IncrementalPlugin(BasePlugin[IncrementalConfig]):
     def on_pre_build(self, *, config) -> None:
         # Read before MkDocs empties the site folder for a full build: in a full build every
         # page is rendered again, so nothing read here is used.
-        self.previous = read_search_index(config.site_dir)
+        self.kept = search_memo.take(Path(config.site_dir))
+        self.previous = None if self.kept is not None else read_search_index(config.site_dir)
         self.rendered: set[str] = set()
         self.page_order: list[str] = []
 
@@ -49,7 +53,28 @@ class IncrementalPlugin(BasePlugin[IncrementalConfig]):
 
     @event_priority(-50)    # after the search plugin writes its index, before `offline` copies it
     def on_post_build(self, *, config):
+        site_dir = Path(config.site_dir)
+        if self.kept is not None and not self.rendered.issuperset(self.page_order):
+            if self._update_kept_index(site_dir):
+                return
+            self.previous = read_search_index(config.site_dir)     # still the last build's
         merge_search_index(config.site_dir, self.previous, self.rendered, self.page_order)
         # Then split for the browser, before `offline` copies the (now small) index into a script.
         # After an edit most shards are the same: those are left alone (and linked when published).
-        write_search_shards(Path(config.site_dir), lambda data, path: write_changed(Path(path), data))
+        index = write_search_shards(site_dir, lambda data, path: write_changed(Path(path), data))
+        if index is not None:
+            search_memo.keep(site_dir, index, search_memo.marks_of(site_dir, index))
+
+    def _update_kept_index(self, site_dir: Path) -> bool:
+        """Split again only the pages rendered, from the index kept from the last build (the
+        same files as merging and splitting the whole index give); False where it cannot be."""
+        assert self.kept is not None
+        written = read_written_index(str(site_dir))
+        if written is None or written.get("config") != self.kept.index.config:
+            return False
+        found = self.kept.index.updated(rendered_entries(written, self.rendered), self.page_order)
+        if found is None:
+            return False
+        updated, changed = found
+        search_memo.keep(site_dir, updated, search_memo.write_updated(site_dir, self.kept, updated, changed))
+        return True
