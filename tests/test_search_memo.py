@@ -1,6 +1,7 @@
-"""The split search index kept by the process that built a site (plugins/incremental/search_memo.py):
-a dirty build that uses it writes the files a full build writes, byte for byte, splits only the
-pages rendered, and it is not used once the files it was written as have changed.
+"""The split search index kept for a site's next dirty build (plugins/incremental/search_memo.py),
+in memory by the process that built it and else read back from its files: a dirty build that
+uses it writes the files a full build writes, byte for byte, splits only the pages rendered,
+and it is not used once the files it was written as have changed.
 
 The MkDocs build is played by calling the plugin's events, with the search plugin's output (the
 index of the pages rendered) written where it writes it. Whole builds: tests/test_incremental.py."""
@@ -40,9 +41,10 @@ def nothing_kept():
     search_memo._kept.clear()
 
 
-def build(site: Path, pages: dict[str, list[dict]], rendered: list[str]) -> None:
+def build(site: Path, pages: dict[str, list[dict]], rendered: list[str], record: bool = True) -> None:
     """One MkDocs build as the plugin sees it: the search plugin writes the pages rendered."""
     plugin = IncrementalPlugin()
+    plugin.load_config({"search_marks": str(record_of(site)) if record else None})
     config = SimpleNamespace(site_dir=str(site))
     plugin.on_pre_build(config=config)
     plugin.on_env(None, config=config, files=SimpleNamespace(
@@ -56,6 +58,10 @@ def build(site: Path, pages: dict[str, list[dict]], rendered: list[str]) -> None
     plugin.on_post_build(config=config)
 
 
+def record_of(site: Path) -> Path:
+    return site.parent / f"{site.name}-search-marks.json"
+
+
 def files(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted((site / "search").rglob("*")) if p.is_file()}
 
@@ -65,10 +71,11 @@ def full_build(folder: Path, pages: dict[str, list[dict]]) -> dict[str, bytes]:
     return files(folder)
 
 
-def kept_index_must_be_used(monkeypatch) -> None:
+def kept_index_must_be_used(monkeypatch, in_memory: bool = True) -> None:
     def refused(*args, **kwargs):
         raise AssertionError("the kept index was not used")
-    monkeypatch.setattr(plugin_module, "read_search_index", refused)
+    if in_memory:
+        monkeypatch.setattr(plugin_module, "read_search_index", refused)
     monkeypatch.setattr(search_shards.ShardedIndex, "build", refused)
 
 
@@ -85,7 +92,7 @@ def test_dirty_builds_in_the_process_that_built_the_site_give_a_full_builds_file
         pages.update(edit)
         before = {p.name: (p.stat().st_ino, p.read_bytes()) for p in (site / SHARDS).iterdir()}
         with monkeypatch.context() as patched:
-            kept_index_must_be_used(patched)
+            kept_index_must_be_used(patched, in_memory=False)
             build(site, pages, list(edit))
         assert files(site) == full_build(tmp_path / f"fresh{n}", pages), f"edit {n}"
         now = {p.name: (p.stat().st_ino, p.read_bytes()) for p in (site / SHARDS).iterdir()}
@@ -101,12 +108,14 @@ def test_a_kept_index_is_not_used_once_the_whole_index_was_written_again(tmp_pat
     site, pages = tmp_path / "site", dict(PAGES)
     full_build(site, pages)
     write_atomic(site / FULL_INDEX, (site / FULL_INDEX).read_bytes())     # the same bytes, another file
-    read = []
-    monkeypatch.setattr(plugin_module, "read_search_index",
-                        lambda site_dir: read.append(site_dir) or search_shards.json.loads((site / FULL_INDEX).read_text()))
+    split = []
+    build_from_scratch = search_shards.ShardedIndex.build
+    monkeypatch.setattr(search_shards.ShardedIndex, "build",
+                        classmethod(lambda cls, *args, **kw: split.append(args) or build_from_scratch(*args, **kw)))
     pages["page1.html"] = page("page1.html", "something else")
     build(site, pages, ["page1.html"])
-    assert read, "the index was read from its file"
+    assert split, "neither the index kept in memory nor its files were used: it was split from scratch"
+    monkeypatch.undo()
     assert files(site) == full_build(tmp_path / "fresh", pages)
 
 
@@ -124,17 +133,51 @@ def test_a_shard_changed_on_disk_is_written_again_from_the_kept_index(tmp_path, 
     assert files(site) == full_build(tmp_path / "fresh", pages)
 
 
-def test_a_process_that_kept_nothing_reads_the_last_build_and_gives_the_same_files(tmp_path):
+def test_a_process_that_kept_nothing_reads_the_index_back_from_its_files(tmp_path, monkeypatch):
     site, pages = tmp_path / "site", dict(PAGES)
     full_build(site, pages)
-    search_memo._kept.clear()                  # a forked or one-shot build
+    for n, edit in enumerate([{"page4.html": page("page4.html", "other words entirely")},
+                              {"page2.html": page("page2.html", "workers and data")}], start=1):
+        search_memo._kept.clear()                  # built by another process: a fork
+        pages.update(edit)
+        with monkeypatch.context() as patched:
+            kept_index_must_be_used(patched, in_memory=False)
+            build(site, pages, list(edit))
+        assert files(site) == full_build(tmp_path / f"fresh{n}", pages)
+
+
+@pytest.mark.parametrize("spoil", ["no record", "a shard written again", "the manifest written again"])
+def test_files_not_as_recorded_are_not_read_back(tmp_path, monkeypatch, spoil):
+    site, pages = tmp_path / "site", dict(PAGES)
+    full_build(site, pages)
+    search_memo._kept.clear()
+    if spoil == "no record":
+        record_of(site).unlink()
+    else:
+        path = site / (f"{SHARDS}/w0.js" if spoil == "a shard written again" else "search/search_index.json")
+        write_atomic(path, path.read_bytes())
+    read_back = []
+    from_files = search_shards.ShardedIndex.from_files
+    monkeypatch.setattr(search_shards.ShardedIndex, "from_files",
+                        classmethod(lambda cls, *args: read_back.append(args) or from_files(*args)))
     pages["page4.html"] = page("page4.html", "other words entirely")
     build(site, pages, ["page4.html"])
+    assert not read_back
+    monkeypatch.undo()
     assert files(site) == full_build(tmp_path / "fresh", pages)
-    assert search_memo.take(site) is not None, "what it split is kept for the next build"
 
 
-def test_only_the_last_sites_built_are_kept(tmp_path):
+def test_without_a_record_a_process_that_kept_nothing_splits_from_scratch(tmp_path):
+    site, pages = tmp_path / "site", dict(PAGES)
+    build(site, pages, ORDER, record=False)
+    search_memo._kept.clear()
+    pages["page4.html"] = page("page4.html", "other words entirely")
+    build(site, pages, ["page4.html"], record=False)
+    assert not record_of(site).exists()
+    assert files(site) == full_build(tmp_path / "fresh", pages)
+
+
+def test_only_the_last_sites_built_are_kept_in_memory(tmp_path):
     for n in range(search_memo.KEPT_SITES + 1):
         full_build(tmp_path / f"site{n}", PAGES)
     assert search_memo.take(tmp_path / "site0") is None

@@ -188,6 +188,29 @@ class ShardedIndex:
         return cls(index["config"], arabic, pages, {word: _json(_flat(found)) for word, found in postings.items()},
                    by_key)
 
+    @classmethod
+    def from_files(cls, index: dict, word_shards: list[list[str]], scripts: list[str]) -> ShardedIndex | None:
+        """The index split as `index` was, from the files it was split into: the manifest's
+        words of each word shard and each word shard's file, w0.js first (None: they do not
+        fit together). Only the documents are written out again, not the words' entries."""
+        groups = _pages(index["docs"])
+        if [n for group in groups for n in group] != list(range(len(index["docs"]))) or len(scripts) != len(word_shards):
+            return None
+        entries: dict[str, str] = {}
+        for n, (shard_words, script) in enumerate(zip(word_shards, scripts, strict=True)):
+            found = _entries_in(f"w{n}", script)
+            if found is None or len(found) != len(shard_words):
+                return None
+            entries.update(zip(shard_words, found, strict=True))
+        arabic = "ar" in index["config"].get("lang", [])
+        by_key = {_word_key(shard_words[0], arabic): shard_words for shard_words in word_shards if shard_words}
+        if len(by_key) != len(word_shards) or list(by_key) != sorted(by_key) or \
+                len(entries) != sum(map(len, word_shards)):
+            return None
+        docs = index["docs"]
+        pages = [_Page(_page_of(docs[group[0]]), [docs[n] for n in group], index_json=False) for group in groups]
+        return cls(index["config"], arabic, pages, entries, by_key)
+
     def manifest(self) -> dict:
         return {
             "documents": self.starts[-1],
@@ -427,6 +450,19 @@ def _flat(entries: list[list[int]]) -> list[int]:
 def _script_of(name: str, data: str) -> str:
     """A shard's file: `data` (its JSON) handed to the search worker."""
     return f"__teachforwardShard({json.dumps(name)},{data})\n"
+
+
+def _entries_in(name: str, script: str) -> list[str] | None:
+    """Each word's entries, as JSON, from a word shard's file (_script_of)."""
+    start, end = f"__teachforwardShard({json.dumps(name)},[", "])\n"
+    if not (script.startswith(start) and script.endswith(end)):
+        return None
+    inner = script[len(start):-len(end)]
+    if not inner:
+        return []
+    if not (inner.startswith("[") and inner.endswith("]")):
+        return None
+    return [f"[{flat}]" for flat in inner[1:-1].split("],[")]      # entries are numbers only
 
 
 def _json(data: object) -> str:

@@ -5,9 +5,10 @@ same site as a full build, so that teachforward can rebuild a language after a s
   has written its index, the entries of the pages not rendered this time are taken back from
   the previous index, in the order a full build would write them.
 - The index is then split into a manifest and shards the search fetches as a query needs
-  them (site/search_shards.py). The process that built a site keeps its split index for the
-  next dirty build (search_memo.py): then only the pages rendered again are split again, and
-  only the files they change are written, with the same bytes.
+  them (site/search_shards.py). The split index is kept for the next dirty build, in memory
+  by the process that built the site and else read back from its files (search_memo.py): then
+  only the pages rendered again are split again, and only the files they change are written,
+  with the same bytes.
 - The theme's templates are compiled once and kept on disk, and its file list (Material's
   holds thousands of icons) is read once per process: theme_files.py.
 
@@ -36,10 +37,16 @@ class IncrementalPlugin(BasePlugin[IncrementalConfig]):
         return config
 
     def on_pre_build(self, *, config) -> None:
-        # Read before MkDocs empties the site folder for a full build: in a full build every
-        # page is rendered again, so nothing read here is used.
-        self.kept = search_memo.take(Path(config.site_dir))
-        self.previous = None if self.kept is not None else read_search_index(config.site_dir)
+        site_dir = Path(config.site_dir)
+        self.kept = search_memo.take(site_dir)
+        self.recorded: search_memo.Recorded | None = None
+        self.previous = None
+        if self.kept is None:
+            # Read before MkDocs empties the site folder for a full build (and the search plugin
+            # writes its manifest over): in a full build every page is rendered again, so
+            # nothing read here is used.
+            self.previous = read_search_index(config.site_dir)
+            self.recorded = search_memo.recorded(site_dir, self._record())
         self.rendered: set[str] = set()
         self.page_order: list[str] = []
 
@@ -54,16 +61,20 @@ class IncrementalPlugin(BasePlugin[IncrementalConfig]):
     @event_priority(-50)    # after the search plugin writes its index, before `offline` copies it
     def on_post_build(self, *, config):
         site_dir = Path(config.site_dir)
-        if self.kept is not None and not self.rendered.issuperset(self.page_order):
+        dirty = not self.rendered.issuperset(self.page_order)
+        if dirty and self.kept is None and self.recorded is not None and self.previous is not None:
+            self.kept = search_memo.from_files(site_dir, self.previous, self.recorded)
+        if dirty and self.kept is not None:
             if self._update_kept_index(site_dir):
                 return
-            self.previous = read_search_index(config.site_dir)     # still the last build's
+            if self.previous is None:
+                self.previous = read_search_index(config.site_dir)     # still the last build's
         merge_search_index(config.site_dir, self.previous, self.rendered, self.page_order)
         # Then split for the browser, before `offline` copies the (now small) index into a script.
         # After an edit most shards are the same: those are left alone (and linked when published).
         index = write_search_shards(site_dir, lambda data, path: write_changed(Path(path), data))
         if index is not None:
-            search_memo.keep(site_dir, index, search_memo.marks_of(site_dir, index))
+            search_memo.keep(site_dir, index, search_memo.marks_of(site_dir, index), self._record())
 
     def _update_kept_index(self, site_dir: Path) -> bool:
         """Split again only the pages rendered, from the index kept from the last build (the
@@ -76,5 +87,9 @@ class IncrementalPlugin(BasePlugin[IncrementalConfig]):
         if found is None:
             return False
         updated, changed = found
-        search_memo.keep(site_dir, updated, search_memo.write_updated(site_dir, self.kept, updated, changed))
+        marks = search_memo.write_updated(site_dir, self.kept, updated, changed)
+        search_memo.keep(site_dir, updated, marks, self._record())
         return True
+
+    def _record(self) -> Path | None:
+        return Path(self.config.search_marks) if self.config.search_marks else None
