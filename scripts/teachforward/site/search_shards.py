@@ -19,6 +19,13 @@ After MkDocs has written the index, `write_search_shards` replaces it with:
 Shards are scripts (`__teachforwardShard(...)`) so that the worker loads them with
 importScripts over http and, through the iframe-worker shim, from file:// alike.
 
+After an edit (a dirty build), `ShardedIndex.updated` gives the files of the index with the
+documents of the pages rendered again replaced, byte for byte the files of a split from scratch,
+for the work of those pages: only the words of their documents, and the shards those fall in,
+are written out again (a page that gains or loses a section renumbers the documents after it:
+then every word's entries after it are moved). What keeps a split index from one build to the
+next: site/plugins/incremental/search_memo.py.
+
 The worker (theme/assets/javascripts/workers/teachforward-search.js) analyses the words of the
 manifest with the language's own trimmer, stop words, stemmer and Arabic normalisation, expands
 a query against them as lunr would and loads the word shards of the words that may match. From

@@ -87,7 +87,10 @@ def recorded(site_dir: Path, record_path: Path | None) -> Recorded | None:
     data = read_json(record_path)
     if data.get("site") != _key(site_dir) or not isinstance(data.get("files"), dict):
         return None
-    marks = {path: tuple(found) for path, found in data["files"].items()}
+    try:
+        marks = {path: tuple(found) for path, found in data["files"].items()}
+    except TypeError:          # not a record this module wrote
+        return None
     if FULL_INDEX not in marks or SMALL_INDEX not in marks or \
             any(mark(site_dir / path) != found for path, found in marks.items()):
         return None
