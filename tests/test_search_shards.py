@@ -170,7 +170,7 @@ def test_the_offline_pack_leaves_the_whole_index_out(tmp_path):
 # built the site last) gives the files of one split from scratch.
 
 VOCABULARY = ["data", "work", "worker", "rights", "union", "law", "algorithm", "zebra", "zulu", "Ärger",
-              "ölig", "x-ray", "2024", "quiet", "queue"]
+              "ölig", "x-ray", "2024", "quiet", "queue", "البيانات", "بيانات", "والبيانات", "بَيانات"]
 
 
 def random_page(rng: random.Random, url: str) -> list[dict]:
@@ -201,14 +201,15 @@ def files_of(sharded) -> dict[str, str]:
     return {name: sharded.shard_script(name) for name in sharded.file_names()}
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_an_index_updated_page_by_page_gives_what_splitting_it_from_scratch_gives(seed, monkeypatch):
+@pytest.mark.parametrize(("seed", "lang"), [(seed, lang) for seed in range(4) for lang in ("en", "ar")])
+def test_an_index_updated_page_by_page_gives_what_splitting_it_from_scratch_gives(seed, lang, monkeypatch):
     monkeypatch.setattr(search_shards, "DOCUMENT_SHARD_CHARS", 90)    # several pages a shard, regrouped by edits
     rng = random.Random(seed)
+    config = {**CONFIG, "lang": [lang]}
     order = [f"p{n}.html" for n in range(12)]
     pages = {url: random_page(rng, url) for url in order}
     pages["p3.html"] = []                                              # a page with nothing to index
-    sharded = ShardedIndex.build(index([d for url in order for d in pages[url]]))
+    sharded = ShardedIndex.build(index([d for url in order for d in pages[url]], config), arabic=lang == "ar")
     for _ in range(25):
         fresh = {}
         for url in rng.sample(order, rng.randint(1, 3)):
@@ -220,10 +221,10 @@ def test_an_index_updated_page_by_page_gives_what_splitting_it_from_scratch_give
         found = sharded.updated(fresh, order)
         assert found is not None
         updated, changed = found
-        expected = ShardedIndex.build(json.loads(json.dumps(index(docs))))
+        expected = ShardedIndex.build(json.loads(json.dumps(index(docs, config))), arabic=lang == "ar")
         assert updated.manifest() == expected.manifest()
         assert files_of(updated) == files_of(expected)
-        assert updated.whole_index() == json.dumps(index(docs), separators=(",", ":"))
+        assert updated.whole_index() == json.dumps(index(docs, config), separators=(",", ":"))
         assert updated.small_index() == expected.small_index()
         before = files_of(sharded)
         assert {name for name, text in files_of(updated).items() if before.get(name) != text} <= changed, \
