@@ -166,3 +166,26 @@ def test_one_process_sees_a_new_slide_design_between_its_builds(tree, tmp_path, 
     changed = sorted(name for name in after if name.endswith(".pptx") and before.get(name) != after[name])
     assert changed and len(changed) == len([n for n in after if n.endswith(".pptx")]), changed
     assert after == clean_build(tree, tmp_path, capsys)
+
+
+def test_one_process_splits_again_only_the_search_documents_of_the_pages_it_rendered(tree, tmp_path, capsys,
+                                                                                       monkeypatch):
+    """As serve's own process does (jobs=1): the second build takes each language's split search
+    index kept in memory from the first (site/plugins/incremental/search_memo.py), splits no
+    index from scratch, reads no whole index back, and the site is byte for byte a clean build's."""
+    from teachforward.site import search_shards
+    from teachforward.site.plugins.incremental import plugin
+    run_build(tree.root, capsys, jobs=1)
+    calls: list[str] = []
+    tree.replace("workshops/en/01-basics/notes.md", "unique word zebrafish", "unique word seahorse")
+    with monkeypatch.context() as spied:
+        for owner, name in [(search_shards.ShardedIndex, "updated"), (plugin, "read_search_index")]:
+            original = getattr(owner, name)
+            spied.setattr(owner, name, lambda *args, original=original, name=name: calls.append(name) or original(*args))
+        spied.setattr(search_shards.ShardedIndex, "build", classmethod(lambda *args, **kwargs: calls.append("build")))
+        second = summary(run_build(tree.root, capsys, jobs=1))
+    assert 0 < second["rendered"] <= 4, second
+    assert calls == ["updated", "updated"], calls           # English, and French (its notes are now outdated)
+    assert digest(tree.root / "site") == clean_build(tree, tmp_path, capsys)
+    index = (tree.root / "site" / "en" / "search" / "search_index.full.json").read_text(encoding="utf-8")
+    assert "seahorse" in index and "zebrafish" not in index

@@ -3,14 +3,24 @@ answers from them exactly as from the whole index: tests/browser/test_browser_se
 from __future__ import annotations
 
 import json
+import random
 import re
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from teachforward.site import search_shards
 from teachforward.site.offline import zip_tree
-from teachforward.site.search_shards import FULL_INDEX, SHARDS, separator_pattern, shard_index, words, write_search_shards
+from teachforward.site.search_shards import (
+    FULL_INDEX,
+    SHARDS,
+    ShardedIndex,
+    separator_pattern,
+    shard_index,
+    words,
+    write_search_shards,
+)
 
 CONFIG = {"lang": ["en"], "separator": "[\\s\\-]+", "pipeline": ["trimmer", "stopWordFilter", "stemmer"],
           "fields": {"title": {"boost": 1000.0}, "text": {"boost": 1.0}}}
@@ -154,3 +164,88 @@ def test_the_offline_pack_leaves_the_whole_index_out(tmp_path):
     names = zipfile.ZipFile(target).namelist()
     assert "p/search/search_index.json" in names and "p/search/shards/w0.js" in names
     assert "p/" + FULL_INDEX not in names
+
+
+# An index updated page by page (ShardedIndex.updated, as a dirty build does in the process that
+# built the site last) gives the files of one split from scratch.
+
+VOCABULARY = ["data", "work", "worker", "rights", "union", "law", "algorithm", "zebra", "zulu", "Ärger",
+              "ölig", "x-ray", "2024", "quiet", "queue", "البيانات", "بيانات", "والبيانات", "بَيانات"]
+
+
+def random_page(rng: random.Random, url: str) -> list[dict]:
+    def text() -> str:
+        return "<p>" + " ".join(rng.choice(VOCABULARY) for _ in range(rng.randint(0, 8))) + "</p>"
+    docs = [doc(url, rng.choice(VOCABULARY).title(), text())]
+    docs += [doc(f"{url}#s{n}", rng.choice(VOCABULARY), text()) for n in range(rng.randint(0, 3))]
+    return docs
+
+
+def edited(rng: random.Random, docs: list[dict]) -> list[dict]:
+    """A page's documents after an edit: a section's words changed, a section added or taken out."""
+    docs = [dict(d) for d in docs]
+    choice = rng.randrange(4)
+    if choice == 0 or len(docs) == 1:
+        target = rng.randrange(len(docs))
+        docs[target]["text"] = docs[target]["text"].replace("</p>", f" {rng.choice(VOCABULARY)}</p>")
+    elif choice == 1:
+        docs.append(doc(f"{docs[0]['location']}#new{rng.randrange(99)}", "New", f"<p>{rng.choice(VOCABULARY)}</p>"))
+    elif choice == 2:
+        docs.pop(rng.randrange(1, len(docs)))
+    else:
+        docs[0]["text"] = "<p>" + docs[0]["text"][3:]           # the same words: nothing changes
+    return docs
+
+
+def files_of(sharded) -> dict[str, str]:
+    return {name: sharded.shard_script(name) for name in sharded.file_names()}
+
+
+@pytest.mark.parametrize(("seed", "lang"), [(seed, lang) for seed in range(4) for lang in ("en", "ar")])
+def test_an_index_updated_page_by_page_gives_what_splitting_it_from_scratch_gives(seed, lang, monkeypatch):
+    monkeypatch.setattr(search_shards, "DOCUMENT_SHARD_CHARS", 90)    # several pages a shard, regrouped by edits
+    rng = random.Random(seed)
+    config = {**CONFIG, "lang": [lang]}
+    order = [f"p{n}.html" for n in range(12)]
+    pages = {url: random_page(rng, url) for url in order}
+    pages["p3.html"] = []                                              # a page with nothing to index
+    sharded = ShardedIndex.build(index([d for url in order for d in pages[url]], config), arabic=lang == "ar")
+    for _ in range(25):
+        fresh = {}
+        for url in rng.sample(order, rng.randint(1, 3)):
+            roll = rng.random()
+            fresh[url] = [] if roll < 0.1 else random_page(rng, url) if roll < 0.25 or not pages[url] \
+                else edited(rng, pages[url])
+        pages.update(fresh)
+        docs = [d for url in order for d in pages[url]]
+        found = sharded.updated(fresh, order)
+        assert found is not None
+        updated, changed = found
+        expected = ShardedIndex.build(json.loads(json.dumps(index(docs, config))), arabic=lang == "ar")
+        assert updated.manifest() == expected.manifest()
+        assert files_of(updated) == files_of(expected)
+        assert updated.whole_index() == json.dumps(index(docs, config), separators=(",", ":"))
+        assert updated.small_index() == expected.small_index()
+        before = files_of(sharded)
+        assert {name for name, text in files_of(updated).items() if before.get(name) != text} <= changed, \
+            "a file whose bytes changed is not among those to write"
+        sharded = updated
+
+
+def test_an_edit_of_one_section_changes_only_the_shards_of_its_words():
+    docs = [doc(f"p{n}.html", f"Page {n}", f"<p>common words and {'abcdefghij'[n]}{n}special</p>") for n in range(10)]
+    sharded = ShardedIndex.build(index(docs))
+    updated, changed = sharded.updated({"p4.html": [doc("p4.html", "Page 4", "<p>common words and e4special wordy</p>")]},
+                                       [f"p{n}.html" for n in range(10)])
+    keys = updated.manifest()["wordShards"]
+    assert keys == [[*shard_words, "wordy"] if "words" in shard_words else shard_words
+                    for shard_words in sharded.manifest()["wordShards"]]
+    assert changed == {f"w{n}.js" for n, shard_words in enumerate(keys) if "wordy" in shard_words} | {"d0.js"}
+    unchanged = sharded.updated({"p4.html": docs[4:5]}, [f"p{n}.html" for n in range(10)])
+    assert unchanged == (sharded, set())
+
+
+def test_pages_not_in_the_sites_order_are_left_to_a_split_from_scratch():
+    sharded = ShardedIndex.build(index(DOCS))
+    assert sharded.updated({"notes.html": DOCS[2:]}, ["notes.html"]) is None            # index.html is gone
+    assert sharded.updated({"notes.html": DOCS[2:]}, ["notes.html", "index.html"]) is None   # reordered

@@ -112,7 +112,8 @@ def _config(course: Course, language: Language, writer: PageWriter, docs: Path, 
             # Material's partials leave out the stemmer (and, for Arabic, everything): our worker
             # applies the language's trimmer, stop words and stemmer to pages and queries alike.
             "search": {"lang": [search_language(language.code)], "pipeline": ["trimmer", "stopWordFilter", "stemmer"]},
-            "teachforward-incremental": {"template_cache": str(template_cache) if template_cache else None},
+            "teachforward-incremental": {"template_cache": str(template_cache) if template_cache else None,
+                                         "search_marks": str(site_dir.parent / "search-marks.json")},
             "offline": {},         # last: it copies the search index into a script for file://
         },
         "extra": {

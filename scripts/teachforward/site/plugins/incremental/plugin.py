@@ -5,7 +5,10 @@ same site as a full build, so that teachforward can rebuild a language after a s
   has written its index, the entries of the pages not rendered this time are taken back from
   the previous index, in the order a full build would write them.
 - The index is then split into a manifest and shards the search fetches as a query needs
-  them (site/search_shards.py).
+  them (site/search_shards.py). The split index is kept for the next dirty build, in memory
+  by the process that built the site and else read back from its files (search_memo.py): then
+  only the pages rendered again are split again, and only the files they change are written,
+  with the same bytes.
 - The theme's templates are compiled once and kept on disk, and its file list (Material's
   holds thousands of icons) is read once per process: theme_files.py.
 
@@ -21,8 +24,9 @@ from mkdocs.plugins import BasePlugin, event_priority
 from teachforward.fsutil import write_changed
 from teachforward.site.search_shards import write_search_shards
 
+from . import search_memo
 from .config import IncrementalConfig
-from .search_index import merge_search_index, read_search_index
+from .search_index import merge_search_index, read_search_index, read_written_index, rendered_entries
 from .theme_files import cache_theme_environments
 
 
@@ -33,9 +37,16 @@ class IncrementalPlugin(BasePlugin[IncrementalConfig]):
         return config
 
     def on_pre_build(self, *, config) -> None:
-        # Read before MkDocs empties the site folder for a full build: in a full build every
-        # page is rendered again, so nothing read here is used.
-        self.previous = read_search_index(config.site_dir)
+        site_dir = Path(config.site_dir)
+        self.kept = search_memo.take(site_dir)
+        self.recorded: search_memo.Recorded | None = None
+        self.previous = None
+        if self.kept is None:
+            # Read before MkDocs empties the site folder for a full build (and the search plugin
+            # writes its manifest over): in a full build every page is rendered again, so
+            # nothing read here is used.
+            self.previous = read_search_index(config.site_dir)
+            self.recorded = search_memo.recorded(site_dir, self._record())
         self.rendered: set[str] = set()
         self.page_order: list[str] = []
 
@@ -49,7 +60,36 @@ class IncrementalPlugin(BasePlugin[IncrementalConfig]):
 
     @event_priority(-50)    # after the search plugin writes its index, before `offline` copies it
     def on_post_build(self, *, config):
+        site_dir = Path(config.site_dir)
+        dirty = not self.rendered.issuperset(self.page_order)
+        if dirty and self.kept is None and self.recorded is not None and self.previous is not None:
+            self.kept = search_memo.from_files(site_dir, self.previous, self.recorded)
+        if dirty and self.kept is not None:
+            if self._update_kept_index(site_dir):
+                return
+            if self.previous is None:
+                self.previous = read_search_index(config.site_dir)     # still the last build's
         merge_search_index(config.site_dir, self.previous, self.rendered, self.page_order)
         # Then split for the browser, before `offline` copies the (now small) index into a script.
         # After an edit most shards are the same: those are left alone (and linked when published).
-        write_search_shards(Path(config.site_dir), lambda data, path: write_changed(Path(path), data))
+        index = write_search_shards(site_dir, lambda data, path: write_changed(Path(path), data))
+        if index is not None:
+            search_memo.keep(site_dir, index, search_memo.marks_of(site_dir, index), self._record())
+
+    def _update_kept_index(self, site_dir: Path) -> bool:
+        """Split again only the pages rendered, from the index kept from the last build (the
+        same files as merging and splitting the whole index give); False where it cannot be."""
+        assert self.kept is not None
+        written = read_written_index(str(site_dir))
+        if written is None or written.get("config") != self.kept.index.config:
+            return False
+        found = self.kept.index.updated(rendered_entries(written, self.rendered), self.page_order)
+        if found is None:
+            return False
+        updated, changed = found
+        marks = search_memo.write_updated(site_dir, self.kept, updated, changed)
+        search_memo.keep(site_dir, updated, marks, self._record())
+        return True
+
+    def _record(self) -> Path | None:
+        return Path(self.config.search_marks) if self.config.search_marks else None

@@ -22,6 +22,21 @@ def _read(path: str) -> dict | None:
         return None
 
 
+def read_written_index(site_dir: str) -> dict | None:
+    """The index the search plugin has just written (in a dirty build: the pages it rendered)."""
+    return _read(_path(site_dir))
+
+
+def rendered_entries(index: dict, rendered: set[str]) -> dict[str, list]:
+    """The entries of each page rendered, from the index the search plugin wrote (a page may have none)."""
+    by_page: dict[str, list] = {page: [] for page in rendered}
+    for entry in index["docs"]:
+        page = _page_of(entry["location"])
+        if page in by_page:
+            by_page[page].append(entry)
+    return by_page
+
+
 def read_search_index(site_dir: str) -> dict | None:
     """The whole index of the last build (its kept copy once the site's index was split)."""
     return _read(os.path.join(site_dir, FULL_INDEX)) or _read(_path(site_dir))
