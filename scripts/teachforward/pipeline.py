@@ -43,6 +43,7 @@ class Kept:
     decks: dict | None = None                      # the decks last made, as render_deck_group gives them
     prints: dict = field(default_factory=dict)     # language -> its PDFs last made (artifacts.PrintFile)
     sites: dict = field(default_factory=dict)      # language -> its site last built (LanguageBuild)
+    sources: dict = field(default_factory=dict)    # language -> what its site's sources were made with (site.sources.SourcesMemo)
 
 
 @dataclass(frozen=True)
@@ -243,8 +244,12 @@ def _print(context: BuildContext, code: str) -> list:
 
 def _site(context: BuildContext, code: str, downloads: list, files: dict, prints: list) -> LanguageBuild:
     from teachforward.site.build import build_language
+    from teachforward.site.sources import SourcesMemo
+    # Kept in this process only when the site is built here (the edited language in serve); a
+    # fork's memo goes with it, and the files it wrote fail the memo's checks here.
+    memo = context.kept.sources.setdefault(code, SourcesMemo()) if context.kept is not None else None
     return build_language(context.course, context.course.language(code), context.work / code, downloads, files,
-                          context.site_environment, context.work / "templates", prints)
+                          context.site_environment, context.work / "templates", prints, memo)
 
 
 LOOK_EVERY_S = 0.1      # how often a run that can be stopped asks whether to stop
