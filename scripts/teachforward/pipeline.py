@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait as wait_for
 from pathlib import Path
+from typing import Any
 
 from teachforward.content.model import Course
 from teachforward.content.prose import ParseMemo
@@ -183,6 +184,9 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
                 progress.step(f"PDFs in {code}: {len(value)}")
                 start_ready_sites()
             else:
+                value, memo = value
+                if kept is not None and memo is not None:     # what the build of a fork kept comes back
+                    kept.sources[code] = memo.attached(course.language(code))
                 sites[code] = value
                 if value.ok and kept is not None:
                     kept.sites[code] = value
@@ -242,14 +246,18 @@ def _print(context: BuildContext, code: str) -> list:
                                int(os.environ.get("SOURCE_DATE_EPOCH") or 0))
 
 
-def _site(context: BuildContext, code: str, downloads: list, files: dict, prints: list) -> LanguageBuild:
+def _site(context: BuildContext, code: str, downloads: list, files: dict, prints: list) -> tuple[LanguageBuild, Any]:
+    """The language's site (LanguageBuild), and with `kept` what it was made with
+    (site.sources.SourcesMemo, without the workshops themselves: sent back from a fork, they would
+    be copied; run() takes them from the same course again)."""
     from teachforward.site.build import build_language
     from teachforward.site.sources import SourcesMemo
-    # Kept in this process only when the site is built here (the edited language in serve); a
-    # fork's memo goes with it, and the files it wrote fail the memo's checks here.
-    memo = context.kept.sources.setdefault(code, SourcesMemo()) if context.kept is not None else None
-    return build_language(context.course, context.course.language(code), context.work / code, downloads, files,
-                          context.site_environment, context.work / "templates", prints, memo)
+    memo = context.kept.sources.get(code) if context.kept is not None else None
+    if context.kept is not None and memo is None:
+        memo = SourcesMemo()
+    built = build_language(context.course, context.course.language(code), context.work / code, downloads, files,
+                           context.site_environment, context.work / "templates", prints, memo)
+    return built, memo.detached() if memo is not None else None
 
 
 LOOK_EVERY_S = 0.1      # how often a run that can be stopped asks whether to stop

@@ -62,11 +62,11 @@ class SourcesMemo:
                 and all(self.holds(docs / path, digest) for path, digest in kept[2].items())):
             self.reused_workshops += 1
             return {path: Held(digest) for path, digest in kept[2].items()}, kept[3]
-        pages = {path: text.encode("utf-8") for path, text in writer.workshop_pages(workshop).items()}
+        made = {path: text.encode("utf-8") for path, text in writer.workshop_pages(workshop).items()}
         pictures = _workshop_pictures(workshop)
-        digests = {path: hashlib.sha256(data).hexdigest() for path, data in pages.items()}
+        digests = {path: hashlib.sha256(data).hexdigest() for path, data in made.items()}
         self.workshops[workshop.folder] = (workshop, inputs, digests, pictures)
-        return pages, pictures
+        return dict[str, bytes | Held](made), pictures
 
     def holds(self, target: Path, digest: str) -> bool:
         kept = self.files.get(target)
@@ -86,6 +86,23 @@ class SourcesMemo:
     def read(self, source: Path, digest: str, mark: tuple[int, int, int] | None) -> None:
         if mark is not None:
             self.copied[source] = (mark, digest)
+
+    def detached(self) -> SourcesMemo:
+        """This memo without the workshop objects (to send it from one process to another)."""
+        copy = SourcesMemo()
+        copy.files, copy.copied = self.files, self.copied
+        copy.workshops = {folder: (None, inputs, pages, pictures)
+                          for folder, (_, inputs, pages, pictures) in self.workshops.items()}
+        copy.reused_workshops, copy.trusted_files = self.reused_workshops, self.trusted_files
+        return copy
+
+    def attached(self, language: Language) -> SourcesMemo:
+        """A detached memo given back its workshops: those of `language`, the very language it was
+        made from (a fork shares its parent's course)."""
+        workshops = {w.folder: w for w in language.workshops}
+        self.workshops = {folder: (workshops[folder], inputs, pages, pictures)
+                          for folder, (_, inputs, pages, pictures) in self.workshops.items() if folder in workshops}
+        return self
 
     def forget_others(self, workshops: set[str], files: set[Path], sources: set[Path]) -> None:
         """Drop what this build did not use (a workshop or a file that is gone)."""
