@@ -108,6 +108,9 @@ def test_a_file_changed_or_removed_behind_the_memo_is_written_again(course_root,
     os.utime(notes, ns=(notes.stat().st_atime_ns, notes.stat().st_mtime_ns + 1_000_000))
     (folder / "docs" / "workshops" / course.source.workshops[3].folder / "guide.md").unlink()
     (folder / "mkdocs.yml").write_text("site_name: changed\n", encoding="utf-8")
+    (folder / "docs" / "workshops" / "gone" / "deeper").mkdir(parents=True)     # no longer produced: removed
+    (folder / "docs" / "workshops" / "gone" / "deeper" / "page.md").write_text("old", encoding="utf-8")
+    (folder / "docs" / "stray.md").write_text("old", encoding="utf-8")
     digests, _ = write(course, "en", folder, memo)
     assert digests == expected
     assert tree_digest(folder) == wanted

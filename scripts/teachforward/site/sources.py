@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ class SourcesMemo:
     def __init__(self) -> None:
         # folder -> (workshop, its other inputs, {page path: digest}, its pictures)
         self.workshops: dict[str, tuple[Any, tuple, dict[str, str], dict[str, Path]]] = {}
-        self.files: dict[Path, tuple[str, tuple[int, int, int]]] = {}    # target -> (digest, mark)
+        self.files: dict[str, tuple[str, tuple[int, int, int]]] = {}     # target -> (digest, mark)
         self.copied: dict[Path, tuple[tuple[int, int, int], str]] = {}   # source -> (mark, digest)
         self.reused_workshops = 0      # during the last build: workshops whose pages were kept
         self.trusted_files = 0         # ... files neither read nor written
@@ -59,7 +60,7 @@ class SourcesMemo:
         inputs = writer.workshop_inputs(workshop)
         kept = self.workshops.get(workshop.folder)
         if (kept is not None and (kept[0] is workshop or kept[0] == workshop) and kept[1] == inputs
-                and all(self.holds(docs / path, digest) for path, digest in kept[2].items())):
+                and all(self.holds(f"{docs}/{path}", digest) for path, digest in kept[2].items())):
             self.reused_workshops += 1
             return {path: Held(digest) for path, digest in kept[2].items()}, kept[3]
         made = {path: text.encode("utf-8") for path, text in writer.workshop_pages(workshop).items()}
@@ -68,11 +69,11 @@ class SourcesMemo:
         self.workshops[workshop.folder] = (workshop, inputs, digests, pictures)
         return dict[str, bytes | Held](made), pictures
 
-    def holds(self, target: Path, digest: str) -> bool:
+    def holds(self, target: str, digest: str) -> bool:
         kept = self.files.get(target)
         return kept is not None and kept[0] == digest and kept[1] == _mark(target)
 
-    def wrote(self, target: Path, digest: str) -> None:
+    def wrote(self, target: str, digest: str) -> None:
         mark = _mark(target)
         if mark is None:
             self.files.pop(target, None)
@@ -104,7 +105,7 @@ class SourcesMemo:
                           for folder, (_, inputs, pages, pictures) in self.workshops.items() if folder in workshops}
         return self
 
-    def forget_others(self, workshops: set[str], files: set[Path], sources: set[Path]) -> None:
+    def forget_others(self, workshops: set[str], files: set[str], sources: set[Path]) -> None:
         """Drop what this build did not use (a workshop or a file that is gone)."""
         for folder in set(self.workshops) - workshops:
             del self.workshops[folder]
@@ -118,10 +119,10 @@ class Held(str):
     """The digest of a file SourcesMemo found holding the bytes wanted: nothing to write."""
 
 
-def _mark(path: Path) -> tuple[int, int, int] | None:
+def _mark(path: Path | str) -> tuple[int, int, int] | None:
     """What tells that a file was written again: its size, time and inode (None: missing)."""
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
         return None
     return info.st_size, info.st_mtime_ns, info.st_ino
@@ -166,14 +167,14 @@ def write_language_sources(course: Course, language: Language, lang_dir: Path, s
         if presenter:
             wanted[presenter_page(download.workshop)] = presenter
     config = _config(course, language, writer, lang_dir / "docs", site_dir, bool(downloads or prints), template_cache)
-    digests = {f"docs/{path}": _sync(lang_dir / "docs" / path, content, memo) for path, content in wanted.items()}
+    targets = {path: f"{lang_dir}/docs/{path}" for path in wanted}
+    digests = {f"docs/{path}": _sync(targets[path], content, memo) for path, content in wanted.items()}
     _remove_others(lang_dir / "docs", set(wanted))
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     text = yaml.dump(config, Dumper=dumper, allow_unicode=True, sort_keys=False).encode("utf-8")
-    digests["mkdocs.yml"] = _sync(lang_dir / "mkdocs.yml", text, memo)
+    digests["mkdocs.yml"] = _sync(f"{lang_dir}/mkdocs.yml", text, memo)
     if memo is not None:
-        memo.forget_others({w.folder for w in language.workshops},
-                           {lang_dir / "docs" / path for path in wanted} | {lang_dir / "mkdocs.yml"},
+        memo.forget_others({w.folder for w in language.workshops}, {*targets.values(), f"{lang_dir}/mkdocs.yml"},
                            {content for content in wanted.values() if isinstance(content, Path)})
     return digests, config
 
@@ -192,7 +193,7 @@ def _page_pictures(language: Language) -> dict[str, Path]:
     return found
 
 
-def _sync(target: Path, content: bytes | Path | Held, memo: SourcesMemo | None = None) -> str:
+def _sync(target: str, content: bytes | Path | Held, memo: SourcesMemo | None = None) -> str:
     """Make target hold content (bytes, or a file's bytes) unless it already does; return the digest."""
     if isinstance(content, Held):
         if memo is not None:
@@ -215,7 +216,7 @@ def _sync(target: Path, content: bytes | Path | Held, memo: SourcesMemo | None =
     if memo is not None and memo.holds(target, digest):
         memo.trusted_files += 1
         return digest
-    write_changed(target, data)
+    write_changed(Path(target), data)
     if memo is not None:
         memo.wrote(target, digest)
     return digest
@@ -224,12 +225,14 @@ def _sync(target: Path, content: bytes | Path | Held, memo: SourcesMemo | None =
 def _remove_others(docs: Path, wanted: set[str]) -> None:
     if not docs.is_dir():
         return
-    for path in sorted(docs.rglob("*"), reverse=True):     # files before their folders
-        relative = path.relative_to(docs).as_posix()
-        if path.is_file() and relative not in wanted:
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+    for folder, _, files in os.walk(docs, topdown=False):     # files before their folders
+        relative = os.path.relpath(folder, docs).replace(os.sep, "/")
+        prefix = "" if relative == "." else relative + "/"
+        for name in files:
+            if prefix + name not in wanted:
+                os.unlink(os.path.join(folder, name))
+        if folder != str(docs) and not os.listdir(folder):
+            os.rmdir(folder)
 
 
 def _config(course: Course, language: Language, writer: PageWriter, docs: Path, site_dir: Path,
