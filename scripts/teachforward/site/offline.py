@@ -26,6 +26,8 @@ not even read again.
 from __future__ import annotations
 
 import hashlib
+import io
+import json
 import os
 import struct
 import time
@@ -33,10 +35,9 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
 
 from teachforward import zipfiles
-from teachforward.fsutil import atomic_file, read_json, write_json
+from teachforward.fsutil import atomic_file, read_json, write_atomic
 from teachforward.zipfiles import Entry, compress, write_zip
 
 SHIM = "assets/javascripts/iframe-worker-shim.js"   # under the theme's custom_dir, copied into every site
@@ -82,8 +83,9 @@ def zip_tree(folder: Path, target: Path, prefix: str) -> None:
         with atomic_file(target) as handle:
             write_zip(handle, entries(), _zip_timestamp(), unix=True)
     info = target.stat()
-    write_json(record, {"zip": [info.st_size, info.st_mtime_ns], "made_by": _made_by(), "entries": digests,
-                        "marks": marks})
+    # Without indentation: a record of thousands of files is written after every edit.
+    write_atomic(record, json.dumps({"zip": [info.st_size, info.st_mtime_ns], "made_by": _made_by(),
+                                     "entries": digests, "marks": marks}, separators=(",", ":"), sort_keys=True))
 
 
 def _files_under(folder: Path) -> Iterator[tuple[str, Path, list[int]]]:
@@ -118,7 +120,7 @@ class _PreviousPack:
     def __init__(self, target: Path, record: Path):
         self.target = target
         self.digests: dict[str, str] = {}
-        self.handle: BinaryIO | None = None
+        self.zip: bytes | None = None       # the previous zip, read in one go
         self.infos: dict[str, zipfile.ZipInfo] = {}
         self.marks: dict[str, list[int]] = {}
         data = read_json(record)
@@ -129,11 +131,11 @@ class _PreviousPack:
         if data.get("zip") != [info.st_size, info.st_mtime_ns] or data.get("made_by") != _made_by():
             return
         try:
-            with zipfile.ZipFile(target) as archive:
+            self.zip = target.read_bytes()
+            with zipfile.ZipFile(io.BytesIO(self.zip)) as archive:
                 self.infos = {item.filename: item for item in archive.infolist()}
-            self.handle = open(target, "rb")
         except (OSError, zipfile.BadZipFile):
-            self.infos = {}
+            self.infos, self.zip = {}, None
             return
         self.digests = data.get("entries") or {}
         self.marks = data.get("marks") or {}
@@ -142,8 +144,7 @@ class _PreviousPack:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.handle is not None:
-            self.handle.close()
+        self.zip = None
 
     def unchanged(self, name: str, mark: list[int]) -> Entry | None:
         """The previous zip's entry for name, if its file has the size, time and inode it had then."""
@@ -154,13 +155,11 @@ class _PreviousPack:
     def entry(self, name: str, digest: str) -> Entry | None:
         """The previous zip's entry for name, as stored there, if its file had these bytes."""
         item = self.infos.get(name)
-        if item is None or self.handle is None or self.digests.get(name) != digest:
+        if item is None or self.zip is None or self.digests.get(name) != digest:
             return None
-        self.handle.seek(item.header_offset)
-        header = self.handle.read(30)
-        name_length, extra_length = struct.unpack("<HH", header[26:30])
-        self.handle.seek(item.header_offset + 30 + name_length + extra_length)
-        return Entry(name, item.CRC, item.file_size, item.compress_type, self.handle.read(item.compress_size))
+        name_length, extra_length = struct.unpack_from("<HH", self.zip, item.header_offset + 26)
+        start = item.header_offset + 30 + name_length + extra_length
+        return Entry(name, item.CRC, item.file_size, item.compress_type, self.zip[start:start + item.compress_size])
 
 
 def _zip_timestamp() -> tuple[int, int, int, int, int, int]:
