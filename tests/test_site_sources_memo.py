@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from helpers import copy_of_the_course
 from teachforward.artifacts import Download
@@ -129,8 +130,9 @@ def test_a_workshop_whose_deck_changed_is_made_again_and_the_new_deck_copied(cou
         return {workshop: download}, {"en/deck.pptx": deck}
 
     downloads, files = offered(10)
-    write(course, "en", folder, memo, downloads, files)
+    _, config = write(course, "en", folder, memo, downloads, files)
     assert memo.reused_workshops == len(course.source.workshops) - 1
+    assert yaml.safe_load((folder / "mkdocs.yml").read_text(encoding="utf-8")) == config     # the menu now has the downloads
     deck.write_bytes(b"second deck, longer")
     downloads, files = offered(19)
     digests, _ = write(course, "en", folder, memo, downloads, files)

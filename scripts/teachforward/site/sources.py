@@ -10,6 +10,7 @@ written out again, and a file known to hold the bytes wanted is not read back.
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import html
 import os
@@ -43,7 +44,8 @@ class SourcesMemo:
       written. A file whose size, time and inode are still those holds those bytes: every
       write of ours replaces the file (a new inode and time), and a change by anyone else
       changes its time;
-    - each file copied in (pictures, decks, PDFs): its digest, under its size, time and inode.
+    - each file copied in (pictures, decks, PDFs): its digest, under its size, time and inode;
+    - the configuration last written and its YAML, used again for an equal configuration.
     A file that fails a check is read and compared (fsutil.write_changed), as without a memo."""
 
     def __init__(self) -> None:
@@ -51,6 +53,7 @@ class SourcesMemo:
         self.workshops: dict[str, tuple[Any, tuple, dict[str, str], dict[str, Path]]] = {}
         self.files: dict[str, tuple[str, tuple[int, int, int]]] = {}     # target -> (digest, mark)
         self.copied: dict[Path, tuple[tuple[int, int, int], str]] = {}   # source -> (mark, digest)
+        self.config: tuple[dict, bytes] | None = None                    # (configuration, its YAML)
         self.reused_workshops = 0      # during the last build: workshops whose pages were kept
         self.trusted_files = 0         # ... files neither read nor written
 
@@ -91,7 +94,7 @@ class SourcesMemo:
     def detached(self) -> SourcesMemo:
         """This memo without the workshop objects (to send it from one process to another)."""
         copy = SourcesMemo()
-        copy.files, copy.copied = self.files, self.copied
+        copy.files, copy.copied, copy.config = self.files, self.copied, self.config
         copy.workshops = {folder: (None, inputs, pages, pictures)
                           for folder, (_, inputs, pages, pictures) in self.workshops.items()}
         copy.reused_workshops, copy.trusted_files = self.reused_workshops, self.trusted_files
@@ -170,13 +173,22 @@ def write_language_sources(course: Course, language: Language, lang_dir: Path, s
     targets = {path: f"{lang_dir}/docs/{path}" for path in wanted}
     digests = {f"docs/{path}": _sync(targets[path], content, memo) for path, content in wanted.items()}
     _remove_others(lang_dir / "docs", set(wanted))
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    text = yaml.dump(config, Dumper=dumper, allow_unicode=True, sort_keys=False).encode("utf-8")
+    if memo is not None and memo.config is not None and memo.config[0] == config:
+        text = memo.config[1]
+    else:
+        text = _yaml(config)
+        if memo is not None:
+            memo.config = (copy.deepcopy(config), text)      # (what MkDocs is given may be changed)
     digests["mkdocs.yml"] = _sync(f"{lang_dir}/mkdocs.yml", text, memo)
     if memo is not None:
         memo.forget_others({w.folder for w in language.workshops}, {*targets.values(), f"{lang_dir}/mkdocs.yml"},
                            {content for content in wanted.values() if isinstance(content, Path)})
     return digests, config
+
+
+def _yaml(config: dict) -> bytes:
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(config, Dumper=dumper, allow_unicode=True, sort_keys=False).encode("utf-8")
 
 
 def _workshop_pictures(workshop: Any) -> dict[str, Path]:
