@@ -37,8 +37,9 @@ from teachforward.site.build import LanguageBuild, environment_fingerprint, prep
 class Kept:
     """What a process that builds again and again (serve) keeps from one build to the next, each
     piece checked against the sources before it is used: the parsed bodies and what the check
-    found in each text (keyed by the text), and what the last build made: the decks, the PDFs and
-    each language's site. A one-shot build keeps nothing."""
+    found in each text (keyed by the text), what the last build made: the decks, the PDFs and
+    each language's site, and what each site's sources were made and written with (checked
+    against the workshops and the files' size, time and inode). A one-shot build keeps nothing."""
     parsed: ParseMemo = field(default_factory=ParseMemo)
     findings: dict = field(default_factory=dict)   # the check's problems.FindingsMemo.used
     decks: dict | None = None                      # the decks last made, as render_deck_group gives them
