@@ -78,8 +78,8 @@ def test_folders_and_other_files_are_served_as_they_are(served):
 
 def test_a_serve_session_gives_after_each_edit_the_site_a_clean_build_gives(tree, tmp_path, capsys, monkeypatch):
     """One serve session keeps what it loaded from one build to the next; after each edit of a
-    sequence its site is byte for byte the site a clean build of the same sources gives, and
-    only the edited file was parsed again."""
+    sequence its site is byte for byte the site a clean build of the same sources gives, only
+    the edited file was parsed again, and the unchanged site sources were not read again."""
     from teachforward.serve import Session
     from test_incremental import digest, run_build
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
@@ -98,6 +98,11 @@ def test_a_serve_session_gives_after_each_edit_the_site_a_clean_build_gives(tree
         assert session.build() == 0, capsys.readouterr().out
         assert not session.changed()
         assert (session.memo.last_parsed, session.memo.last_reused) == (1, first_load - 1), path
+        # Each language's site sources were written with what its last build kept (even a build
+        # in a fork sends it back): the files that did not change were neither read nor written.
+        sources_memo = session.kept.sources
+        assert set(sources_memo) == {"en", "fr"}
+        assert sources_memo[path.split("/")[1]].trusted_files > 10, path
         served = digest(tree.root / "site")
         capsys.readouterr()
         fresh = tmp_path / str(number)      # the old site, removed by a thread, is not a source

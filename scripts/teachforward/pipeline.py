@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait as wait_for
 from pathlib import Path
+from typing import Any
 
 from teachforward.content.model import Course
 from teachforward.content.prose import ParseMemo
@@ -36,13 +37,15 @@ from teachforward.site.build import LanguageBuild, environment_fingerprint, prep
 class Kept:
     """What a process that builds again and again (serve) keeps from one build to the next, each
     piece checked against the sources before it is used: the parsed bodies and what the check
-    found in each text (keyed by the text), and what the last build made: the decks, the PDFs and
-    each language's site. A one-shot build keeps nothing."""
+    found in each text (keyed by the text), what the last build made: the decks, the PDFs and
+    each language's site, and what each site's sources were made and written with (checked
+    against the workshops and the files' size, time and inode). A one-shot build keeps nothing."""
     parsed: ParseMemo = field(default_factory=ParseMemo)
     findings: dict = field(default_factory=dict)   # the check's problems.FindingsMemo.used
     decks: dict | None = None                      # the decks last made, as render_deck_group gives them
     prints: dict = field(default_factory=dict)     # language -> its PDFs last made (artifacts.PrintFile)
     sites: dict = field(default_factory=dict)      # language -> its site last built (LanguageBuild)
+    sources: dict = field(default_factory=dict)    # language -> what its site's sources were made with (site.sources.SourcesMemo)
 
 
 @dataclass(frozen=True)
@@ -184,6 +187,9 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
                 progress.step(f"PDFs in {code}: {len(value)}")
                 start_ready_sites()
             else:
+                value, memo = value
+                if kept is not None and memo is not None:     # what the build of a fork kept comes back
+                    kept.sources[code] = memo.attached(course.language(code))
                 sites[code] = value
                 if value.ok and kept is not None:
                     kept.sites[code] = value
@@ -243,10 +249,18 @@ def _print(context: BuildContext, code: str) -> list:
                                int(os.environ.get("SOURCE_DATE_EPOCH") or 0))
 
 
-def _site(context: BuildContext, code: str, downloads: list, files: dict, prints: list) -> LanguageBuild:
+def _site(context: BuildContext, code: str, downloads: list, files: dict, prints: list) -> tuple[LanguageBuild, Any]:
+    """The language's site (LanguageBuild), and with `kept` what it was made with
+    (site.sources.SourcesMemo, without the workshops themselves: sent back from a fork, they would
+    be copied; run() takes them from the same course again)."""
     from teachforward.site.build import build_language
-    return build_language(context.course, context.course.language(code), context.work / code, downloads, files,
-                          context.site_environment, context.work / "templates", prints)
+    from teachforward.site.sources import SourcesMemo
+    memo = context.kept.sources.get(code) if context.kept is not None else None
+    if context.kept is not None and memo is None:
+        memo = SourcesMemo()
+    built = build_language(context.course, context.course.language(code), context.work / code, downloads, files,
+                           context.site_environment, context.work / "templates", prints, memo)
+    return built, memo.detached() if memo is not None else None
 
 
 LOOK_EVERY_S = 0.1      # how often a run that can be stopped asks whether to stop

@@ -26,7 +26,7 @@ from teachforward.content.model import Course, Language
 from teachforward.fsutil import read_json, write_json
 from teachforward.site import mkdocs_adapter
 from teachforward.site.offline import pack_name, write_offline_pack
-from teachforward.site.sources import THEME_DIR, write_language_sources
+from teachforward.site.sources import THEME_DIR, SourcesMemo, write_language_sources
 from teachforward.stamp import LIBRARIES, library_versions
 
 STATE = "state.json"
@@ -56,12 +56,13 @@ class LanguageBuild:
 
 def build_language(course: Course, language: Language, lang_dir: Path, downloads: list[Download],
                    deck_files: dict[str, Path], environment: str, template_cache: Path | None = None,
-                   prints: list[PrintFile] | None = None) -> LanguageBuild:
-    """`environment`: environment_fingerprint(), read once by the build this is part of."""
+                   prints: list[PrintFile] | None = None, memo: SourcesMemo | None = None) -> LanguageBuild:
+    """`environment`: environment_fingerprint(), read once by the build this is part of;
+    `memo`: what a process that builds again and again keeps of this language's sources (sources.SourcesMemo)."""
     site_dir = lang_dir / "site"
     mine = {d.workshop: d for d in downloads if d.site_lang == language.code}
     digests, config = write_language_sources(course, language, lang_dir, site_dir, mine, deck_files, template_cache,
-                                             prints or [])
+                                             prints or [], memo)
     current = {"environment": environment, "files": digests}
     state = hashlib.sha256(json.dumps(current, sort_keys=True).encode()).hexdigest()
     previous = _read_state(lang_dir)

@@ -18,11 +18,16 @@ The zip is deterministic: entries sorted, every timestamp taken from SOURCE_DATE
 Each pack is made from the previous one: an entry whose file has the same bytes as last time
 (build/<lang>/pack/<name>.entries.json records each file's digest, and the size and time of the
 zip it describes) is copied from the previous zip as it was compressed; only the files that
-changed are compressed again. After an edit that is a few pages and the search index.
+changed are compressed again. After an edit that is a few pages and the search index. The record
+also keeps each file's size, time and inode as they were zipped: a file that still has them
+holds the same bytes (MkDocs and fsutil change a file's time whenever they write it), so it is
+not even read again.
 """
 from __future__ import annotations
 
 import hashlib
+import io
+import json
 import os
 import struct
 import time
@@ -30,10 +35,9 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
 
 from teachforward import zipfiles
-from teachforward.fsutil import atomic_file, read_json, write_json
+from teachforward.fsutil import atomic_file, read_json, write_atomic
 from teachforward.zipfiles import Entry, compress, write_zip
 
 SHIM = "assets/javascripts/iframe-worker-shim.js"   # under the theme's custom_dir, copied into every site
@@ -57,22 +61,45 @@ def write_offline_pack(site_dir: Path, lang: str, target: Path) -> Path:
 
 def zip_tree(folder: Path, target: Path, prefix: str) -> None:
     """Zip every file under folder as prefix/<relative path>, the same bytes on every build."""
-    files = sorted((p for p in folder.rglob("*")
-                    if p.is_file() and not ("/" + p.relative_to(folder).as_posix()).endswith(LEFT_OUT)),
-                   key=lambda p: p.relative_to(folder).as_posix())
+    files = sorted((relative, path, mark) for relative, path, mark in _files_under(folder)
+                   if not ("/" + relative).endswith(LEFT_OUT))
     record = _record_path(target)
     digests: dict[str, str] = {}
+    marks: dict[str, list[int]] = {}
     with _PreviousPack(target, record) as previous:
         def entries() -> Iterator[Entry]:
-            for path in files:
-                name, data = f"{prefix}/{path.relative_to(folder).as_posix()}", path.read_bytes()
+            for relative, path, mark in files:
+                name = f"{prefix}/{relative}"
+                marks[name] = mark
+                kept = previous.unchanged(name, mark)
+                if kept is not None:
+                    digests[name] = previous.digests[name]
+                    yield kept
+                    continue
+                data = path.read_bytes()
                 digests[name] = hashlib.sha256(data).hexdigest()
                 yield previous.entry(name, digests[name]) or compress(name, data, store=path.suffix.lower() in PACKED)
 
         with atomic_file(target) as handle:
             write_zip(handle, entries(), _zip_timestamp(), unix=True)
     info = target.stat()
-    write_json(record, {"zip": [info.st_size, info.st_mtime_ns], "made_by": _made_by(), "entries": digests})
+    # Without indentation: a record of thousands of files is written after every edit.
+    write_atomic(record, json.dumps({"zip": [info.st_size, info.st_mtime_ns], "made_by": _made_by(),
+                                     "entries": digests, "marks": marks}, separators=(",", ":"), sort_keys=True))
+
+
+def _files_under(folder: Path) -> Iterator[tuple[str, Path, list[int]]]:
+    """Every file under folder: its path relative to folder (with /), its path, and its size, time and inode."""
+    pending = [(folder, "")]
+    while pending:
+        directory, prefix = pending.pop()
+        with os.scandir(directory) as listing:
+            for item in listing:
+                if item.is_dir(follow_symlinks=False):
+                    pending.append((Path(item.path), f"{prefix}{item.name}/"))
+                elif item.is_file():
+                    info = item.stat()
+                    yield f"{prefix}{item.name}", Path(item.path), [info.st_size, info.st_mtime_ns, info.st_ino]
 
 
 def _made_by() -> str:
@@ -93,8 +120,9 @@ class _PreviousPack:
     def __init__(self, target: Path, record: Path):
         self.target = target
         self.digests: dict[str, str] = {}
-        self.handle: BinaryIO | None = None
+        self.zip: bytes | None = None       # the previous zip, read in one go
         self.infos: dict[str, zipfile.ZipInfo] = {}
+        self.marks: dict[str, list[int]] = {}
         data = read_json(record)
         try:
             info = target.stat()
@@ -103,31 +131,35 @@ class _PreviousPack:
         if data.get("zip") != [info.st_size, info.st_mtime_ns] or data.get("made_by") != _made_by():
             return
         try:
-            with zipfile.ZipFile(target) as archive:
+            self.zip = target.read_bytes()
+            with zipfile.ZipFile(io.BytesIO(self.zip)) as archive:
                 self.infos = {item.filename: item for item in archive.infolist()}
-            self.handle = open(target, "rb")
         except (OSError, zipfile.BadZipFile):
-            self.infos = {}
+            self.infos, self.zip = {}, None
             return
         self.digests = data.get("entries") or {}
+        self.marks = data.get("marks") or {}
 
     def __enter__(self) -> _PreviousPack:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.handle is not None:
-            self.handle.close()
+        self.zip = None
+
+    def unchanged(self, name: str, mark: list[int]) -> Entry | None:
+        """The previous zip's entry for name, if its file has the size, time and inode it had then."""
+        if self.marks.get(name) != mark or name not in self.digests:
+            return None
+        return self.entry(name, self.digests[name])
 
     def entry(self, name: str, digest: str) -> Entry | None:
         """The previous zip's entry for name, as stored there, if its file had these bytes."""
         item = self.infos.get(name)
-        if item is None or self.handle is None or self.digests.get(name) != digest:
+        if item is None or self.zip is None or self.digests.get(name) != digest:
             return None
-        self.handle.seek(item.header_offset)
-        header = self.handle.read(30)
-        name_length, extra_length = struct.unpack("<HH", header[26:30])
-        self.handle.seek(item.header_offset + 30 + name_length + extra_length)
-        return Entry(name, item.CRC, item.file_size, item.compress_type, self.handle.read(item.compress_size))
+        name_length, extra_length = struct.unpack_from("<HH", self.zip, item.header_offset + 26)
+        start = item.header_offset + 30 + name_length + extra_length
+        return Entry(name, item.CRC, item.file_size, item.compress_type, self.zip[start:start + item.compress_size])
 
 
 def _zip_timestamp() -> tuple[int, int, int, int, int, int]:

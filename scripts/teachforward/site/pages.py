@@ -8,6 +8,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from teachforward.artifacts import Download, PrintFile
 from teachforward.content import prose
@@ -61,6 +62,17 @@ class PageWriter(KitPages):
             part_path(workshop.folder, "handout"): self.handout(workshop),
             **self.kit_pages(workshop),
         }
+
+    def workshop_inputs(self, workshop: Workshop) -> tuple:
+        """Everything workshop_pages(workshop) reads besides the workshop itself: the same
+        workshop (by value) with the same inputs gives the same pages (site/sources.py keeps
+        them). A page of a workshop that comes to read something more must add it here."""
+        language, course = self.language, self.course
+        return (language.code, language.name, language.direction, language.strings,
+                course.source_language, course.source.strings, course.settings,
+                self.downloads.get(workshop.folder),
+                tuple(p for p in self.prints if p.workshop == workshop.folder),
+                tuple(tuple(self._outdated_sections(origin)) for origin in workshop.origins()))
 
     def overview(self, workshop: Workshop) -> str:
         facts, here = workshop.facts, part_path(workshop.folder, "overview")
@@ -328,7 +340,14 @@ class PageWriter(KitPages):
     def _outdated_sections(self, origin: Origin) -> list[str]:
         if self.status is None or not self.language.is_translated(origin):
             return []
-        return next((item.outdated for item in self.status.files if item.translation == origin.path), [])
+        return self._outdated_by_translation.get(origin.path, [])
+
+    @cached_property
+    def _outdated_by_translation(self) -> dict:
+        found: dict = {}
+        for item in self.status.files if self.status is not None else ():
+            found.setdefault(item.translation, item.outdated)     # the first, as a search in order finds
+        return found
 
     def _outdated_notice(self, here: str, anchor: str) -> str:
         url = f"{self._english_url(here)}#{anchor}"

@@ -3,11 +3,17 @@ build/<lang>/docs/, and build/<lang>/mkdocs.yml (which inherits the project's mk
 
 Files are written only when their bytes change, so that their times tell MkDocs which pages to
 render again, and files that are no longer produced are removed.
+
+A process that builds again and again (serve) passes a SourcesMemo per language, so that after
+an edit the cost is what the edit changed: the pages of a workshop that did not change are not
+written out again, and a file known to hold the bytes wanted is not read back.
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import html
+import os
 from pathlib import Path
 from typing import Any
 
@@ -26,27 +32,136 @@ THEME_DIR = Path(__file__).parent / "theme"
 MACROS_SANDBOX = Path(__file__).parent / "macros_sandbox.py"
 
 
+class SourcesMemo:
+    """What one language's sources were last made and written with, kept by a process that
+    builds again and again (serve keeps one per language in pipeline.Kept). Each piece is
+    checked before it is used, so a stale one is never trusted:
+
+    - a workshop's pages, with the workshop and everything else they read
+      (PageWriter.workshop_inputs): used again only when both are equal to this build's (the
+      same object, as the loader may keep an unchanged workshop, or equal by value);
+    - each file written under docs/ (and mkdocs.yml): its digest and its size, time and inode as
+      written. A file whose size, time and inode are still those holds those bytes: every
+      write of ours replaces the file (a new inode and time), and a change by anyone else
+      changes its time;
+    - each file copied in (pictures, decks, PDFs): its digest, under its size, time and inode;
+    - the configuration last written and its YAML, used again for an equal configuration.
+    A file that fails a check is read and compared (fsutil.write_changed), as without a memo."""
+
+    def __init__(self) -> None:
+        # folder -> (workshop, its other inputs, {page path: digest}, its pictures)
+        self.workshops: dict[str, tuple[Any, tuple, dict[str, str], dict[str, Path]]] = {}
+        self.files: dict[str, tuple[str, tuple[int, int, int]]] = {}     # target -> (digest, mark)
+        self.copied: dict[Path, tuple[tuple[int, int, int], str]] = {}   # source -> (mark, digest)
+        self.config: tuple[dict, bytes] | None = None                    # (configuration, its YAML)
+        self.reused_workshops = 0      # during the last build: workshops whose pages were kept
+        self.trusted_files = 0         # ... files neither read nor written
+
+    def workshop(self, writer: PageWriter, workshop: Any, docs: Path) -> tuple[dict[str, bytes | Held], dict[str, Path]]:
+        """The workshop's pages and pictures: the pages are made again only if what they are made
+        from changed or one of their files under `docs` is not as written (else each is Held)."""
+        inputs = writer.workshop_inputs(workshop)
+        kept = self.workshops.get(workshop.folder)
+        if (kept is not None and (kept[0] is workshop or kept[0] == workshop) and kept[1] == inputs
+                and all(self.holds(f"{docs}/{path}", digest) for path, digest in kept[2].items())):
+            self.reused_workshops += 1
+            return {path: Held(digest) for path, digest in kept[2].items()}, kept[3]
+        made = {path: text.encode("utf-8") for path, text in writer.workshop_pages(workshop).items()}
+        pictures = _workshop_pictures(workshop)
+        digests = {path: hashlib.sha256(data).hexdigest() for path, data in made.items()}
+        self.workshops[workshop.folder] = (workshop, inputs, digests, pictures)
+        return dict[str, bytes | Held](made), pictures
+
+    def holds(self, target: str, digest: str) -> bool:
+        kept = self.files.get(target)
+        return kept is not None and kept[0] == digest and kept[1] == _mark(target)
+
+    def wrote(self, target: str, digest: str) -> None:
+        mark = _mark(target)
+        if mark is None:
+            self.files.pop(target, None)
+        else:
+            self.files[target] = (digest, mark)
+
+    def copied_digest(self, source: Path) -> str | None:
+        kept = self.copied.get(source)
+        return kept[1] if kept is not None and kept[0] == _mark(source) else None
+
+    def read(self, source: Path, digest: str, mark: tuple[int, int, int] | None) -> None:
+        if mark is not None:
+            self.copied[source] = (mark, digest)
+
+    def detached(self) -> SourcesMemo:
+        """This memo without the workshop objects (to send it from one process to another)."""
+        copy = SourcesMemo()
+        copy.files, copy.copied, copy.config = self.files, self.copied, self.config
+        copy.workshops = {folder: (None, inputs, pages, pictures)
+                          for folder, (_, inputs, pages, pictures) in self.workshops.items()}
+        copy.reused_workshops, copy.trusted_files = self.reused_workshops, self.trusted_files
+        return copy
+
+    def attached(self, language: Language) -> SourcesMemo:
+        """A detached memo given back its workshops: those of `language`, the very language it was
+        made from (a fork shares its parent's course)."""
+        workshops = {w.folder: w for w in language.workshops}
+        self.workshops = {folder: (workshops[folder], inputs, pages, pictures)
+                          for folder, (_, inputs, pages, pictures) in self.workshops.items() if folder in workshops}
+        return self
+
+    def forget_others(self, workshops: set[str], files: set[str], sources: set[Path]) -> None:
+        """Drop what this build did not use (a workshop or a file that is gone)."""
+        for folder in set(self.workshops) - workshops:
+            del self.workshops[folder]
+        for target in set(self.files) - files:
+            del self.files[target]
+        for source in set(self.copied) - sources:
+            del self.copied[source]
+
+
+class Held(str):
+    """The digest of a file SourcesMemo found holding the bytes wanted: nothing to write."""
+
+
+def _mark(path: Path | str) -> tuple[int, int, int] | None:
+    """What tells that a file was written again: its size, time and inode (None: missing)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns, info.st_ino
+
+
 def write_language_sources(course: Course, language: Language, lang_dir: Path, site_dir: Path,
                            downloads: dict[str, Download], deck_files: dict[str, Path],
                            template_cache: Path | None = None, prints: list[PrintFile] | None = None,
-                           ) -> tuple[dict[str, str], dict[str, Any]]:
+                           memo: SourcesMemo | None = None) -> tuple[dict[str, str], dict[str, Any]]:
     """Write the pages and configuration of one language; return {path under lang_dir: digest}
-    and the configuration written to lang_dir/mkdocs.yml."""
+    and the configuration written to lang_dir/mkdocs.yml. `memo`: see SourcesMemo."""
     status = translation_status(course, language) if language.code != course.source_language else None
     prints = prints or []
     writer = PageWriter(course, language, downloads, status, tuple(prints))
-    wanted: dict[str, bytes | Path] = {}
+    if memo is not None:
+        memo.reused_workshops = memo.trusted_files = 0
+    wanted: dict[str, bytes | Path | Held] = {}
+    pictures: dict[str, Path] = {}
     for page in language.pages:
         wanted[page.path] = writer.site_page(page).encode("utf-8")
     for workshop in language.workshops:
-        wanted.update({path: text.encode("utf-8") for path, text in writer.workshop_pages(workshop).items()})
+        if memo is not None:
+            pages, found = memo.workshop(writer, workshop, lang_dir / "docs")
+        else:
+            pages = {path: text.encode("utf-8") for path, text in writer.workshop_pages(workshop).items()}
+            found = _workshop_pictures(workshop)
+        wanted.update(pages)
+        pictures.update(found)
     wanted.update({path: text.encode("utf-8") for path, text in writer.programme_pages().items()})
     wanted["translation-status.md"] = writer.translation_status().encode("utf-8")
     for printed in prints:
         wanted[f"downloads/{printed.filename}"] = lang_dir / "print" / printed.filename
     if downloads or prints:
         wanted["downloads.md"] = writer.downloads_page().encode("utf-8")
-    wanted.update(_pictures(language))
+    wanted.update(pictures)
+    wanted.update(_page_pictures(language))
     for download in downloads.values():
         source = deck_files.get(f"{download.site_lang}/{download.filename}")
         if source:
@@ -55,19 +170,34 @@ def write_language_sources(course: Course, language: Language, lang_dir: Path, s
         if presenter:
             wanted[presenter_page(download.workshop)] = presenter
     config = _config(course, language, writer, lang_dir / "docs", site_dir, bool(downloads or prints), template_cache)
-    digests = {f"docs/{path}": _sync(lang_dir / "docs" / path, content) for path, content in wanted.items()}
+    targets = {path: f"{lang_dir}/docs/{path}" for path in wanted}
+    digests = {f"docs/{path}": _sync(targets[path], content, memo) for path, content in wanted.items()}
     _remove_others(lang_dir / "docs", set(wanted))
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    text = yaml.dump(config, Dumper=dumper, allow_unicode=True, sort_keys=False).encode("utf-8")
-    digests["mkdocs.yml"] = _sync(lang_dir / "mkdocs.yml", text)
+    if memo is not None and memo.config is not None and memo.config[0] == config:
+        text = memo.config[1]
+    else:
+        text = _yaml(config)
+        if memo is not None:
+            memo.config = (copy.deepcopy(config), text)      # (what MkDocs is given may be changed)
+    digests["mkdocs.yml"] = _sync(f"{lang_dir}/mkdocs.yml", text, memo)
+    if memo is not None:
+        memo.forget_others({w.folder for w in language.workshops}, {*targets.values(), f"{lang_dir}/mkdocs.yml"},
+                           {content for content in wanted.values() if isinstance(content, Path)})
     return digests, config
 
 
-def _pictures(language: Language) -> dict[str, Path]:
+def _yaml(config: dict) -> bytes:
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(config, Dumper=dumper, allow_unicode=True, sort_keys=False).encode("utf-8")
+
+
+def _workshop_pictures(workshop: Any) -> dict[str, Path]:
+    return {f"workshops/{workshop.folder}/{image_path_in_workshop(image.path, workshop.folder)}": image.path
+            for image in workshop_images(workshop)}
+
+
+def _page_pictures(language: Language) -> dict[str, Path]:
     found = {}
-    for workshop in language.workshops:
-        for image in workshop_images(workshop):
-            found[f"workshops/{workshop.folder}/{image_path_in_workshop(image.path, workshop.folder)}"] = image.path
     for page in language.pages:
         for image in page.images:
             if image.path is not None:
@@ -75,22 +205,46 @@ def _pictures(language: Language) -> dict[str, Path]:
     return found
 
 
-def _sync(target: Path, content: bytes | Path) -> str:
+def _sync(target: str, content: bytes | Path | Held, memo: SourcesMemo | None = None) -> str:
     """Make target hold content (bytes, or a file's bytes) unless it already does; return the digest."""
-    data = content.read_bytes() if isinstance(content, Path) else content
-    write_changed(target, data)
-    return hashlib.sha256(data).hexdigest()
+    if isinstance(content, Held):
+        if memo is not None:
+            memo.trusted_files += 1
+        return str(content)
+    if isinstance(content, Path) and memo is not None:
+        digest = memo.copied_digest(content)
+        if digest is not None and memo.holds(target, digest):
+            memo.trusted_files += 1
+            return digest
+    if isinstance(content, Path):
+        mark = _mark(content)
+        data = content.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if memo is not None:
+            memo.read(content, digest, mark)
+    else:
+        data = content
+        digest = hashlib.sha256(data).hexdigest()
+    if memo is not None and memo.holds(target, digest):
+        memo.trusted_files += 1
+        return digest
+    write_changed(Path(target), data)
+    if memo is not None:
+        memo.wrote(target, digest)
+    return digest
 
 
 def _remove_others(docs: Path, wanted: set[str]) -> None:
     if not docs.is_dir():
         return
-    for path in sorted(docs.rglob("*"), reverse=True):     # files before their folders
-        relative = path.relative_to(docs).as_posix()
-        if path.is_file() and relative not in wanted:
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+    for folder, _, files in os.walk(docs, topdown=False):     # files before their folders
+        relative = os.path.relpath(folder, docs).replace(os.sep, "/")
+        prefix = "" if relative == "." else relative + "/"
+        for name in files:
+            if prefix + name not in wanted:
+                os.unlink(os.path.join(folder, name))
+        if folder != str(docs) and not os.listdir(folder):
+            os.rmdir(folder)
 
 
 def _config(course: Course, language: Language, writer: PageWriter, docs: Path, site_dir: Path,
