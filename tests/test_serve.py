@@ -63,6 +63,10 @@ def test_an_edit_rebuilds_what_it_changes_and_open_pages_reload(tree, served):
     waiting.join(timeout=120)
     assert answer and answer[0] != seen, "the page was not told to reload after the rebuild"
     assert "seahorse" in get(f"{base}/en/workshops/01-basics/notes.html")
+    # The line is printed before the pages are told to reload, but read from serve's output by a thread.
+    deadline = time.monotonic() + 60
+    while not any(line.startswith("Served the edit") for line in lines) and time.monotonic() < deadline:
+        time.sleep(0.05)
     served_first = next(line for line in lines if line.startswith("Served the edit"))
     rendered = int(re.search(r"\((\d+) page\(s\) rendered", served_first).group(1))
     assert 0 < rendered <= 4, served_first
