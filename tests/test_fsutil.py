@@ -15,3 +15,13 @@ def test_write_changed_leaves_a_file_with_the_same_bytes_alone_and_writes_new_by
     assert path.read_bytes() == b"two"
     assert write_changed(path, b"tw0") is True and path.read_bytes() == b"tw0"     # same size, other bytes
     assert [p.name for p in path.parent.iterdir()] == ["shard.js"]      # no temporary file left
+
+
+def test_write_changed_in_place_keeps_the_file_and_writes_only_new_bytes(tmp_path):
+    path = tmp_path / "site" / "search" / "w1.js"
+    assert write_changed(path, b"one", in_place=True) is True
+    inode = path.stat().st_ino
+    assert write_changed(path, b"one", in_place=True) is False
+    assert write_changed(path, b"two!", in_place=True) is True
+    assert path.read_bytes() == b"two!" and path.stat().st_ino == inode     # the same file, rewritten
+    assert [p.name for p in path.parent.iterdir()] == ["w1.js"]

@@ -25,6 +25,12 @@ CONFIG = {"lang": ["en"], "separator": "[\\s\\-]+", "pipeline": ["trimmer", "sto
 ORDER = [f"page{n}.html" for n in range(8)]
 
 
+
+def written(path: Path) -> tuple[int, int, int]:
+    """What tells that a file was written again (in place or replaced): inode and times."""
+    info = path.stat()
+    return info.st_ino, info.st_mtime_ns, info.st_ctime_ns
+
 def page(url: str, *sections: str) -> list[dict]:
     docs = [{"location": url, "title": url, "text": f"<p>about {url[:-5]} and the work</p>"}]
     return docs + [{"location": f"{url}#s{n}", "title": f"Part {n}", "text": f"<p>{text}</p>"}
@@ -90,13 +96,13 @@ def test_dirty_builds_in_the_process_that_built_the_site_give_a_full_builds_file
     ]
     for n, edit in enumerate(edits, start=1):
         pages.update(edit)
-        before = {p.name: (p.stat().st_ino, p.read_bytes()) for p in (site / SHARDS).iterdir()}
+        before = {p.name: (written(p), p.read_bytes()) for p in (site / SHARDS).iterdir()}
         with monkeypatch.context() as patched:
             kept_index_must_be_used(patched, in_memory=False)
             build(site, pages, list(edit))
         assert files(site) == full_build(tmp_path / f"fresh{n}", pages), f"edit {n}"
-        now = {p.name: (p.stat().st_ino, p.read_bytes()) for p in (site / SHARDS).iterdir()}
-        rewritten = {name for name, (inode, _) in now.items() if name not in before or before[name][0] != inode}
+        now = {p.name: (written(p), p.read_bytes()) for p in (site / SHARDS).iterdir()}
+        rewritten = {name for name, (mark, _) in now.items() if name not in before or before[name][0] != mark}
         assert rewritten == {name for name, (_, data) in now.items() if name not in before or before[name][1] != data}
         if n == 1:       # the same number of sections: the others keep their numbers
             assert 0 < len(rewritten) < len(before) / 2, rewritten

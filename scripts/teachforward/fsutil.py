@@ -46,17 +46,28 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         stream.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
-def write_changed(path: Path, data: bytes) -> bool:
-    """Write `data` to `path` (atomically) unless it holds these bytes already, so that an
-    unchanged file keeps its time and inode (publish.py links such a file instead of copying
-    it). Returns whether it wrote."""
+def write_changed(path: Path, data: bytes, in_place: bool = False) -> bool:
+    """Write `data` to `path` (atomically, or with `in_place` see write_in_place) unless it holds
+    these bytes already, so that an unchanged file keeps its time and inode (publish.py links
+    such a file instead of copying it). Returns whether it wrote."""
     try:
         if path.stat().st_size == len(data) and path.read_bytes() == data:
             return False
     except OSError:
         pass
-    write_atomic(path, data)
+    (write_in_place if in_place else write_atomic)(path, data)
     return True
+
+
+def write_in_place(path: Path, data: bytes) -> None:
+    """Rewrite `path` itself, not atomically: only for a build's own working files, such as a
+    language's MkDocs site folder, which MkDocs rewrites in place too and which a build that
+    stops leaves unclaimed (site/build.py removes its state first; published sites are copies).
+    On ext4 a replace by rename costs about four writes in place (measured: 1.15 ms against
+    0.25 ms a file), and one edit rewrites a hundred search shards."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as stream:
+        stream.write(data)
 
 
 def read_json(path: Path) -> dict[str, Any]:

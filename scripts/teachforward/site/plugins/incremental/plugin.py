@@ -72,7 +72,7 @@ class IncrementalPlugin(BasePlugin[IncrementalConfig]):
         merge_search_index(config.site_dir, self.previous, self.rendered, self.page_order)
         # Then split for the browser, before `offline` copies the (now small) index into a script.
         # After an edit most shards are the same: those are left alone (and linked when published).
-        index = write_search_shards(site_dir, lambda data, path: write_changed(Path(path), data))
+        index = write_search_shards(site_dir, lambda data, path: write_changed(Path(path), data, in_place=True))
         if index is not None:
             search_memo.keep(site_dir, index, search_memo.marks_of(site_dir, index), self._record())
 

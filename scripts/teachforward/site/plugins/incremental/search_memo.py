@@ -23,7 +23,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from teachforward.fsutil import read_json, write_atomic, write_changed, write_json
+from teachforward.fsutil import read_json, write_changed, write_in_place, write_json
 from teachforward.site.search_shards import FULL_INDEX, SHARDS, ShardedIndex
 
 KEPT_SITES = 3       # sites kept in memory: the last built in this process (each about the size of its index)
@@ -135,10 +135,11 @@ def write_updated(site_dir: Path, kept: KeptIndex, updated: ShardedIndex, change
 
     def write(path: str, text: str, changed_for_sure: bool = False) -> None:
         target = site_dir / path
+        # In place: the site folder is the build's own (fsutil.write_in_place).
         if changed_for_sure:
-            write_atomic(target, text.encode("utf-8"))
+            write_in_place(target, text.encode("utf-8"))
         else:
-            write_changed(target, text.encode("utf-8"))
+            write_changed(target, text.encode("utf-8"), in_place=True)
         found = mark(target)
         if found is not None:
             marks[path] = found
