@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait as wait_for
 from pathlib import Path
 
+from teachforward.content.load_memo import LoadMemo
 from teachforward.content.model import Course
 from teachforward.content.prose import ParseMemo
 from teachforward.paper.build import prepare_printing
@@ -35,10 +36,11 @@ from teachforward.site.build import LanguageBuild, environment_fingerprint, prep
 @dataclass
 class Kept:
     """What a process that builds again and again (serve) keeps from one build to the next, each
-    piece checked against the sources before it is used: the parsed bodies and what the check
-    found in each text (keyed by the text), and what the last build made: the decks, the PDFs and
-    each language's site. A one-shot build keeps nothing."""
+    piece checked against the sources before it is used: the workshops loaded (content/load_memo.py),
+    the parsed bodies and what the check found in each text (keyed by the text), and what the last
+    build made: the decks, the PDFs and each language's site. A one-shot build keeps nothing."""
     parsed: ParseMemo = field(default_factory=ParseMemo)
+    loaded: LoadMemo = field(default_factory=LoadMemo)     # each workshop loaded, with its files' signature
     findings: dict = field(default_factory=dict)   # the check's problems.FindingsMemo.used
     decks: dict | None = None                      # the decks last made, as render_deck_group gives them
     prints: dict = field(default_factory=dict)     # language -> its PDFs last made (artifacts.PrintFile)

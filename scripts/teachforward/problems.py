@@ -82,8 +82,9 @@ class FindingsMemo:
     did not ask for is forgotten with it. The key is everything the check reads (texts, lines,
     paths), so a result is reused only where running the check again would give it."""
 
-    def __init__(self, kept: dict[str, Any] | None = None):
+    def __init__(self, kept: dict[str, Any] | None = None, names: Callable[[Any], str | None] = lambda _: None):
         self.kept = kept or {}
+        self.name = names       # a workshop's name given by load_memo.LoadMemo.name (None: not named)
         self.used: dict[str, Any] = {}
         self.ran = 0
 

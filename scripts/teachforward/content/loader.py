@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from teachforward.content import markdown, prose
 from teachforward.content.languages import describe
+from teachforward.content.load_memo import KeptWorkshop, LoadMemo, folder_signature
 from teachforward.content.model import (
     GROUP_SIZE,
     ID_PATTERN,
@@ -51,17 +52,23 @@ Model = TypeVar("Model", bound=BaseModel)
 _Numbered = TypeVar("_Numbered", Exercise, Material)   # the files numbered NN-id.md
 
 
-def load_course(root: Path, memo: prose.ParseMemo | None = None) -> tuple[Course | None, Problems]:
-    """`memo`: bodies parsed by an earlier load of the same course, reused where unchanged (serve)."""
+def load_course(root: Path, memo: prose.ParseMemo | None = None,
+                workshops: LoadMemo | None = None) -> tuple[Course | None, Problems]:
+    """`memo`: bodies parsed by an earlier load of the same course, reused where unchanged (serve);
+    `workshops`: the workshops an earlier load made, reused where nothing they were made from changed."""
     root = root.resolve()
     problems = Problems(root)
+    if workshops is not None:
+        workshops.start()
     settings = _load_settings(root, problems)
     if settings is None:
         return None, problems
-    loader = _Loader(root, settings, problems, memo)
+    loader = _Loader(root, settings, problems, memo, workshops)
     course = loader.course()
     if memo is not None:
         memo.forget_unused()
+    if workshops is not None:
+        workshops.forget_unused()
     return course, problems
 
 
@@ -113,9 +120,12 @@ def _validated(schema: type[Model], data: dict[str, Any], lines: LineMap, path: 
 
 
 class _Loader:
-    def __init__(self, root: Path, settings: CourseFile, problems: Problems, memo: prose.ParseMemo | None = None):
+    def __init__(self, root: Path, settings: CourseFile, problems: Problems, memo: prose.ParseMemo | None = None,
+                 workshops: LoadMemo | None = None):
         self.root = root
         self.memo = memo
+        self.workshops = workshops
+        self.pictures: list[tuple[str, Path, Path | None]] | None = None    # recorded for self.workshops
         self.settings = settings
         self.problems = problems
         self.source = settings.source_language
@@ -185,7 +195,7 @@ class _Loader:
                     continue
                 folders[entry.name] = entry
         if english is None:
-            return [w for name, path in folders.items() if (w := self._workshop(path, code, None))]
+            return [w for name, path in folders.items() if (w := self._kept_workshop(path, code, None))]
         known = {w.folder: w for w in english.workshops}
         for name, path in folders.items():
             if name not in known and not (self.root / "workshops" / self.source / name).is_dir():
@@ -195,8 +205,30 @@ class _Loader:
         result: list[Workshop | None] = []
         for name, original in known.items():
             found = folders.get(name)
-            result.append(self._workshop(found, code, original) if found else original)
+            result.append(self._kept_workshop(found, code, original) if found else original)
         return [w for w in result if w]
+
+    def _kept_workshop(self, folder: Path, code: str, original: Workshop | None) -> Workshop | None:
+        """_workshop(), or what it gave in an earlier load when nothing it reads changed (load_memo)."""
+        if self.workshops is None:
+            return self._workshop(folder, code, original)
+        files = folder_signature(folder)
+        kept = self.workshops.find(folder, files, original, self.settings, self._image)
+        if kept is not None:
+            self.problems.items.extend(kept.problems)
+            if self.memo is not None:
+                self.memo.keep(kept.parsed)
+            return kept.workshop
+        found, trail = len(self.problems.items), len(self.memo.trail) if self.memo is not None else 0
+        self.pictures = []
+        try:
+            workshop = self._workshop(folder, code, original)
+            parsed = tuple(self.memo.trail[trail:]) if self.memo is not None else ()
+            self.workshops.keep(folder, KeptWorkshop(files, original, self.settings, workshop,
+                                                     tuple(self.problems.items[found:]), tuple(self.pictures), parsed))
+        finally:
+            self.pictures = None
+        return workshop
 
     def _workshop(self, folder: Path, code: str, original: Workshop | None) -> Workshop | None:
         named = WORKSHOP_FOLDER.match(folder.name)
@@ -488,10 +520,12 @@ class _Loader:
         if relative is None:
             return None
         english_root = lang_root.parent / self.source
-        for candidate in (lang_root / relative, english_root / relative):
-            if candidate.is_file() and not candidate.is_symlink() and not outside_root(candidate, self.root):
-                return candidate
-        return None
+        found = next((candidate for candidate in (lang_root / relative, english_root / relative)
+                      if candidate.is_file() and not candidate.is_symlink() and not outside_root(candidate, self.root)),
+                     None)
+        if self.pictures is not None:
+            self.pictures.append((raw, path, found))
+        return found
 
     def _escapes(self, entry: Path) -> bool:
         """Report and skip a file or folder that is a link leading outside the repository."""

@@ -11,7 +11,7 @@ loader's callbacks) to what it points at.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -468,6 +468,15 @@ class ParseMemo:
         self.last_reused = 0
         self._yaml: dict[tuple[str, str, int], Any] = {}    # (text, file, first line) -> parse_yaml's answer
         self._yaml_used: set[tuple[str, str, int]] = set()
+        self.trail: list[tuple[bool, tuple[Any, ...]]] = []    # (a YAML key?, key) of each use, in order
+
+    def keep(self, trail: Iterable[tuple[bool, tuple[Any, ...]]]) -> None:
+        """Keep for the next load what `trail` (a part of an earlier load's .trail) used, as if
+        it were asked for again: a workshop kept whole (load_memo) asks for nothing."""
+        for is_yaml, key in trail:
+            if key in (self._yaml if is_yaml else self._kept):
+                (self._yaml_used if is_yaml else self._used).add(key)
+                self.trail.append((is_yaml, key))
 
     def yaml(self, text: str, source: Path, first_line: int, problems: Any) -> Any:
         """parse_yaml(text, source, problems, first_line), kept from the last load when it found
@@ -475,6 +484,7 @@ class ParseMemo:
         from teachforward.content.yamlfile import parse_yaml
         key = (text, str(source), first_line)
         self._yaml_used.add(key)
+        self.trail.append((True, key))
         if key in self._yaml:
             return self._yaml[key]
         found = len(problems.items)
@@ -487,6 +497,7 @@ class ParseMemo:
               resolve_picture: PictureResolver) -> Prose:
         full_key = (source, first_line, *key)
         self._used.add(full_key)
+        self.trail.append((False, full_key))
         kept = self._kept.get(full_key)
         if kept is not None and all(resolve_picture(raw) == path for raw, path in kept[1]):
             self.reused += 1
@@ -509,6 +520,7 @@ class ParseMemo:
         self._used = set()
         self._yaml = {key: value for key, value in self._yaml.items() if key in self._yaml_used}
         self._yaml_used = set()
+        self.trail = []
         self.last_parsed, self.last_reused = self.parsed, self.reused
         self.parsed = self.reused = 0
 

@@ -1,0 +1,169 @@
+"""Serve's loads keep each workshop whose sources did not change (content/load_memo.py): after
+any edit, the course and the problems are those a fresh load gives, and only the workshops the
+edit concerns were read again."""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from teachforward.content.loader import load_course
+from teachforward.content.validate import validate
+from teachforward.pipeline import Kept
+from teachforward.problems import FindingsMemo, Problems
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "scripts"))
+
+import synthetic_course  # noqa: E402
+
+ONE = "01-fundamentals-1"
+TWO = "02-data-lifecycle-2"
+THREE = "03-data-rights-3"
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory) -> Path:
+    return synthetic_course.make_course(tmp_path_factory.mktemp("made") / "course", workshops=3, languages=2)
+
+
+def age(root: Path) -> None:
+    """Every file an hour old: a file written just now is not kept (load_memo.RACY_NS)."""
+    old = time.time() - 3600
+    for folder, dirs, files in os.walk(root):
+        for name in dirs + files:
+            os.utime(os.path.join(folder, name), (old, old), follow_symlinks=False)
+
+
+@pytest.fixture
+def root(made, tmp_path) -> Path:
+    copy = tmp_path / "course"
+    shutil.copytree(made, copy)
+    age(copy)
+    return copy
+
+
+class Session:
+    """Loads and checks as serve does, each compared with a fresh load and check of the same files."""
+
+    def __init__(self, root: Path):
+        self.root, self.kept = root, Kept()
+
+    def load(self):
+        course, problems = load_course(self.root, self.kept.parsed, self.kept.loaded)
+        fresh, fresh_problems = load_course(self.root)
+        assert course == fresh
+        assert problems.items == fresh_problems.items
+        return course, problems
+
+    def check(self, course) -> list:
+        memo = FindingsMemo(self.kept.findings, self.kept.loaded.name)
+        checked = Problems(course.root)
+        validate(course, checked, memo)
+        self.kept.findings = memo.used
+        fresh = Problems(course.root)
+        validate(load_course(self.root)[0], fresh)
+        assert checked.items == fresh.items
+        return checked.items
+
+
+def workshops(course) -> dict:
+    return {(lang.code, w.folder): w for lang in course.languages for w in lang.workshops}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_an_edit_of_a_translation_reloads_that_workshop_only(root):
+    session = Session(root)
+    before, _ = session.load()
+    again, _ = session.load()
+    assert all(again_w is before_w for again_w, before_w in zip(workshops(again).values(), workshops(before).values()))
+    assert (session.kept.loaded.last_reused, session.kept.loaded.last_loaded) == (6, 0)
+    edit(root / "workshops" / "fr" / TWO / "notes.md", "\n## ", "\nUne phrase de plus.\n\n## ")
+    after, _ = session.load()
+    reloaded = [key for key, w in workshops(after).items() if w is not workshops(before)[key]]
+    assert reloaded == [("fr", TWO)]
+    assert "Une phrase de plus." in workshops(after)[("fr", TWO)].notes.intro + "".join(
+        s.body for s in workshops(after)[("fr", TWO)].notes.sections)
+    # Only the edited file was parsed again; the rest of the workshop came from the ParseMemo.
+    assert session.kept.parsed.last_parsed == 1
+
+
+def test_an_edit_of_the_english_remakes_its_translations(root):
+    session = Session(root)
+    before, _ = session.load()
+    session.load()
+    edit(root / "workshops" / "en" / ONE / "guide.md", "\n## ", "\nOne more sentence.\n\n## ")
+    after, _ = session.load()
+    reloaded = sorted(key for key, w in workshops(after).items() if w is not workshops(before)[key])
+    assert reloaded == [("en", ONE), ("fr", ONE)]
+
+
+def test_errors_are_reported_as_a_fresh_load_reports_them_in_kept_and_edited_workshops(root):
+    session = Session(root)
+    (root / "workshops" / "en" / THREE / "notes.txt").write_text("stray\n", encoding="utf-8")
+    edit(root / "workshops" / "fr" / THREE / "workshop.yaml", "duration:", "durations:")
+    age(root)
+    _, problems = session.load()
+    assert any("notes.txt" in p.message for p in problems.items)
+    session.load()          # kept: the problems come back from the memo, in their places
+    assert session.kept.loaded.last_reused == 6
+    edit(root / "workshops" / "en" / ONE / "workshop.yaml", "title:", "titel:")
+    course, problems = session.load()
+    messages = [p.path for p in problems.errors]
+    assert f"workshops/en/{ONE}/workshop.yaml" in messages and f"workshops/en/{THREE}/notes.txt" in messages
+    assert (session.kept.loaded.last_reused, session.kept.loaded.last_loaded) == (4, 1)   # fr 01: no English to translate now
+    edit(root / "workshops" / "en" / ONE / "workshop.yaml", "titel:", "title:")
+    session.load()
+
+
+def test_a_picture_in_another_workshop_is_looked_up_again(root):
+    """A picture's file is outside the folders a workshop's signature covers: resolved again."""
+    session = Session(root)
+    picture = next((root / "workshops" / "en" / TWO / "images").iterdir())
+    edit(root / "workshops" / "en" / ONE / "notes.md", "\n## ",
+         f"\n![A drawing of the other workshop](../{TWO}/images/{picture.name})\n\n## ")
+    age(root)
+    before, _ = session.load()
+    assert [p for p in session.check(before) if p.severity == "error"] == []
+    picture.rename(picture.with_name("elsewhere.svg"))    # workshop two's notes now miss it too
+    after, problems = session.load()
+    assert workshops(after)[("en", ONE)] is not workshops(before)[("en", ONE)]
+    assert workshops(after)[("en", THREE)] is workshops(before)[("en", THREE)]
+    found = session.check(after)
+    assert any(f"workshops/en/{ONE}/notes.md" == p.path and "not found" in p.message for p in found)
+
+
+def test_a_file_written_just_now_is_loaded_again_the_next_time(root):
+    session = Session(root)
+    session.load()
+    (root / "workshops" / "en" / THREE / "notes.md").touch()
+    session.load()
+    session.load()          # still within RACY_NS of the write: loaded again, not trusted
+    assert session.kept.loaded.last_loaded == 2          # the English workshop and its translation
+    age(root)
+    session.load()
+    session.load()
+    assert session.kept.loaded.last_loaded == 0
+
+
+def test_the_check_with_kept_workshops_finds_what_a_fresh_check_finds(root):
+    session = Session(root)
+    course, _ = session.load()
+    assert session.check(course) == []
+    course, _ = session.load()
+    session.check(course)
+    edit(root / "workshops" / "fr" / TWO / "workshop.yaml", "duration: ", "duration: 1")
+    edit(root / "workshops" / "en" / THREE / "notes.md", "\n## ", "\n[a link](../09-nowhere/notes.md)\n\n## ")
+    course, _ = session.load()
+    found = session.check(course)
+    assert any(p.path == f"workshops/fr/{TWO}/workshop.yaml" for p in found)
+    assert any(p.path == f"workshops/en/{THREE}/notes.md" and "does not exist" in p.message for p in found)
