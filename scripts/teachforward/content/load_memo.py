@@ -105,9 +105,10 @@ class LoadMemo:
         self._naming[id(workshop)] = entry
 
 
-def folder_signature(folder: Path) -> tuple:
-    """What tells that a workshop folder's files changed (module docstring)."""
-    marks: list[Any] = [os.path.realpath(folder)]
+def folder_signature(folder: Path, real: str) -> tuple:
+    """What tells that a workshop folder's files changed (module docstring); `real`: the folder's
+    os.path.realpath."""
+    marks: list[Any] = [real]
     for name in LISTED:
         try:
             with os.scandir(folder / name if name else folder) as entries:

@@ -5,7 +5,9 @@ and loading goes on so that one run reports them all.
 """
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
@@ -126,6 +128,7 @@ class _Loader:
         self.memo = memo
         self.workshops = workshops
         self.pictures: list[tuple[str, Path, Path | None]] | None = None    # recorded for self.workshops
+        self.real_folders: dict[Path, str] = {}     # _real() of each folder asked for during this load
         self.settings = settings
         self.problems = problems
         self.source = settings.source_language
@@ -212,18 +215,18 @@ class _Loader:
         """_workshop(), or what it gave in an earlier load when nothing it reads changed (load_memo)."""
         if self.workshops is None:
             return self._workshop(folder, code, original)
-        files = folder_signature(folder)
+        files = folder_signature(folder, self._real(folder, folder=True))
         kept = self.workshops.find(folder, files, original, self.settings, self._image)
         if kept is not None:
             self.problems.items.extend(kept.problems)
             if self.memo is not None:
                 self.memo.keep(kept.parsed)
             return kept.workshop
-        found, trail = len(self.problems.items), len(self.memo.trail) if self.memo is not None else 0
+        found, mark = len(self.problems.items), self.memo.mark() if self.memo is not None else (0, 0)
         self.pictures = []
         try:
             workshop = self._workshop(folder, code, original)
-            parsed = tuple(self.memo.trail[trail:]) if self.memo is not None else ()
+            parsed = self.memo.since(mark) if self.memo is not None else ((), ())
             self.workshops.keep(folder, KeptWorkshop(files, original, self.settings, workshop,
                                                      tuple(self.problems.items[found:]), tuple(self.pictures), parsed))
         finally:
@@ -521,15 +524,44 @@ class _Loader:
             return None
         english_root = lang_root.parent / self.source
         found = next((candidate for candidate in (lang_root / relative, english_root / relative)
-                      if candidate.is_file() and not candidate.is_symlink() and not outside_root(candidate, self.root)),
-                     None)
+                      if self._plain_file(candidate) and not self._outside(candidate)), None)
         if self.pictures is not None:
             self.pictures.append((raw, path, found))
         return found
 
+    @staticmethod
+    def _plain_file(path: Path) -> bool:
+        """A file, not a link (Path.is_file() and not Path.is_symlink(), in one look)."""
+        try:
+            return stat.S_ISREG(os.lstat(path).st_mode)
+        except (OSError, ValueError):
+            return False
+
+    def _outside(self, path: Path) -> bool:
+        """outside_root(path, self.root), the real place of each folder found once per load."""
+        try:
+            return not os.path.join(self._real(path), "").startswith(os.path.join(self.root, ""))
+        except (OSError, ValueError, RuntimeError):
+            return True
+
+    def _real(self, path: Path, folder: bool = False) -> str:
+        """str(path.resolve()), each folder's found once per load: a path that is not a link is
+        where its folder really is, plus its name. `folder`: path is a folder (kept)."""
+        if folder and path in self.real_folders:
+            return self.real_folders[path]
+        try:
+            plain = path != self.root and ".." not in path.parts and path.is_relative_to(self.root) \
+                and not stat.S_ISLNK(os.lstat(path).st_mode)
+        except OSError:
+            plain = False
+        real = os.path.join(self._real(path.parent, folder=True), path.name) if plain else str(path.resolve())
+        if folder:
+            self.real_folders[path] = real
+        return real
+
     def _escapes(self, entry: Path) -> bool:
         """Report and skip a file or folder that is a link leading outside the repository."""
-        if not outside_root(entry, self.root):
+        if not self._outside(entry):
             return False
         self.problems.add(entry, None, "this is a link to a place outside the repository, which is not allowed",
                           "copy the files into the repository instead of linking to them")
