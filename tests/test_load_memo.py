@@ -75,6 +75,10 @@ def workshops(course) -> dict:
     return {(lang.code, w.folder): w for lang in course.languages for w in lang.workshops}
 
 
+def pages(root: Path) -> int:
+    return len(list((root / "docs").rglob("*.md")))
+
+
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text
@@ -86,7 +90,7 @@ def test_an_edit_of_a_translation_reloads_that_workshop_only(root):
     before, _ = session.load()
     again, _ = session.load()
     assert all(again_w is before_w for again_w, before_w in zip(workshops(again).values(), workshops(before).values()))
-    assert (session.kept.loaded.last_reused, session.kept.loaded.last_loaded) == (6, 0)
+    assert (session.kept.loaded.last_reused, session.kept.loaded.last_loaded) == (6 + pages(root), 0)
     edit(root / "workshops" / "fr" / TWO / "notes.md", "\n## ", "\nUne phrase de plus.\n\n## ")
     after, _ = session.load()
     reloaded = [key for key, w in workshops(after).items() if w is not workshops(before)[key]]
@@ -115,12 +119,12 @@ def test_errors_are_reported_as_a_fresh_load_reports_them_in_kept_and_edited_wor
     _, problems = session.load()
     assert any("notes.txt" in p.message for p in problems.items)
     session.load()          # kept: the problems come back from the memo, in their places
-    assert session.kept.loaded.last_reused == 6
+    assert session.kept.loaded.last_reused == 6 + pages(root)
     edit(root / "workshops" / "en" / ONE / "workshop.yaml", "title:", "titel:")
     course, problems = session.load()
     messages = [p.path for p in problems.errors]
     assert f"workshops/en/{ONE}/workshop.yaml" in messages and f"workshops/en/{THREE}/notes.txt" in messages
-    assert (session.kept.loaded.last_reused, session.kept.loaded.last_loaded) == (4, 1)   # fr 01: no English to translate now
+    assert (session.kept.loaded.last_reused, session.kept.loaded.last_loaded) == (4 + pages(root), 1)   # fr 01: no English now
     edit(root / "workshops" / "en" / ONE / "workshop.yaml", "titel:", "title:")
     session.load()
 
@@ -167,3 +171,19 @@ def test_the_check_with_kept_workshops_finds_what_a_fresh_check_finds(root):
     found = session.check(course)
     assert any(p.path == f"workshops/fr/{TWO}/workshop.yaml" for p in found)
     assert any(p.path == f"workshops/en/{THREE}/notes.md" and "does not exist" in p.message for p in found)
+
+
+def test_an_edit_of_a_site_page_reloads_that_page_only(root):
+    session = Session(root)
+    before, _ = session.load()
+    edited = root / "docs" / "fr" / "index.md"
+    edit(edited, "\n", "\n\nUne phrase de plus.\n")
+    after, _ = session.load()
+    changed = [(lang.code, page.path) for lang, old in zip(after.languages, before.languages, strict=True)
+               for page, was in zip(lang.pages, old.pages, strict=True) if page is not was]
+    assert changed == [("fr", "index.md")]
+    assert all(w is workshops(before)[key] for key, w in workshops(after).items())
+    edited.unlink()          # the English page stands in for it, as in a fresh load
+    after, _ = session.load()
+    english = {page.path: page for page in before.language("en").pages}
+    assert {page.path: page for page in after.language("fr").pages}["index.md"] is english["index.md"]

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from teachforward.content import markdown, prose
 from teachforward.content.languages import describe
-from teachforward.content.load_memo import KeptWorkshop, LoadMemo, folder_signature
+from teachforward.content.load_memo import Loaded, LoadMemo, file_signature, folder_signature
 from teachforward.content.model import (
     GROUP_SIZE,
     ID_PATTERN,
@@ -40,7 +40,7 @@ from teachforward.content.model import (
 )
 from teachforward.content.parts import BY_PAGE, BY_SOURCE, SOURCE_FOLDERS, material_part
 from teachforward.content.schema import schema_problems
-from teachforward.content.textfile import outside_root, read_text
+from teachforward.content.textfile import RealPlaces, read_text
 from teachforward.content.yamlfile import LineMap, parse_yaml
 from teachforward.problems import Problems, did_you_mean
 
@@ -52,6 +52,7 @@ EXTERNAL = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 STRINGS_FILE = "strings.yaml"
 Model = TypeVar("Model", bound=BaseModel)
 _Numbered = TypeVar("_Numbered", Exercise, Material)   # the files numbered NN-id.md
+_Made = TypeVar("_Made")     # what _kept() keeps: a Workshop or a Page (or None)
 
 
 def load_course(root: Path, memo: prose.ParseMemo | None = None,
@@ -126,9 +127,9 @@ class _Loader:
                  workshops: LoadMemo | None = None):
         self.root = root
         self.memo = memo
-        self.workshops = workshops
-        self.pictures: list[tuple[str, Path, Path | None]] | None = None    # recorded for self.workshops
-        self.real_folders: dict[Path, str] = {}     # _real() of each folder asked for during this load
+        self.kept = workshops
+        self.pictures: list[tuple[tuple[str, ...], Path | None]] | None = None   # recorded for self.kept
+        self.places = RealPlaces(str(root))
         self.settings = settings
         self.problems = problems
         self.source = settings.source_language
@@ -213,25 +214,31 @@ class _Loader:
 
     def _kept_workshop(self, folder: Path, code: str, original: Workshop | None) -> Workshop | None:
         """_workshop(), or what it gave in an earlier load when nothing it reads changed (load_memo)."""
-        if self.workshops is None:
+        if self.kept is None:
             return self._workshop(folder, code, original)
-        files = folder_signature(folder, self._real(folder, folder=True))
-        kept = self.workshops.find(folder, files, original, self.settings, self._image)
+        files = folder_signature(folder, self.places.folder(str(folder)))
+        return self._kept(folder, files, original, lambda: self._workshop(folder, code, original))
+
+    def _kept(self, key: Path, files: tuple, original: Workshop | None, make: Callable[[], _Made]) -> _Made:
+        """make(), or what it gave in an earlier load with the same files, original and settings
+        and the same pictures (load_memo); its problems are added as make() adds them."""
+        assert self.kept is not None
+        kept = self.kept.find(key, files, original, self.settings, self._first_picture)
         if kept is not None:
             self.problems.items.extend(kept.problems)
             if self.memo is not None:
                 self.memo.keep(kept.parsed)
-            return kept.workshop
+            return kept.made
         found, mark = len(self.problems.items), self.memo.mark() if self.memo is not None else (0, 0)
         self.pictures = []
         try:
-            workshop = self._workshop(folder, code, original)
+            made = make()
             parsed = self.memo.since(mark) if self.memo is not None else ((), ())
-            self.workshops.keep(folder, KeptWorkshop(files, original, self.settings, workshop,
-                                                     tuple(self.problems.items[found:]), tuple(self.pictures), parsed))
+            self.kept.keep(key, Loaded(files, original, self.settings, made, tuple(self.problems.items[found:]),
+                                       tuple(self.pictures), parsed))
         finally:
             self.pictures = None
-        return workshop
+        return made
 
     def _workshop(self, folder: Path, code: str, original: Workshop | None) -> Workshop | None:
         named = WORKSHOP_FOLDER.match(folder.name)
@@ -523,41 +530,25 @@ class _Loader:
         if relative is None:
             return None
         english_root = lang_root.parent / self.source
-        found = next((candidate for candidate in (lang_root / relative, english_root / relative)
-                      if self._plain_file(candidate) and not self._outside(candidate)), None)
+        candidates = (str(lang_root / relative), str(english_root / relative))
+        found = self._first_picture(candidates)
         if self.pictures is not None:
-            self.pictures.append((raw, path, found))
+            self.pictures.append((candidates, found))
         return found
 
-    @staticmethod
-    def _plain_file(path: Path) -> bool:
-        """A file, not a link (Path.is_file() and not Path.is_symlink(), in one look)."""
-        try:
-            return stat.S_ISREG(os.lstat(path).st_mode)
-        except (OSError, ValueError):
-            return False
+    def _first_picture(self, candidates: tuple[str, ...]) -> Path | None:
+        """The first of the files that is a file, not a link, inside the repository."""
+        for candidate in candidates:
+            try:
+                plain = stat.S_ISREG(os.lstat(candidate).st_mode)
+            except (OSError, ValueError):
+                plain = False
+            if plain and self.places.inside(candidate):
+                return Path(candidate)
+        return None
 
     def _outside(self, path: Path) -> bool:
-        """outside_root(path, self.root), the real place of each folder found once per load."""
-        try:
-            return not os.path.join(self._real(path), "").startswith(os.path.join(self.root, ""))
-        except (OSError, ValueError, RuntimeError):
-            return True
-
-    def _real(self, path: Path, folder: bool = False) -> str:
-        """str(path.resolve()), each folder's found once per load: a path that is not a link is
-        where its folder really is, plus its name. `folder`: path is a folder (kept)."""
-        if folder and path in self.real_folders:
-            return self.real_folders[path]
-        try:
-            plain = path != self.root and ".." not in path.parts and path.is_relative_to(self.root) \
-                and not stat.S_ISLNK(os.lstat(path).st_mode)
-        except OSError:
-            plain = False
-        real = os.path.join(self._real(path.parent, folder=True), path.name) if plain else str(path.resolve())
-        if folder:
-            self.real_folders[path] = real
-        return real
+        return not self.places.inside(str(path))
 
     def _escapes(self, entry: Path) -> bool:
         """Report and skip a file or folder that is a link leading outside the repository."""
@@ -605,7 +596,8 @@ class _Loader:
         found = {}
         if base.is_dir():
             for path in self._markdown_files(base):
-                page = self._page(path, base, code)
+                page = self._page(path, base, code) if self.kept is None else \
+                    self._kept(path, file_signature(path, self.places), None, lambda: self._page(path, base, code))
                 if page:
                     found[page.path] = page
         if english is None:
