@@ -89,7 +89,7 @@ def test_an_edit_of_a_translation_reloads_that_workshop_only(root):
     session = Session(root)
     before, _ = session.load()
     again, _ = session.load()
-    assert all(again_w is before_w for again_w, before_w in zip(workshops(again).values(), workshops(before).values()))
+    assert all(w is workshops(before)[key] for key, w in workshops(again).items())
     assert (session.kept.loaded.last_reused, session.kept.loaded.last_loaded) == (6 + pages(root), 0)
     edit(root / "workshops" / "fr" / TWO / "notes.md", "\n## ", "\nUne phrase de plus.\n\n## ")
     after, _ = session.load()

@@ -225,7 +225,7 @@ def _check(context: BuildContext) -> tuple[list[Problem], dict | None]:
     from teachforward.content.validate import validate
     from teachforward.problems import FindingsMemo
     problems = Problems(context.course.root)
-    memo = FindingsMemo(context.kept.findings) if context.kept is not None else None
+    memo = FindingsMemo(context.kept.findings, context.kept.loaded.name) if context.kept is not None else None
     validate(context.course, problems, memo)
     return problems.items, memo.used if memo is not None else None
 

@@ -80,13 +80,18 @@ class FindingsMemo:
     the next by a process that checks again and again (serve): a key seen before gives the same
     problems without running the check. `kept` is the previous check's `used`; what this check
     did not ask for is forgotten with it. The key is everything the check reads (texts, lines,
-    paths), so a result is reused only where running the check again would give it."""
+    paths, or the name of a workshop, which stands for one loaded Workshop: `names`, from
+    load_memo.LoadMemo.name), so a result is reused only where running the check again would give it.
+
+    A result found while another is computed is kept with it: when the outer one is reused, so
+    is each inner one (it is not asked for then, yet a later edit of the outer may need it)."""
 
     def __init__(self, kept: dict[str, Any] | None = None, names: Callable[[Any], str | None] = lambda _: None):
         self.kept = kept or {}
-        self.name = names       # a workshop's name given by load_memo.LoadMemo.name (None: not named)
-        self.used: dict[str, Any] = {}
+        self.name = names
+        self.used: dict[str, tuple[Any, tuple[str, ...]]] = {}     # digest -> (value, the digests found inside)
         self.ran = 0
+        self._inside: list[list[str]] = []
 
     def remember(self, key: tuple, compute: Callable[[], T]) -> T:
         """compute(), or what it gave for the same key before. The key's parts are strings (taken
@@ -94,15 +99,30 @@ class FindingsMemo:
         the check."""
         text = "".join(f"{len(part)}:{part}" for part in (p if isinstance(p, str) else repr(p) for p in key))
         digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-        if digest in self.used:
-            return self.used[digest]
-        if digest in self.kept:
-            value = self.kept[digest]
-        else:
-            value = compute()
+        if self._inside:
+            self._inside[-1].append(digest)
+        entry = self.used.get(digest)
+        if entry is None and digest in self.kept:
+            entry = self._carry(digest)
+        if entry is None:
+            self._inside.append([])
+            try:
+                value = compute()
+            finally:
+                inside = self._inside.pop()
+            entry = self.used[digest] = (value, tuple(inside))
             self.ran += 1
-        self.used[digest] = value
-        return value
+        return entry[0]
+
+    def _carry(self, digest: str) -> tuple[Any, tuple[str, ...]]:
+        """A kept result into `used`, with the results found inside it."""
+        waiting = [digest]
+        while waiting:
+            next_one = waiting.pop()
+            if next_one not in self.used:
+                self.used[next_one] = self.kept[next_one]
+                waiting.extend(self.kept[next_one][1])
+        return self.used[digest]
 
     def check(self, problems: Problems, key: tuple, run: Callable[[Problems], None]) -> None:
         """Add the problems run(problems) adds, or those it added for the same key before."""
@@ -111,6 +131,17 @@ class FindingsMemo:
             run(fresh)
             return tuple(fresh.items)
         problems.items.extend(self.remember(key, found))
+
+
+def remembered(memo: FindingsMemo | None, problems: Problems, key: tuple, workshops: tuple,
+               run: Callable[[Problems], None]) -> None:
+    """run(problems), a check that reads nothing but `workshops` and `key`; with a memo, what it
+    found before for the same key and workshops (by their names: FindingsMemo)."""
+    names = tuple(memo.name(w) for w in workshops) if memo is not None else (None,)
+    if memo is None or None in names:
+        run(problems)
+    else:
+        memo.check(problems, (*key, *names), run)
 
 
 def running_in_ci() -> bool:

@@ -9,6 +9,7 @@ import os
 import re
 import stat
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
@@ -217,7 +218,7 @@ class _Loader:
         if self.kept is None:
             return self._workshop(folder, code, original)
         files = folder_signature(folder, self.places.folder(str(folder)))
-        return self._kept(folder, files, original, lambda: self._workshop(folder, code, original))
+        return self._kept(folder, files, original, partial(self._workshop, folder, code, original))
 
     def _kept(self, key: Path, files: tuple, original: Workshop | None, make: Callable[[], _Made]) -> _Made:
         """make(), or what it gave in an earlier load with the same files, original and settings
@@ -597,7 +598,7 @@ class _Loader:
         if base.is_dir():
             for path in self._markdown_files(base):
                 page = self._page(path, base, code) if self.kept is None else \
-                    self._kept(path, file_signature(path, self.places), None, lambda: self._page(path, base, code))
+                    self._kept(path, file_signature(path, self.places), None, partial(self._page, path, base, code))
                 if page:
                     found[page.path] = page
         if english is None:
