@@ -64,7 +64,7 @@ class Session:
         memo = FindingsMemo(self.kept.findings, self.kept.loaded.name)
         checked = Problems(course.root)
         validate(course, checked, memo)
-        self.kept.findings = memo.used
+        self.kept.findings, self.ran = memo.used, memo.ran
         fresh = Problems(course.root)
         validate(load_course(self.root)[0], fresh)
         assert checked.items == fresh.items
@@ -187,3 +187,54 @@ def test_an_edit_of_a_site_page_reloads_that_page_only(root):
     after, _ = session.load()
     english = {page.path: page for page in before.language("en").pages}
     assert {page.path: page for page in after.language("fr").pages}["index.md"] is english["index.md"]
+
+
+def fresh_checks(root: Path) -> int:
+    """How many checks a check with an empty memo runs."""
+    memo = FindingsMemo()
+    course, _ = load_course(root)
+    validate(course, Problems(course.root), memo)
+    return memo.ran
+
+
+def test_the_check_runs_again_only_what_an_edit_concerns(root):
+    session = Session(root)
+    session.check(session.load()[0])
+    session.check(session.load()[0])
+    assert session.ran == 0          # nothing changed: every finding kept
+    edit(root / "workshops" / "en" / THREE / "guide.md", "\n## ", "\nOne more sentence.\n\n## ")
+    session.check(session.load()[0])
+    assert 0 < session.ran < fresh_checks(root) / 4
+
+
+def test_a_link_is_checked_again_when_the_workshop_it_points_into_changes(root):
+    session = Session(root)
+    edit(root / "workshops" / "en" / ONE / "notes.md", "\n## ",
+         f"\nSee [the data's path](../{TWO}/notes.md#following-the-data).\n\n## ")
+    age(root)
+    before, _ = session.load()
+    assert not [p for p in session.check(before) if p.path.startswith(f"workshops/en/{ONE}/")]
+    edit(root / "workshops" / "en" / TWO / "notes.md", "{#following-the-data}", "{#following-data}")
+    course, _ = session.load()
+    assert workshops(course)[("en", ONE)] is workshops(before)[("en", ONE)]     # unchanged, its links not
+    found = session.check(course)
+    assert [p.message for p in found if p.path == f"workshops/en/{ONE}/notes.md" and "following-the-data" in p.message]
+
+
+def test_a_key_term_changed_in_one_workshop_is_checked_in_every_other(root):
+    session = Session(root)
+    before = session.check(session.load()[0])
+    edit(root / "workshops" / "fr" / TWO / "workshop.yaml", 'term: "Cycle de vie des données"', 'term: "Parcours"')
+    after = session.check(session.load()[0])       # as a fresh check finds
+    assert [p for p in after if p not in before and p.path != f"workshops/fr/{TWO}/workshop.yaml"]
+
+
+def test_a_picture_edited_in_place_is_checked_again(root):
+    session = Session(root)
+    session.check(session.load()[0])
+    picture = next((root / "workshops" / "en" / ONE / "images").iterdir())
+    picture.write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', encoding="utf-8")
+    age(root)               # its time says nothing now: its size and ctime still do
+    course, _ = session.load()
+    found = session.check(course)
+    assert [p for p in found if p.path == f"workshops/en/{ONE}/images/{picture.name}"]
