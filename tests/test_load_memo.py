@@ -64,6 +64,8 @@ class Session:
         memo = FindingsMemo(self.kept.findings, self.kept.loaded.name)
         checked = Problems(course.root)
         validate(course, checked, memo)
+        # What a worker sends back (pipeline._check) gives this process the same memo.
+        assert FindingsMemo.updated(self.kept.findings, memo.delta()) == memo.used
         self.kept.findings, self.ran = memo.used, memo.ran
         fresh = Problems(course.root)
         validate(load_course(self.root)[0], fresh)

@@ -92,6 +92,8 @@ class FindingsMemo:
         self.used: dict[str, tuple[Any, tuple[str, ...]]] = {}     # digest -> (value, the digests found inside)
         self.ran = 0
         self._inside: list[list[str]] = []
+        self._computed: list[str] = []      # the digests of what this check found itself
+        self._carried: list[str] = []       # ... of the kept results it asked for (carried with what they hold)
 
     def remember(self, key: tuple, compute: Callable[[], T]) -> T:
         """compute(), or what it gave for the same key before. The key's parts are strings (taken
@@ -103,6 +105,7 @@ class FindingsMemo:
             self._inside[-1].append(digest)
         entry = self.used.get(digest)
         if entry is None and digest in self.kept:
+            self._carried.append(digest)
             entry = self._carry(digest)
         if entry is None:
             self._inside.append([])
@@ -111,6 +114,7 @@ class FindingsMemo:
             finally:
                 inside = self._inside.pop()
             entry = self.used[digest] = (value, tuple(inside))
+            self._computed.append(digest)
             self.ran += 1
         return entry[0]
 
@@ -123,6 +127,20 @@ class FindingsMemo:
                 self.used[next_one] = self.kept[next_one]
                 waiting.extend(self.kept[next_one][1])
         return self.used[digest]
+
+    def delta(self) -> tuple[dict[str, Any], list[str]]:
+        """`used` as what this check found itself and the digests of the kept results it asked
+        for: far less to send back from a worker process than `used` (see updated())."""
+        return {digest: self.used[digest] for digest in self._computed}, self._carried
+
+    @staticmethod
+    def updated(kept: dict[str, Any], delta: tuple[dict[str, Any], list[str]]) -> dict[str, Any]:
+        """The `used` of the check that was given `kept` and gave `delta`."""
+        memo = FindingsMemo(kept)
+        memo.used = dict(delta[0])
+        for digest in delta[1]:
+            memo._carry(digest)
+        return memo.used
 
     def check(self, problems: Problems, key: tuple, run: Callable[[Problems], None]) -> None:
         """Add the problems run(problems) adds, or those it added for the same key before."""
