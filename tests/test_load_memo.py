@@ -64,9 +64,10 @@ class Session:
         memo = FindingsMemo(self.kept.findings, self.kept.loaded.name)
         checked = Problems(course.root)
         validate(course, checked, memo)
-        # What a worker sends back (pipeline._check) gives this process the same memo.
-        assert FindingsMemo.updated(self.kept.findings, memo.delta()) == memo.used
-        self.kept.findings, self.ran = memo.used, memo.ran
+        # What a worker sends back (pipeline._check) keeps, in this process, all the check used.
+        kept = FindingsMemo.updated(self.kept.findings, memo.delta())
+        assert memo.used.items() <= kept.items()
+        self.kept.findings, self.ran = kept, memo.ran
         fresh = Problems(course.root)
         validate(load_course(self.root)[0], fresh)
         assert checked.items == fresh.items
@@ -240,3 +241,22 @@ def test_a_picture_edited_in_place_is_checked_again(root):
     course, _ = session.load()
     found = session.check(course)
     assert [p for p in found if p.path == f"workshops/en/{ONE}/images/{picture.name}"]
+
+
+def test_the_findings_memo_keeps_inner_results_with_outer_ones_and_forgets_old_ones_now_and_then():
+    def never() -> int:
+        raise AssertionError("computed again")
+
+    first = FindingsMemo()
+    assert first.remember(("outer", "a"), lambda: first.remember(("inner", "x"), lambda: 1) + 1) == 2
+    kept = FindingsMemo.updated({}, first.delta())
+    second = FindingsMemo(kept)
+    assert second.remember(("outer", "a"), never) == 2 and second.ran == 0
+    assert len(second.used) == 2          # the inner result is kept with the outer one
+    grown = kept | {f"old {i}": (i, ()) for i in range(3000)}     # as after many edits
+    third = FindingsMemo(grown)
+    third.remember(("outer", "a"), never)
+    assert third.remember(("inner", "x"), never) == 1
+    forgotten = FindingsMemo.updated(grown, third.delta())
+    assert set(forgotten) - set(third.used) == {"how many were used when the rest was last forgotten"}
+    assert FindingsMemo.updated(forgotten, FindingsMemo(forgotten).delta()) == forgotten     # small: all kept

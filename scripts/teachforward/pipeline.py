@@ -41,7 +41,7 @@ class Kept:
     build made: the decks, the PDFs and each language's site. A one-shot build keeps nothing."""
     parsed: ParseMemo = field(default_factory=ParseMemo)
     loaded: LoadMemo = field(default_factory=LoadMemo)     # each workshop loaded, with its files' signature
-    findings: dict = field(default_factory=dict)   # the last check's problems.FindingsMemo.used
+    findings: dict = field(default_factory=dict)   # the checks' results: problems.FindingsMemo.updated
     decks: dict | None = None                      # the decks last made, as render_deck_group gives them
     prints: dict = field(default_factory=dict)     # language -> its PDFs last made (artifacts.PrintFile)
     sites: dict = field(default_factory=dict)      # language -> its site last built (LanguageBuild)

@@ -17,34 +17,42 @@ NESTED_INDENT = 4     # Python-Markdown nests a list only when it is indented by
 def check_prose(course: Course, problems: Problems, memo: FindingsMemo | None = None) -> None:
     """Each body once (a translation's English parts are the English workshop's). `memo`: what
     the bodies of each workshop gave before, by the workshop's name (serve)."""
-    seen: set[tuple[Path, int]] = set()
+    seen: set[tuple[str, int]] = set()      # (file, first line) of each body checked
     for language in course.languages:
         for workshop in language.workshops:
             name = memo.name(workshop) if memo is not None else None
             if memo is None or name is None:
                 for origin, body in workshop.proses():
-                    if (origin.path, body.line) not in seen:
-                        seen.add((origin.path, body.line))
+                    if (str(origin.path), body.line) not in seen:
+                        seen.add((str(origin.path), body.line))
                         _check_body(origin.path, body, problems)
                 continue
-            for place, found in memo.remember(("prose of a workshop", name), partial(_findings, workshop, problems.root)):
+            places, found, distinct = memo.remember(("prose of a workshop", name),
+                                                    partial(_findings, workshop, problems.root))
+            if distinct and seen.isdisjoint(places):      # the usual case: none is found twice
+                seen.update(places)
+                problems.items.extend(problem for each in found for problem in each)
+                continue
+            for place, each in zip(places, found, strict=True):
                 if place not in seen:
                     seen.add(place)
-                    problems.items.extend(found)
+                    problems.items.extend(each)
         for page in language.pages:
-            if (page.origin.path, page.prose.line) not in seen:
-                seen.add((page.origin.path, page.prose.line))
+            if (str(page.origin.path), page.prose.line) not in seen:
+                seen.add((str(page.origin.path), page.prose.line))
                 _check_body(page.origin.path, page.prose, problems)
 
 
-def _findings(workshop: Workshop, root: Path) -> tuple[tuple[tuple[Path, int], tuple[Problem, ...]], ...]:
-    """What each body of the workshop gives, by its place (file, first line)."""
-    found = []
+def _findings(workshop: Workshop, root: Path) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[Problem, ...], ...], bool]:
+    """The place (file, first line) of each body of the workshop, what each gives, and whether
+    the places are all different."""
+    places, found = [], []
     for origin, body in workshop.proses():
         fresh = Problems(root)
         _check_body(origin.path, body, fresh)
-        found.append(((origin.path, body.line), tuple(fresh.items)))
-    return tuple(found)
+        places.append((str(origin.path), body.line))
+        found.append(tuple(fresh.items))
+    return tuple(places), tuple(found), len(set(places)) == len(places)
 
 
 def _check_body(path: Path, body: prose.Prose, problems: Problems) -> None:

@@ -255,9 +255,13 @@ def _check_workshop(terms: list[Term], language: Language, original: Workshop, w
         if memo is None:
             _check_section(terms, language, path, line_of, theirs, mine, problems)
             continue
-        lines = {key: line_of(key) for key in mine}      # all that is read of line_of
-        memo.check(problems, ("terms", language.code, language.english_name, agreed, path, lines, theirs, mine),
-                   partial(_check_section, terms, language, path, lines.get, theirs, mine))
+        for key, text in mine.items():       # each key is checked on its own: one at a time
+            if key in theirs:
+                line = line_of(key)         # all that is read of line_of
+                memo.check(problems, ("terms", language.code, language.english_name, agreed, path, key, line,
+                                      theirs[key], text),
+                           partial(_check_section, terms, language, path, {key: line}.get, {key: theirs[key]},
+                                   {key: text}))
 
 
 def _same_english_two_ways(terms: list[Term], language: Language, problems: Problems) -> None:
