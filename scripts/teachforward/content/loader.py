@@ -57,22 +57,23 @@ _Made = TypeVar("_Made")     # what _kept() keeps: a Workshop or a Page (or None
 
 
 def load_course(root: Path, memo: prose.ParseMemo | None = None,
-                workshops: LoadMemo | None = None) -> tuple[Course | None, Problems]:
+                loaded: LoadMemo | None = None) -> tuple[Course | None, Problems]:
     """`memo`: bodies parsed by an earlier load of the same course, reused where unchanged (serve);
-    `workshops`: the workshops an earlier load made, reused where nothing they were made from changed."""
+    `loaded`: the workshops and pages earlier loads made, reused where nothing they were made
+    from changed (content/load_memo.py)."""
     root = root.resolve()
     problems = Problems(root)
-    if workshops is not None:
-        workshops.start()
+    if loaded is not None:
+        loaded.start()
     settings = _load_settings(root, problems)
     if settings is None:
         return None, problems
-    loader = _Loader(root, settings, problems, memo, workshops)
+    loader = _Loader(root, settings, problems, memo, loaded)
     course = loader.course()
     if memo is not None:
         memo.forget_unused()
-    if workshops is not None:
-        workshops.forget_unused()
+    if loaded is not None:
+        loaded.forget_unused()
     return course, problems
 
 
@@ -125,10 +126,10 @@ def _validated(schema: type[Model], data: dict[str, Any], lines: LineMap, path: 
 
 class _Loader:
     def __init__(self, root: Path, settings: CourseFile, problems: Problems, memo: prose.ParseMemo | None = None,
-                 workshops: LoadMemo | None = None):
+                 loaded: LoadMemo | None = None):
         self.root = root
         self.memo = memo
-        self.kept = workshops
+        self.kept = loaded
         self.pictures: list[tuple[tuple[str, ...], Path | None]] | None = None   # recorded for self.kept
         self.places = RealPlaces(str(root))
         self.settings = settings
