@@ -35,19 +35,20 @@ from teachforward.content.model import CourseFile, Workshop
 from teachforward.content.textfile import RealPlaces
 from teachforward.problems import Problem
 
+Signature = tuple[Any, ...]     # folder_signature() or file_signature()
 RACY_NS = 2_000_000_000      # the coarsest file times in use (FAT) are 2 s apart
 LISTED = ("", "exercises", "materials")      # the folders of a workshop that the loader lists
 
 
 @dataclass(frozen=True)
 class Loaded:
-    files: tuple                   # folder_signature() or file_signature() when it was loaded
+    files: Signature               # folder_signature() or file_signature() when it was loaded
     original: Workshop | None      # the English workshop a translation was made with
     settings: CourseFile
     made: Any                      # the Workshop or Page (None: it could not be made)
     problems: tuple[Problem, ...]  # what loading it found, in the order found
     pictures: tuple[tuple[tuple[str, ...], Path | None], ...]   # (the files a picture could be, the one it was)
-    parsed: tuple                  # what it asked of the ParseMemo (prose.ParseMemo.since)
+    parsed: tuple[tuple[Any, ...], tuple[Any, ...]]   # what it asked of the ParseMemo (prose.ParseMemo.since)
 
 
 class LoadMemo:
@@ -66,7 +67,7 @@ class LoadMemo:
         self.started_ns = time.time_ns()
         self._naming = {}
 
-    def find(self, key: Path, files: tuple, original: Workshop | None, settings: CourseFile,
+    def find(self, key: Path, files: Signature, original: Workshop | None, settings: CourseFile,
              resolves: Callable[[tuple[str, ...]], Path | None]) -> Loaded | None:
         """What was kept of `key` if a fresh load would make the same (module docstring);
         `resolves(candidates)` is the picture that the files it could be give now."""
@@ -111,7 +112,7 @@ class LoadMemo:
         self._naming[id(made)] = entry
 
 
-def folder_signature(folder: Path, real: str) -> tuple:
+def folder_signature(folder: Path, real: str) -> Signature:
     """What tells that a workshop folder's files changed (module docstring); `real`: the
     folder's real path."""
     marks: list[Any] = [real]
@@ -127,7 +128,7 @@ def folder_signature(folder: Path, real: str) -> tuple:
     return tuple(marks)
 
 
-def file_signature(path: Path, places: RealPlaces) -> tuple:
+def file_signature(path: Path, places: RealPlaces) -> Signature:
     """What tells that one file changed: its mark, and the real path of its folder."""
     try:
         info = os.lstat(path)
@@ -136,15 +137,15 @@ def file_signature(path: Path, places: RealPlaces) -> tuple:
     return (places.folder(str(path.parent)), _mark("", path.name, str(path), info))
 
 
-def _mark(folder: str, name: str, path: str, info: os.stat_result) -> tuple:
-    mark: tuple = (folder, name, info.st_mode, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino,
+def _mark(folder: str, name: str, path: str, info: os.stat_result) -> tuple[Any, ...]:
+    mark: tuple[Any, ...] = (folder, name, info.st_mode, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino,
                    info.st_dev)
     if stat.S_ISLNK(info.st_mode):
         mark += (os.path.realpath(path), _followed(path))
     return mark
 
 
-def _followed(path: str) -> tuple | None:
+def _followed(path: str) -> tuple[int, ...] | None:
     try:
         info = os.stat(path)
     except OSError:
@@ -152,7 +153,7 @@ def _followed(path: str) -> tuple | None:
     return info.st_mode, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev
 
 
-def _times(files: tuple) -> list[int]:
+def _times(files: Signature) -> list[int]:
     """The mtime_ns of every entry of a signature, and of what its links lead to."""
     times = [mark[4] for mark in files[1:] if len(mark) > 3]
     return times + [mark[9][2] for mark in files[1:] if len(mark) > 8 and mark[9] is not None]

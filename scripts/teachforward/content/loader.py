@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from teachforward.content import markdown, prose
 from teachforward.content.languages import describe
-from teachforward.content.load_memo import Loaded, LoadMemo, file_signature, folder_signature
+from teachforward.content.load_memo import Loaded, LoadMemo, Signature, file_signature, folder_signature
 from teachforward.content.model import (
     GROUP_SIZE,
     ID_PATTERN,
@@ -221,7 +221,7 @@ class _Loader:
         files = folder_signature(folder, self.places.folder(str(folder)))
         return self._kept(folder, files, original, partial(self._workshop, folder, code, original))
 
-    def _kept(self, key: Path, files: tuple, original: Workshop | None, make: Callable[[], _Made]) -> _Made:
+    def _kept(self, key: Path, files: Signature, original: Workshop | None, make: Callable[[], _Made]) -> _Made:
         """make(), or what it gave in an earlier load with the same files, original and settings
         and the same pictures (load_memo); its problems are added as make() adds them."""
         assert self.kept is not None
@@ -230,7 +230,8 @@ class _Loader:
             self.problems.items.extend(kept.problems)
             if self.memo is not None:
                 self.memo.keep(kept.parsed)
-            return kept.made
+            made: _Made = kept.made
+            return made
         found, mark = len(self.problems.items), self.memo.mark() if self.memo is not None else (0, 0)
         self.pictures = []
         try:
