@@ -65,7 +65,7 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
         return 0
     from teachforward.content.loader import load_course
     from teachforward.content.validate import validate
-    course, problems = load_course(root, kept.parsed if kept is not None else None)
+    course, problems = load_course(root, *((kept.parsed, kept.loaded) if kept is not None else ()))
     if course is None or problems.errors:     # no build: check what can be checked and say it all
         if course is not None:
             validate(course, problems)

@@ -25,10 +25,11 @@ from multiprocessing.connection import wait as wait_for
 from pathlib import Path
 from typing import Any
 
+from teachforward.content.load_memo import LoadMemo
 from teachforward.content.model import Course
 from teachforward.content.prose import ParseMemo
 from teachforward.paper.build import prepare_printing
-from teachforward.problems import Problem, Problems
+from teachforward.problems import FindingsMemo, Problem, Problems
 from teachforward.progress import Progress
 from teachforward.site.build import LanguageBuild, environment_fingerprint, prepare_site_builds
 
@@ -36,12 +37,14 @@ from teachforward.site.build import LanguageBuild, environment_fingerprint, prep
 @dataclass
 class Kept:
     """What a process that builds again and again (serve) keeps from one build to the next, each
-    piece checked against the sources before it is used: the parsed bodies and what the check
-    found in each text (keyed by the text), what the last build made: the decks, the PDFs and
-    each language's site, and what each site's sources were made and written with (checked
-    against the workshops and the files' size, time and inode). A one-shot build keeps nothing."""
+    piece checked against the sources before it is used: the workshops loaded (content/load_memo.py),
+    the parsed bodies and what the check found in each text (keyed by the text), what the last
+    build made: the decks, the PDFs and each language's site, and what each site's sources were
+    made and written with (checked against the workshops and the files' size, time and inode).
+    A one-shot build keeps nothing."""
     parsed: ParseMemo = field(default_factory=ParseMemo)
-    findings: dict = field(default_factory=dict)   # the check's problems.FindingsMemo.used
+    loaded: LoadMemo = field(default_factory=LoadMemo)     # each workshop loaded, with its files' signature
+    findings: dict = field(default_factory=dict)   # the checks' results: problems.FindingsMemo.updated
     decks: dict | None = None                      # the decks last made, as render_deck_group gives them
     prints: dict = field(default_factory=dict)     # language -> its PDFs last made (artifacts.PrintFile)
     sites: dict = field(default_factory=dict)      # language -> its site last built (LanguageBuild)
@@ -167,7 +170,7 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
                 found, findings = value
                 problems.items.extend(found)
                 if kept is not None and findings is not None:
-                    kept.findings = findings
+                    kept.findings = FindingsMemo.updated(kept.findings, findings)
                 if not checked():
                     return None
                 checked_ok = True
@@ -227,13 +230,12 @@ def _file_marks(paths: list[Path]) -> list:
     return marks
 
 
-def _check(context: BuildContext) -> tuple[list[Problem], dict | None]:
+def _check(context: BuildContext) -> tuple[list[Problem], tuple | None]:
     from teachforward.content.validate import validate
-    from teachforward.problems import FindingsMemo
     problems = Problems(context.course.root)
-    memo = FindingsMemo(context.kept.findings) if context.kept is not None else None
+    memo = FindingsMemo(context.kept.findings, context.kept.loaded.name) if context.kept is not None else None
     validate(context.course, problems, memo)
-    return problems.items, memo.used if memo is not None else None
+    return problems.items, memo.delta() if memo is not None else None
 
 
 def _deck_group(context: BuildContext, code: str) -> tuple[dict, list[Problem]]:

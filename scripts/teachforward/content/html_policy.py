@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from teachforward.content import markdown
 from teachforward.content.model import Course, Document, Exercise, Language, Section, Workshop
-from teachforward.problems import FindingsMemo, Problems
+from teachforward.problems import FindingsMemo, Problems, remembered
 
 SAFE_TAGS = frozenset("""
     a abbr b bdi bdo blockquote br caption cite code col colgroup dd del details dfn div dl dt em
@@ -183,7 +184,8 @@ def check_html(course: Course, problems: Problems, memo: FindingsMemo | None = N
     check = _CourseCheck(problems, memo)
     for language in course.languages:
         for workshop in language.workshops:
-            check.workshop(language, workshop)
+            remembered(memo, problems, ("html of a workshop", language.code), (workshop,),
+                       partial(_check_workshop, memo, language, workshop))
         for page in language.pages:
             if page.origin.lang == language.code:
                 _report(problems, page.origin.path, page.body_line, check.markdown(page.text))
@@ -193,6 +195,10 @@ def check_html(course: Course, problems: Problems, memo: FindingsMemo | None = N
         for key in sorted(language.translated_strings):
             findings = check.markdown(language.strings.get(key, ""))
             _report(problems, strings_path, None, [(n, f'"{key}": {m}', h) for n, m, h in findings], fixed_line=True)
+
+
+def _check_workshop(memo: FindingsMemo | None, language: Language, workshop: Workshop, problems: Problems) -> None:
+    _CourseCheck(problems, memo).workshop(language, workshop)
 
 
 class _CourseCheck:

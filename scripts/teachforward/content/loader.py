@@ -5,8 +5,11 @@ and loading goes on so that one run reports them all.
 """
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
@@ -14,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from teachforward.content import markdown, prose
 from teachforward.content.languages import describe
+from teachforward.content.load_memo import Loaded, LoadMemo, Signature, file_signature, folder_signature
 from teachforward.content.model import (
     GROUP_SIZE,
     ID_PATTERN,
@@ -37,7 +41,7 @@ from teachforward.content.model import (
 )
 from teachforward.content.parts import BY_PAGE, BY_SOURCE, SOURCE_FOLDERS, material_part
 from teachforward.content.schema import schema_problems
-from teachforward.content.textfile import outside_root, read_text
+from teachforward.content.textfile import RealPlaces, read_text
 from teachforward.content.yamlfile import LineMap, parse_yaml
 from teachforward.problems import Problems, did_you_mean
 
@@ -49,19 +53,27 @@ EXTERNAL = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 STRINGS_FILE = "strings.yaml"
 Model = TypeVar("Model", bound=BaseModel)
 _Numbered = TypeVar("_Numbered", Exercise, Material)   # the files numbered NN-id.md
+_Made = TypeVar("_Made")     # what _kept() keeps: a Workshop or a Page (or None)
 
 
-def load_course(root: Path, memo: prose.ParseMemo | None = None) -> tuple[Course | None, Problems]:
-    """`memo`: bodies parsed by an earlier load of the same course, reused where unchanged (serve)."""
+def load_course(root: Path, memo: prose.ParseMemo | None = None,
+                loaded: LoadMemo | None = None) -> tuple[Course | None, Problems]:
+    """`memo`: bodies parsed by an earlier load of the same course, reused where unchanged (serve);
+    `loaded`: the workshops and pages earlier loads made, reused where nothing they were made
+    from changed (content/load_memo.py)."""
     root = root.resolve()
     problems = Problems(root)
+    if loaded is not None:
+        loaded.start()
     settings = _load_settings(root, problems)
     if settings is None:
         return None, problems
-    loader = _Loader(root, settings, problems, memo)
+    loader = _Loader(root, settings, problems, memo, loaded)
     course = loader.course()
     if memo is not None:
         memo.forget_unused()
+    if loaded is not None:
+        loaded.forget_unused()
     return course, problems
 
 
@@ -113,9 +125,13 @@ def _validated(schema: type[Model], data: dict[str, Any], lines: LineMap, path: 
 
 
 class _Loader:
-    def __init__(self, root: Path, settings: CourseFile, problems: Problems, memo: prose.ParseMemo | None = None):
+    def __init__(self, root: Path, settings: CourseFile, problems: Problems, memo: prose.ParseMemo | None = None,
+                 loaded: LoadMemo | None = None):
         self.root = root
         self.memo = memo
+        self.kept = loaded
+        self.pictures: list[tuple[tuple[str, ...], Path | None]] | None = None   # recorded for self.kept
+        self.places = RealPlaces(str(root))
         self.settings = settings
         self.problems = problems
         self.source = settings.source_language
@@ -185,7 +201,7 @@ class _Loader:
                     continue
                 folders[entry.name] = entry
         if english is None:
-            return [w for name, path in folders.items() if (w := self._workshop(path, code, None))]
+            return [w for name, path in folders.items() if (w := self._kept_workshop(path, code, None))]
         known = {w.folder: w for w in english.workshops}
         for name, path in folders.items():
             if name not in known and not (self.root / "workshops" / self.source / name).is_dir():
@@ -195,8 +211,37 @@ class _Loader:
         result: list[Workshop | None] = []
         for name, original in known.items():
             found = folders.get(name)
-            result.append(self._workshop(found, code, original) if found else original)
+            result.append(self._kept_workshop(found, code, original) if found else original)
         return [w for w in result if w]
+
+    def _kept_workshop(self, folder: Path, code: str, original: Workshop | None) -> Workshop | None:
+        """_workshop(), or what it gave in an earlier load when nothing it reads changed (load_memo)."""
+        if self.kept is None:
+            return self._workshop(folder, code, original)
+        files = folder_signature(folder, self.places.folder(str(folder)))
+        return self._kept(folder, files, original, partial(self._workshop, folder, code, original))
+
+    def _kept(self, key: Path, files: Signature, original: Workshop | None, make: Callable[[], _Made]) -> _Made:
+        """make(), or what it gave in an earlier load with the same files, original and settings
+        and the same pictures (load_memo); its problems are added as make() adds them."""
+        assert self.kept is not None
+        kept = self.kept.find(key, files, original, self.settings, self._first_picture)
+        if kept is not None:
+            self.problems.items.extend(kept.problems)
+            if self.memo is not None:
+                self.memo.keep(kept.parsed)
+            made: _Made = kept.made
+            return made
+        found, mark = len(self.problems.items), self.memo.mark() if self.memo is not None else (0, 0)
+        self.pictures = []
+        try:
+            made = make()
+            parsed = self.memo.since(mark) if self.memo is not None else ((), ())
+            self.kept.keep(key, Loaded(files, original, self.settings, made, tuple(self.problems.items[found:]),
+                                       tuple(self.pictures), parsed))
+        finally:
+            self.pictures = None
+        return made
 
     def _workshop(self, folder: Path, code: str, original: Workshop | None) -> Workshop | None:
         named = WORKSHOP_FOLDER.match(folder.name)
@@ -488,14 +533,29 @@ class _Loader:
         if relative is None:
             return None
         english_root = lang_root.parent / self.source
-        for candidate in (lang_root / relative, english_root / relative):
-            if candidate.is_file() and not candidate.is_symlink() and not outside_root(candidate, self.root):
-                return candidate
+        candidates = (str(lang_root / relative), str(english_root / relative))
+        found = self._first_picture(candidates)
+        if self.pictures is not None:
+            self.pictures.append((candidates, found))
+        return found
+
+    def _first_picture(self, candidates: tuple[str, ...]) -> Path | None:
+        """The first of the files that is a file, not a link, inside the repository."""
+        for candidate in candidates:
+            try:
+                plain = stat.S_ISREG(os.lstat(candidate).st_mode)
+            except (OSError, ValueError):
+                plain = False
+            if plain and self.places.inside(candidate):
+                return Path(candidate)
         return None
+
+    def _outside(self, path: Path) -> bool:
+        return not self.places.inside(str(path))
 
     def _escapes(self, entry: Path) -> bool:
         """Report and skip a file or folder that is a link leading outside the repository."""
-        if not outside_root(entry, self.root):
+        if not self._outside(entry):
             return False
         self.problems.add(entry, None, "this is a link to a place outside the repository, which is not allowed",
                           "copy the files into the repository instead of linking to them")
@@ -539,7 +599,8 @@ class _Loader:
         found = {}
         if base.is_dir():
             for path in self._markdown_files(base):
-                page = self._page(path, base, code)
+                page = self._page(path, base, code) if self.kept is None else \
+                    self._kept(path, file_signature(path, self.places), None, partial(self._page, path, base, code))
                 if page:
                     found[page.path] = page
         if english is None:

@@ -13,6 +13,7 @@ same document in its own language.
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 from teachforward.content.model import (
@@ -35,7 +36,7 @@ from teachforward.content.tracking import (
     fingerprint,
     material_sections,
 )
-from teachforward.problems import Problems, did_you_mean
+from teachforward.problems import FindingsMemo, Problems, did_you_mean, remembered
 
 
 class _EnglishMoved:
@@ -56,7 +57,8 @@ class _EnglishMoved:
             self.problems.add(path, line, message, hint)
 
 
-def check_parity(course: Course, problems: Problems) -> None:
+def check_parity(course: Course, problems: Problems, memo: FindingsMemo | None = None) -> None:
+    """`memo`: what was found for the same translated and English workshops before (serve)."""
     english = course.source
     for language in course.languages:
         if language.code == english.code:
@@ -65,7 +67,8 @@ def check_parity(course: Course, problems: Problems) -> None:
         for workshop in language.workshops:
             original = originals.get(workshop.folder)
             if original is not None:
-                _workshop(language, workshop, original, problems)
+                remembered(memo, problems, ("parity", language.code), (workshop, original),
+                           partial(_workshop, language, workshop, original))
         # Hand-written site pages (docs/<lang>/) may be adapted to their readers, so they are
         # not compared; their links are still checked like any other.
 

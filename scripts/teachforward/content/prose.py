@@ -11,7 +11,7 @@ loader's callbacks) to what it points at.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -468,6 +468,23 @@ class ParseMemo:
         self.last_reused = 0
         self._yaml: dict[tuple[str, str, int], Any] = {}    # (text, file, first line) -> parse_yaml's answer
         self._yaml_used: set[tuple[str, str, int]] = set()
+        self._trail: tuple[list[Any], list[Any]] = ([], [])    # the keys of bodies and of YAML asked for, in order
+
+    def mark(self) -> tuple[int, int]:
+        """Where the record of what is asked for stands now (for since())."""
+        return len(self._trail[0]), len(self._trail[1])
+
+    def since(self, mark: tuple[int, int]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+        """What was asked for since mark() gave `mark` (to keep())."""
+        return tuple(self._trail[0][mark[0]:]), tuple(self._trail[1][mark[1]:])
+
+    def keep(self, asked: tuple[Iterable[Any], Iterable[Any]]) -> None:
+        """Keep for the next load what an earlier load asked for (since()), as if it were asked
+        for again: a workshop that load_memo kept whole asks for nothing."""
+        self._used.update(asked[0])
+        self._yaml_used.update(asked[1])
+        self._trail[0].extend(asked[0])
+        self._trail[1].extend(asked[1])
 
     def yaml(self, text: str, source: Path, first_line: int, problems: Any) -> Any:
         """parse_yaml(text, source, problems, first_line), kept from the last load when it found
@@ -475,6 +492,7 @@ class ParseMemo:
         from teachforward.content.yamlfile import parse_yaml
         key = (text, str(source), first_line)
         self._yaml_used.add(key)
+        self._trail[1].append(key)
         if key in self._yaml:
             return self._yaml[key]
         found = len(problems.items)
@@ -487,6 +505,7 @@ class ParseMemo:
               resolve_picture: PictureResolver) -> Prose:
         full_key = (source, first_line, *key)
         self._used.add(full_key)
+        self._trail[0].append(full_key)
         kept = self._kept.get(full_key)
         if kept is not None and all(resolve_picture(raw) == path for raw, path in kept[1]):
             self.reused += 1
@@ -505,10 +524,11 @@ class ParseMemo:
 
     def forget_unused(self) -> None:
         """Drop what the last load did not ask for (old versions of edited files)."""
-        self._kept = {key: value for key, value in self._kept.items() if key in self._used}
-        self._used = set()
-        self._yaml = {key: value for key, value in self._yaml.items() if key in self._yaml_used}
-        self._yaml_used = set()
+        for kept, used in ((self._kept, self._used), (self._yaml, self._yaml_used)):
+            for key in kept.keys() - used:
+                del kept[key]
+        self._used, self._yaml_used = set(), set()
+        self._trail = ([], [])
         self.last_parsed, self.last_reused = self.parsed, self.reused
         self.parsed = self.reused = 0
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from teachforward.content.model import Course, Language, Workshop
 from teachforward.content.tracking import document_sections, exercise_sections, facts_sections
-from teachforward.problems import FindingsMemo, Problems
+from teachforward.problems import FindingsMemo, Problems, remembered
 
 WORD = re.compile(r"\w+", re.UNICODE)
 # In the English, a term's words are in one sentence or clause: "data. Processing" is not the
@@ -207,24 +207,61 @@ def termbase(language: Language) -> list[Term]:
 
 
 def check_terms(course: Course, problems: Problems, memo: FindingsMemo | None = None) -> None:
-    """`memo`: the findings of each section kept from an earlier check (serve)."""
+    """`memo`: the findings of each workshop and section kept from an earlier check (serve), by
+    the key terms agreed (all of the language's and the English ones) and the workshops' names."""
     english = course.source
     english_terms = {t.id: t.term for w in english.workshops for t in w.facts.key_terms}
+    english_key = _terms_key(english, memo)
     for language in course.languages:
         if language.code == english.code:
             continue
         terms = [Term(t.id, english_terms[t.id], t.translated, t.path, t.line)
                  for t in termbase(language) if t.id in english_terms]
-        _same_english_two_ways(terms, language, problems)
-        agreed = hashlib.sha256(repr(terms).encode("utf-8")).hexdigest() if memo is not None else ""
+        own_key = _terms_key(language, memo)
+        if memo is None or english_key is None or own_key is None:
+            _same_english_two_ways(terms, language, problems)
+            agreed = hashlib.sha256(repr(terms).encode("utf-8")).hexdigest() if memo is not None else ""
+        else:
+            agreed = hashlib.sha256(f"{english_key}\n{own_key}".encode()).hexdigest()
+            memo.check(problems, ("same English two ways", language.code, agreed),
+                       partial(_same_english_two_ways, terms, language))
         for original, workshop in zip(english.workshops, language.workshops, strict=False):
-            for path, line_of, theirs, mine in _sections(language, original, workshop):
-                if memo is None:
-                    _check_section(terms, language, path, line_of, theirs, mine, problems)
-                    continue
-                lines = {key: line_of(key) for key in mine}      # all that is read of line_of
-                memo.check(problems, ("terms", language.code, language.english_name, agreed, path, lines, theirs, mine),
-                           partial(_check_section, terms, language, path, lines.get, theirs, mine))
+            remembered(memo, problems, ("terms of a workshop", language.code, language.english_name, agreed),
+                       (original, workshop), partial(_check_workshop, terms, language, original, workshop, memo, agreed))
+
+
+def _terms_key(language: Language, memo: FindingsMemo | None) -> str | None:
+    """What stands for the key terms of the language's workshops in a FindingsMemo key: the
+    digest of each workshop's, kept by its name (None: a workshop has no name)."""
+    if memo is None:
+        return None
+    names = [memo.name(workshop) for workshop in language.workshops]
+    if None in names:
+        return None
+    return "\n".join(memo.remember(("key terms of", name), partial(_workshop_terms, workshop))
+                     for name, workshop in zip(names, language.workshops, strict=True))
+
+
+def _workshop_terms(workshop: Workshop) -> str:
+    """A digest of all that termbase() and the English terms read of a workshop."""
+    read = (workshop.facts_origin.lang, str(workshop.facts_origin.path),
+            [(t.id, t.term, workshop.line_of("key_terms", index, "term")) for index, t in enumerate(workshop.facts.key_terms)])
+    return hashlib.sha256(repr(read).encode("utf-8")).hexdigest()
+
+
+def _check_workshop(terms: list[Term], language: Language, original: Workshop, workshop: Workshop,
+                    memo: FindingsMemo | None, agreed: str, problems: Problems) -> None:
+    for path, line_of, theirs, mine in _sections(language, original, workshop):
+        if memo is None:
+            _check_section(terms, language, path, line_of, theirs, mine, problems)
+            continue
+        for key, text in mine.items():       # each key is checked on its own: one at a time
+            if key in theirs:
+                line = line_of(key)         # all that is read of line_of
+                memo.check(problems, ("terms", language.code, language.english_name, agreed, path, key, line,
+                                      theirs[key], text),
+                           partial(_check_section, terms, language, path, {key: line}.get, {key: theirs[key]},
+                                   {key: text}))
 
 
 def _same_english_two_ways(terms: list[Term], language: Language, problems: Problems) -> None:

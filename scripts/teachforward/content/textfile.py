@@ -2,7 +2,9 @@
 reporting what cannot be read."""
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
 
 from teachforward.problems import Problems
@@ -21,6 +23,40 @@ def outside_root(path: Path, root: Path) -> bool:
     except (ValueError, OSError, RuntimeError):
         return True
     return False
+
+
+class RealPlaces:
+    """Where paths under `root` really are (links followed), each folder looked up once: for one
+    load of the course, while its files do not move."""
+
+    def __init__(self, root: str):
+        self.root = root
+        self.folders = {root: str(Path(root).resolve())}
+
+    def inside(self, path: str) -> bool:
+        """not outside_root(Path(path), Path(self.root))."""
+        try:
+            return os.path.join(self._real(path), "").startswith(os.path.join(self.folders[self.root], ""))
+        except (OSError, ValueError, RuntimeError):
+            return False
+
+    def folder(self, path: str) -> str:
+        """str(Path(path).resolve()) of a folder, remembered."""
+        known = self.folders.get(path)
+        if known is None:
+            known = self.folders[path] = self._real(path)
+        return known
+
+    def _real(self, path: str) -> str:
+        # A path that is not a link is where its folder is, plus its name.
+        parent, name = os.path.split(path)
+        if name in ("", ".", "..") or not (parent == self.root or parent.startswith(os.path.join(self.root, ""))):
+            return str(Path(path).resolve())
+        try:
+            link = stat.S_ISLNK(os.lstat(path).st_mode)
+        except OSError:
+            link = True
+        return str(Path(path).resolve()) if link else os.path.join(self.folder(parent), name)
 
 
 def read_text(path: Path, problems: Problems) -> str | None:

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import os
 import re
+import time
+from functools import partial
 from pathlib import Path
 
 from teachforward.content.design import check_design
 from teachforward.content.html_policy import check_html, svg_findings
 from teachforward.content.kit_checks import check_formats, check_workshop_kit, material_hint
+from teachforward.content.load_memo import RACY_NS
 from teachforward.content.model import Course, Image, Language, Link, Workshop
 from teachforward.content.parity import check_parity
 from teachforward.content.parts import BY_NAME
@@ -19,7 +22,7 @@ from teachforward.content.prose_rules import check_prose
 from teachforward.content.template_policy import check_templates
 from teachforward.content.termbase import check_terms
 from teachforward.content.textfile import outside_root
-from teachforward.problems import FindingsMemo, Problems, did_you_mean
+from teachforward.problems import FindingsMemo, Problems, did_you_mean, remembered
 
 OVERVIEW_ANCHORS = set(BY_NAME["overview"].anchors)
 WORKSHOP_PARTS = set(BY_NAME)
@@ -27,20 +30,36 @@ MAX_PICTURE_BYTES = 10_000_000
 
 
 def validate(course: Course, problems: Problems, memo: FindingsMemo | None = None) -> None:
-    """`memo`: what the costly checks of each text found in an earlier check (serve)."""
+    """`memo`: what the checks of each text, workshop and picture found in an earlier check
+    (serve): reused where the check would read the same (problems.FindingsMemo)."""
+    settings = (repr(course.settings.duration), course.source_language)
     for language in course.languages:
+        targets = _Targets(course, language)
         for workshop in language.workshops:
-            _check_workshop(course, workshop, problems)
-            _check_links(course, language, workshop, problems)
+            remembered(memo, problems, ("workshop", *settings), (workshop,), partial(_check_workshop, course, workshop))
+            _check_links(course, targets, workshop, problems, memo)
         _check_key_terms(language, problems)
-        _check_pages(course, language, problems)
+        _check_pages(course, targets, problems, memo)
     check_formats(course, problems)
-    check_parity(course, problems)
+    check_parity(course, problems, memo)
     check_terms(course, problems, memo)
     check_html(course, problems, memo)
     check_templates(course, problems)
     check_design(course.root, problems)
-    check_prose(course, problems)
+    check_prose(course, problems, memo)
+
+
+class _Targets:
+    """What the links of one language may point at."""
+
+    def __init__(self, course: Course, language: Language):
+        self.language = language
+        self.workshops = {w.folder: w for w in language.workshops}
+        self.pages = {p.path for p in language.pages} | {f"{name}.md" for name in course.settings.pages
+                                                           if not name.endswith(".md")}
+        # What a link to a missing workshop or to a page is checked against, for FindingsMemo keys.
+        self.folders_key = "\n".join(self.workshops)
+        self.pages_key = "\n".join(sorted(self.pages))
 
 
 def _check_workshop(course: Course, workshop: Workshop, problems: Problems) -> None:
@@ -106,52 +125,103 @@ def _check_key_terms(language: Language, problems: Problems) -> None:
                 seen[term.id] = (workshop, line)
 
 
-def _check_links(course: Course, language: Language, workshop: Workshop, problems: Problems) -> None:
+def _check_links(course: Course, targets: _Targets, workshop: Workshop, problems: Problems,
+                 memo: FindingsMemo | None) -> None:
+    """The workshop's links, then its pictures. With a memo, the links' problems are kept by the
+    names of the workshop and of each workshop its links reach (or, for one missing, whether
+    it failed to load and which workshops there are), and the pages when it links to one."""
+    name = memo.name(workshop) if memo is not None else None
+    if memo is None or name is None:
+        _check_workshop_links(course, targets, workshop, problems)
+        for origin, image in workshop.pictures():
+            _check_picture(course, origin.path, image, problems, memo)
+        return
+    folders, to_pages = memo.remember(("links reach", name), lambda: _reached(workshop))
+    key: list[str] = ["links", name, targets.language.code]
+    for folder in folders:
+        target = targets.workshops.get(folder)
+        key += [folder, memo.name(target) or "?" if target is not None else f"missing {_failed_to_load(course, folder)}"]
+    if "?" in key:        # a workshop not named by the load: nothing to key its findings by
+        _check_workshop_links(course, targets, workshop, problems)
+    else:
+        if any(part.startswith("missing") for part in key[4::2]):
+            key.append(targets.folders_key)
+        if to_pages:
+            key.append(targets.pages_key)
+        memo.check(problems, tuple(key), partial(_check_workshop_links, course, targets, workshop))
+    for path, image in memo.remember(("pictures of", name), lambda: tuple((str(o.path), i) for o, i in workshop.pictures())):
+        _check_picture(course, Path(path), image, problems, memo)
+
+
+def _reached(workshop: Workshop) -> tuple[tuple[str, ...], bool]:
+    """The workshops the workshop's links point into, and whether one points to a site page."""
+    targets = [link.target for _, link in workshop.links() if link.target is not None and not link.target.url]
+    return tuple(sorted({t.workshop for t in targets if t.workshop is not None})), any(t.workshop is None for t in targets)
+
+
+def _check_workshop_links(course: Course, targets: _Targets, workshop: Workshop, problems: Problems) -> None:
     for origin, link in workshop.links():
-        _check_items(course, language, origin.path, (link,), (), problems)
-    for origin, image in workshop.pictures():
-        _check_items(course, language, origin.path, (), (image,), problems)
+        _check_link(course, targets, origin.path, link, problems)
 
 
-def _check_pages(course: Course, language: Language, problems: Problems) -> None:
-    for page in language.pages:
-        _check_items(course, language, page.origin.path, page.links, page.images, problems)
+def _check_pages(course: Course, targets: _Targets, problems: Problems, memo: FindingsMemo | None) -> None:
+    for page in targets.language.pages:
+        for link in page.links:
+            _check_link(course, targets, page.origin.path, link, problems)
+        for image in page.images:
+            _check_picture(course, page.origin.path, image, problems, memo)
 
 
-def _check_items(course: Course, language: Language, path: Path, links: tuple[Link, ...],
-                 images: tuple[Image, ...], problems: Problems) -> None:
-    for link in links:
-        found = _link_problem(course, language, link)
-        if found:
-            problems.add(path, link.line, found[0], found[1])
-    for image in images:
-        if image.path is None:
-            message, hint = _missing_picture(course, path, image.raw)
-            problems.add(path, image.line, message, hint)
-            continue
-        if not image.alt.strip():
-            problems.add(path, image.line, f'the picture "{image.raw}" has no description',
-                         "write a sentence describing it between the square brackets: ![description](images/name.svg)")
-        size = image.path.stat().st_size
-        if size > MAX_PICTURE_BYTES:
-            problems.add(path, image.line, f'the picture "{image.raw}" is {size / 1e6:.1f} MB, more than the '
-                         f"{MAX_PICTURE_BYTES // 1_000_000} MB a page or slide can carry",
-                         "save it smaller (about 1920 pixels wide is plenty), or as a compressed PNG or JPEG")
-            continue
-        kind = _image_kind(image.path)
-        if kind == "svg":
-            for line, message, hint in _svg_problems(image.path):
-                problems.add(image.path, line, message, hint)
-        broken = _picture_damage(image.path, kind) if kind else None
-        if broken:
-            problems.add(path, image.line, f'the picture "{image.raw}" ({problems.show(image.path)}) is damaged: {broken}',
-                         "open it in a drawing or photo program and save it again")
-        if kind is None:
-            problems.add(path, image.line, f'"{image.raw}" is not a picture this site can show',
-                         "use an SVG, PNG, JPEG, GIF or WebP file")
-        elif kind != image.path.suffix.lower().lstrip(".").replace("jpeg", "jpg"):
-            problems.add(path, image.line, f'"{image.raw}" does not contain a {image.path.suffix} picture',
-                         f"the file holds {kind.upper()} data: save it again in the right format, or rename it")
+def _check_link(course: Course, targets: _Targets, path: Path, link: Link, problems: Problems) -> None:
+    found = _link_problem(course, targets, link)
+    if found:
+        problems.add(path, link.line, found[0], found[1])
+
+
+def _check_picture(course: Course, path: Path, image: Image, problems: Problems, memo: FindingsMemo | None) -> None:
+    """With a memo, what was found is kept by the picture's file signature (size, mtime_ns,
+    ctime_ns, inode, device), unless the file was written too recently for its time to tell."""
+    if image.path is None:
+        message, hint = _missing_picture(course, path, image.raw)
+        problems.add(path, image.line, message, hint)
+        return
+    try:
+        info = os.stat(image.path)
+    except OSError:
+        info = None
+    if memo is None or info is None or info.st_mtime_ns > time.time_ns() - RACY_NS:
+        _check_picture_file(path, image, problems)
+        return
+    memo.check(problems, ("picture", str(path), image.line, image.raw, image.alt, str(image.path), info.st_size,
+                          info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev),
+               partial(_check_picture_file, path, image))
+
+
+def _check_picture_file(path: Path, image: Image, problems: Problems) -> None:
+    assert image.path is not None      # a missing picture is _missing_picture's
+    if not image.alt.strip():
+        problems.add(path, image.line, f'the picture "{image.raw}" has no description',
+                     "write a sentence describing it between the square brackets: ![description](images/name.svg)")
+    size = image.path.stat().st_size
+    if size > MAX_PICTURE_BYTES:
+        problems.add(path, image.line, f'the picture "{image.raw}" is {size / 1e6:.1f} MB, more than the '
+                     f"{MAX_PICTURE_BYTES // 1_000_000} MB a page or slide can carry",
+                     "save it smaller (about 1920 pixels wide is plenty), or as a compressed PNG or JPEG")
+        return
+    kind = _image_kind(image.path)
+    if kind == "svg":
+        for line, message, hint in _svg_problems(image.path):
+            problems.add(image.path, line, message, hint)
+    broken = _picture_damage(image.path, kind) if kind else None
+    if broken:
+        problems.add(path, image.line, f'the picture "{image.raw}" ({problems.show(image.path)}) is damaged: {broken}',
+                     "open it in a drawing or photo program and save it again")
+    if kind is None:
+        problems.add(path, image.line, f'"{image.raw}" is not a picture this site can show',
+                     "use an SVG, PNG, JPEG, GIF or WebP file")
+    elif kind != image.path.suffix.lower().lstrip(".").replace("jpeg", "jpg"):
+        problems.add(path, image.line, f'"{image.raw}" does not contain a {image.path.suffix} picture',
+                     f"the file holds {kind.upper()} data: save it again in the right format, or rename it")
 
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
@@ -181,7 +251,7 @@ def _missing_picture(course: Course, path: Path, raw: str) -> tuple[str, str]:
             "put the file in the images/ folder beside this file and write its path as images/name.svg")
 
 
-def _link_problem(course: Course, language: Language, link: Link) -> tuple[str, str] | None:
+def _link_problem(course: Course, targets: _Targets, link: Link) -> tuple[str, str] | None:
     target = link.target
     if target is None:
         return (f'the link "{link.raw}" cannot be used',
@@ -190,7 +260,7 @@ def _link_problem(course: Course, language: Language, link: Link) -> tuple[str, 
     if target.url:
         return None
     if target.workshop is not None:
-        workshops = {w.folder: w for w in language.workshops}
+        workshops = targets.workshops
         workshop = workshops.get(target.workshop)
         if workshop is None and _failed_to_load(course, target.workshop):
             return (f'the link "{link.raw}" points to a workshop that could not be read',
@@ -221,7 +291,7 @@ def _link_problem(course: Course, language: Language, link: Link) -> tuple[str, 
                     did_you_mean(target.anchor, anchors)
                     or "use the id of a section: the part in curly brackets after its heading")
         return None
-    pages = {p.path for p in language.pages} | {f"{name}.md" for name in course.settings.pages if not name.endswith(".md")}
+    pages = targets.pages
     if target.part not in pages:
         return (f'the link "{link.raw}" points to a page that does not exist',
                 did_you_mean(target.part or "", pages) or "check the file name")
