@@ -72,7 +72,8 @@ class Problems:
         return [p for p in self.items if p.severity == "warning"]
 
     def sorted(self) -> list[Problem]:
-        return sorted(set(self.items), key=lambda p: (p.path, p.line or 0, p.message))
+        # Every field in the key: a set's order changes from run to run (str hashes are salted).
+        return sorted(set(self.items), key=lambda p: (p.path, p.line or 0, p.message, p.hint, p.severity))
 
 
 class FindingsMemo:

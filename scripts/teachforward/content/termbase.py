@@ -310,10 +310,14 @@ def _check_section(terms: list[Term], language: Language, path: Path, line_of: L
         english_sorted = sorted(set(english_words))
         if key in UNCHECKED_FIELDS:
             continue
+        # Several workshops may define one term: each English term is looked for once a text.
+        where: dict[str, int | None] = {}
         for term in terms:
             if term.path == path and key == "key_terms":
                 continue     # the definitions themselves
-            at = english.where(term.english, english_words, english_sorted)
+            if term.english not in where:
+                where[term.english] = english.where(term.english, english_words, english_sorted)
+            at = where[term.english]
             if at is not None and not translated.found(term.translated, own_words):
                 spans = english.spans(english_text)
                 said = english_text[spans[at][0]:spans[at + len(english.stems(term.english)) - 1][1]]
