@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from teachforward.pipeline import WorkerError, _Runner
+from teachforward.pipeline import WorkerError, _folder_of, _remove_temporary_files, _Runner
 
 
 def _square(n):
@@ -53,14 +53,17 @@ def _write_slowly(path: str, ready: str) -> None:
         stream.write(b"half")
         open(ready, "w").close()
         time.sleep(60)
+    open(ready + ".finished", "w").close()
 
 
-def test_a_stopped_worker_leaves_no_temporary_file(tmp_path):
-    """A new edit stops serve's catch-up (_Runner.close): a worker stopped while writing a file
-    removes its temporary file, and the file is not written."""
+def test_a_stopped_worker_is_ended_at_once_and_its_temporary_file_removed(tmp_path):
+    """A new edit stops serve's catch-up (_Runner.close): the worker is ended at once (a gentler
+    signal can be swallowed by a library's callback), the file it was writing is not written,
+    and the temporary file it leaves is removed from its folder."""
     import time
     runner = _Runner(2)
-    target, ready = tmp_path / "book.pdf", tmp_path / "ready"
+    folder = tmp_path / "en" / "print"
+    target, ready = folder / "book.pdf", tmp_path / "ready"
     runner.submit(("print", "en"), _write_slowly, str(target), str(ready))
     runner.start()
     for _ in range(600):          # until the worker is inside the write (bounded: 60 s)
@@ -68,5 +71,8 @@ def test_a_stopped_worker_leaves_no_temporary_file(tmp_path):
             break
         time.sleep(0.1)
     assert ready.exists()
-    runner.close()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["ready"]
+    assert runner.close() == [("print", "en")]
+    assert not (tmp_path / "ready.finished").exists(), "close let the worker finish its work"
+    assert [p.name for p in folder.iterdir()][0].endswith(".tmp")      # what a killed write leaves
+    _remove_temporary_files(_folder_of(tmp_path, "print", "en"))
+    assert list(folder.iterdir()) == []

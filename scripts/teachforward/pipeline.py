@@ -211,11 +211,23 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
                 if not turns:
                     start_decks_and_prints()
     finally:
-        runner.close()
+        for kind, code in runner.close():
+            _remove_temporary_files(_folder_of(work, kind, code))
     if kept is not None and not early:
         kept.decks, kept.prints = made, printed
     outcome.sites = [sites[code] for code in codes if code in sites]
     return outcome
+
+
+def _folder_of(work: Path, kind: str, code: str) -> Path:
+    """Where a piece of work writes (see _deck_group, _print, _site)."""
+    return {"decks": work / "decks", "print": work / code / "print"}.get(kind, work / code)
+
+
+def _remove_temporary_files(folder: Path) -> None:
+    """What a worker ended half-way through an atomic write leaves (fsutil.atomic_file's names)."""
+    for path in folder.rglob(".*.tmp"):
+        path.unlink(missing_ok=True)
 
 
 def _file_marks(paths: list[Path]) -> list:
@@ -266,7 +278,6 @@ def _site(context: BuildContext, code: str, downloads: list, files: dict, prints
 
 
 LOOK_EVERY_S = 0.1      # how often a run that can be stopped asks whether to stop
-STOP_WAIT_S = 5.0       # how long a stopped worker may take to clean up
 NOT_YET = ("not yet", None)     # _Runner.next: nothing finished within the time given
 
 
@@ -274,16 +285,9 @@ class WorkerError(RuntimeError):
     """A piece of work failed in its worker process: the worker's traceback, as text."""
 
 
-def _stopped(signum, frame) -> None:
-    raise SystemExit(1)
-
-
 def _work(connection, function, args) -> None:
     """Run in a forked process: one piece of work, its result (or failure) sent back."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C is for the main process to handle
-    # Stopped (_Runner.close: a new edit stops a catch-up): unwind, so that a file being written
-    # atomically (fsutil.atomic_file) is not left behind as a temporary file.
-    signal.signal(signal.SIGTERM, _stopped)
     try:
         result = (True, function(*args))
     except BaseException:                              # noqa: BLE001 - reported in the main process
@@ -364,15 +368,15 @@ class _Runner:
             raise WorkerError(f"{' '.join(key)} failed:\n{value}")
         return key, value
 
-    def close(self) -> None:
-        for _, process in self.running.values():     # stopped early: Ctrl-C, an error, a new edit
-            process.terminate()
+    def close(self) -> list[tuple]:
+        """End the work still running (stopped early: Ctrl-C, an error, a new edit); returns its keys."""
+        for _, process in self.running.values():
+            process.kill()      # at once: a library's callback may swallow a gentler signal's exception
         for connection, (_, process) in self.running.items():
-            process.join(timeout=STOP_WAIT_S)
-            if process.is_alive():       # stuck in a library's own code: no clean-up then
-                process.kill()
-                process.join()
+            process.join()
             connection.close()
+        stopped = [key for key, _ in self.running.values()]
         self.running.clear()
         if self.forks:
             gc.unfreeze()
+        return stopped
