@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -247,3 +248,38 @@ def test_serve_publishes_an_edit_before_its_pdfs_and_decks_and_then_the_site_a_c
     assert not session.changed() and (work / LAST_BUILD).exists()
     assert "Bienvenue à toutes et à tous." in (site / "fr" / "index.html").read_text(encoding="utf-8")
     assert digest(site) == fresh_build(tree, tmp_path, "two", capsys)
+
+
+def _serving_processes(root: Path) -> list[int]:
+    """The processes of a `teachforward serve` of `root`: serve and the workers forked from it."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                command = Path(f"/proc/{entry}/cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"serve" in command and str(root).encode() in command:
+                found.append(int(entry))
+    return found
+
+
+def test_serve_stopped_by_a_signal_during_the_catch_up_ends_its_workers_too(tree, served):
+    """`kill` (SIGTERM) while the decks and PDFs of an edit are being made: the workers end with
+    serve instead of going on, orphaned, writing into build/."""
+    base, lines = served
+    tree.replace("workshops/en/01-basics/notes.md", "unique word zebrafish", "unique word seahorse")
+    deadline = time.monotonic() + 120
+    while not any(line.startswith("Then the other languages") for line in lines) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    def parent(pid: int) -> int:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+    serve = next(pid for pid in _serving_processes(tree.root) if parent(pid) == os.getpid())
+    assert [pid for pid in _serving_processes(tree.root) if pid != serve], "no worker ran during the catch-up"
+    os.kill(serve, signal.SIGTERM)
+    for _ in range(600):       # until serve has ended (bounded: 60 s); its zombie has no command line
+        if serve not in _serving_processes(tree.root):
+            break
+        time.sleep(0.1)
+    assert _serving_processes(tree.root) == [], "workers were left running after serve ended"

@@ -288,6 +288,7 @@ class WorkerError(RuntimeError):
 def _work(connection, function, args) -> None:
     """Run in a forked process: one piece of work, its result (or failure) sent back."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C is for the main process to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)    # not serve's handler (serve.py): just end
     try:
         result = (True, function(*args))
     except BaseException:                              # noqa: BLE001 - reported in the main process

@@ -7,6 +7,7 @@ Pages are served with a small script added (never written into site/): it waits 
 from __future__ import annotations
 
 import functools
+import signal
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -111,7 +112,14 @@ class Session:
         return self.watch.pending()
 
 
+def _terminated(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
 def serve(root: Path, out: Path, port: int) -> int:
+    # Stopped by a signal (`kill`, a test, the bench), unwind as for Ctrl-C: the build's workers
+    # are ended with it (pipeline._Runner.close) instead of going on, orphaned, in build/.
+    signal.signal(signal.SIGTERM, _terminated)
     builds = Builds()
     watch = watch_sources(root)
     session = Session(root, out, published=builds.succeeded, watch=watch)
