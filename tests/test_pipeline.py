@@ -74,5 +74,6 @@ def test_a_stopped_worker_is_ended_at_once_and_its_temporary_file_removed(tmp_pa
     assert runner.close() == [("print", "en")]
     assert not (tmp_path / "ready.finished").exists(), "close let the worker finish its work"
     assert [p.name for p in folder.iterdir()][0].endswith(".tmp")      # what a killed write leaves
-    _remove_temporary_files(_folder_of(tmp_path, "print", "en"))
+    assert _folder_of(tmp_path, "print", "en") == folder and _folder_of(tmp_path, "check", "sources") is None
+    _remove_temporary_files(folder)
     assert list(folder.iterdir()) == []

@@ -212,16 +212,17 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
                     start_decks_and_prints()
     finally:
         for kind, code in runner.close():
-            _remove_temporary_files(_folder_of(work, kind, code))
+            if (folder := _folder_of(work, kind, code)) is not None:
+                _remove_temporary_files(folder)
     if kept is not None and not early:
         kept.decks, kept.prints = made, printed
     outcome.sites = [sites[code] for code in codes if code in sites]
     return outcome
 
 
-def _folder_of(work: Path, kind: str, code: str) -> Path:
-    """Where a piece of work writes (see _deck_group, _print, _site)."""
-    return {"decks": work / "decks", "print": work / code / "print"}.get(kind, work / code)
+def _folder_of(work: Path, kind: str, code: str) -> Path | None:
+    """Where a piece of work writes (see _deck_group, _print, _site); the check writes nothing."""
+    return {"decks": work / "decks", "print": work / code / "print", "site": work / code}.get(kind)
 
 
 def _remove_temporary_files(folder: Path) -> None:
