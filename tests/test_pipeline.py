@@ -77,3 +77,83 @@ def test_a_stopped_worker_is_ended_at_once_and_its_temporary_file_removed(tmp_pa
     assert _folder_of(tmp_path, "print", "en") == folder and _folder_of(tmp_path, "check", "sources") is None
     _remove_temporary_files(folder)
     assert list(folder.iterdir()) == []
+
+
+def _sleep(seconds: float) -> None:
+    import time
+    time.sleep(seconds)
+
+
+def _ended(pid: int) -> bool:
+    """Gone, or a zombie (ended; its parent has not read its exit status yet)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+def test_a_signal_that_comes_as_a_worker_is_forked_does_not_lose_it():
+    """Serve's SIGTERM (or Ctrl-C) handled just after the fork, before the worker is recorded,
+    would leave it unknown to close() and running on, orphaned (seen in CI): the signal waits
+    until the worker is recorded, so close() ends it."""
+    import multiprocessing
+    import signal
+    from types import SimpleNamespace
+
+    fork = multiprocessing.get_context("fork")
+
+    class SignalledAsItForks(fork.Process):
+        def start(self):
+            super().start()
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    def terminated(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, terminated)
+    runner = _Runner(2)
+    runner.context = SimpleNamespace(Process=SignalledAsItForks, Pipe=fork.Pipe)
+    runner.submit(("print", "en"), _sleep, 60)
+    try:
+        with pytest.raises(SystemExit):
+            runner.start()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        workers = [process for _, process in runner.running.values()]
+        stopped = runner.close()
+    assert stopped == [("print", "en")], "the worker forked as the signal came was not recorded"
+    assert len(workers) == 1 and _ended(workers[0].pid)
+
+
+def _runner_left_by_its_process(report: str) -> None:
+    """A process that starts a worker, says the worker's pid, then waits to be killed."""
+    import time
+    runner = _Runner(2)
+    runner.submit(("print", "en"), _sleep, 120)
+    runner.start()
+    ((_, process),) = runner.running.values()
+    Path(report).write_text(str(process.pid))
+    time.sleep(120)
+
+
+def test_workers_end_with_the_process_that_forked_them_even_when_it_is_killed(tmp_path):
+    """`kill -9` of serve runs no clean-up of its own: the kernel ends its workers (PDEATHSIG)."""
+    import multiprocessing
+    import signal
+    import time
+    report = tmp_path / "worker"
+    owner = multiprocessing.get_context("fork").Process(target=_runner_left_by_its_process, args=(str(report),))
+    owner.start()
+    for _ in range(600):         # until the worker runs (bounded: 60 s)
+        if report.exists() and report.read_text():
+            break
+        time.sleep(0.1)
+    worker = int(report.read_text())
+    assert not _ended(worker)
+    os.kill(owner.pid, signal.SIGKILL)
+    owner.join()
+    for _ in range(300):         # the kernel's SIGKILL is delivered at once; reaped by init (bounded: 30 s)
+        if _ended(worker):
+            break
+        time.sleep(0.1)
+    assert _ended(worker), "the worker went on after the process that forked it was killed"

@@ -14,10 +14,12 @@ language whose decks or PDFs came out different is built again with them. A new 
 """
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
 import signal
+import sys
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -286,10 +288,12 @@ class WorkerError(RuntimeError):
     """A piece of work failed in its worker process: the worker's traceback, as text."""
 
 
-def _work(connection, function, args) -> None:
+def _work(connection, parent: int, function, args) -> None:
     """Run in a forked process: one piece of work, its result (or failure) sent back."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C is for the main process to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)    # not serve's handler (serve.py): just end
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _ENDING)   # blocked by _Runner.start around the fork
+    _end_with(parent)
     try:
         result = (True, function(*args))
     except BaseException:                              # noqa: BLE001 - reported in the main process
@@ -299,6 +303,26 @@ def _work(connection, function, args) -> None:
     finally:
         connection.close()
         os._exit(0)        # no clean-up of the parent's state inherited by the fork
+
+
+_ENDING = {signal.SIGINT, signal.SIGTERM}
+
+
+def _end_with(parent: int) -> None:
+    """Have the kernel end this worker when the process that forked it ends, however it ends
+    (even `kill -9`, where no clean-up of its own runs): Linux's PR_SET_PDEATHSIG."""
+    if sys.platform != "linux":
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:       # it ended before prctl took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1     # linux/prctl.h
 
 
 class _Runner:
@@ -334,10 +358,16 @@ class _Runner:
         while self.forks and self.queue and len(self.running) < self.jobs:
             key, function, args = self.queue.pop(0)
             receiving, sending = self.context.Pipe(duplex=False)
-            process = self.context.Process(target=_work, args=(sending, function, args), daemon=True)
-            process.start()
+            process = self.context.Process(target=_work, args=(sending, os.getpid(), function, args), daemon=True)
+            # A Ctrl-C or SIGTERM handled between the fork and the line that records the worker
+            # would leave it unknown to close(), running on, orphaned: hold them until it is recorded.
+            signal.pthread_sigmask(signal.SIG_BLOCK, _ENDING)
+            try:
+                process.start()
+                self.running[receiving] = (key, process)
+            finally:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, _ENDING)
             sending.close()
-            self.running[receiving] = (key, process)
 
     def next(self, timeout: float | None = None):
         """The next finished piece of work as (key, result), None when there is none left, or
