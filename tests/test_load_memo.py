@@ -260,3 +260,69 @@ def test_the_findings_memo_keeps_inner_results_with_outer_ones_and_forgets_old_o
     forgotten = FindingsMemo.updated(grown, third.delta())
     assert set(forgotten) - set(third.used) == {"how many were used when the rest was last forgotten"}
     assert FindingsMemo.updated(forgotten, FindingsMemo(forgotten).delta()) == forgotten     # small: all kept
+
+
+def listed(monkeypatch) -> list[str]:
+    """The workshop folders each load lists (load_memo.folder_signature), in order."""
+    from teachforward.content import load_memo
+    calls: list[str] = []
+    real = load_memo.folder_signature
+
+    def counting(folder, real_path):
+        calls.append(f"{folder.parent.name}/{folder.name}")
+        return real(folder, real_path)
+    monkeypatch.setattr(load_memo, "folder_signature", counting)
+    return calls
+
+
+def test_told_what_changed_a_load_lists_only_the_folders_it_concerns(root, monkeypatch):
+    """Serve's watch says what changed (LoadMemo.saw): the other workshop folders are not listed
+    again, and the course is still what a fresh load gives."""
+    session = Session(root)
+    session.kept.loaded.saw([])
+    before, _ = session.load()
+    calls = listed(monkeypatch)
+    notes = root / "workshops" / "fr" / TWO / "notes.md"
+    edit(notes, "\n## ", "\nUne phrase de plus.\n\n## ")
+    session.kept.loaded.saw([str(notes)])
+    after, _ = session.load()
+    assert calls == ["fr/" + TWO], "the load listed more than the edited folder"
+    assert [key for key, w in workshops(after).items() if w is not workshops(before)[key]] == [("fr", TWO)]
+    # What a build that did not load (nothing to build, a refusal) was told is kept for the next load.
+    calls.clear()
+    edit(notes, "Une phrase de plus.", "Une autre phrase.")
+    session.kept.loaded.saw([str(notes)])
+    session.kept.loaded.saw([])
+    again, _ = session.load()
+    assert calls == ["fr/" + TWO] and "Une autre phrase." in workshops(again)[("fr", TWO)].notes.intro
+
+
+def test_told_that_a_folder_above_changed_every_workshop_under_it_is_listed(root, monkeypatch):
+    session = Session(root)
+    session.kept.loaded.saw([])
+    session.load()
+    calls = listed(monkeypatch)
+    session.kept.loaded.saw([str(root / "workshops" / "fr")])
+    course = load_course(root, session.kept.parsed, session.kept.loaded)[0]
+    assert sorted(call for call in calls if call.startswith("fr/")) == ["fr/" + ONE, "fr/" + TWO, "fr/" + THREE]
+    assert not [call for call in calls if call.startswith("en/")]
+    assert course == load_course(root)[0]
+
+
+def test_a_workshop_holding_a_link_is_listed_even_when_told_nothing_changed_there(root, monkeypatch):
+    """A link's target may change where the watch of the workshop's folder does not look."""
+    materials = root / "workshops" / "fr" / TWO / "materials"
+    linked = sorted(materials.glob("*.md"))[0]
+    elsewhere = root / "shared-material.md"
+    shutil.move(linked, elsewhere)
+    linked.symlink_to(os.path.relpath(elsewhere, linked.parent))
+    age(root)
+    session = Session(root)
+    session.kept.loaded.saw([])
+    before, _ = session.load()
+    calls = listed(monkeypatch)
+    edit(elsewhere, "\n", "\nUne ligne de plus.\n")
+    session.kept.loaded.saw([str(elsewhere)])
+    after, _ = session.load()
+    assert calls[:1] == ["fr/" + TWO]
+    assert workshops(after)[("fr", TWO)] is not workshops(before)[("fr", TWO)]

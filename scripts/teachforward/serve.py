@@ -96,6 +96,7 @@ class Session:
 
     def build(self) -> int:
         changed = self.watch.take()
+        self.kept.loaded.saw(changed)      # the workshop folders outside these are not listed again
         return build(self.root, self.out, kept=self.kept, published=self.published, stop=self.changed,
                      first=self._languages(changed), marks=self.watch.marks)
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from teachforward.content import markdown, prose
 from teachforward.content.languages import describe
-from teachforward.content.load_memo import Loaded, LoadMemo, Signature, file_signature, folder_signature
+from teachforward.content.load_memo import Loaded, LoadMemo, Signature, file_signature
 from teachforward.content.model import (
     GROUP_SIZE,
     ID_PATTERN,
@@ -218,7 +218,7 @@ class _Loader:
         """_workshop(), or what it gave in an earlier load when nothing it reads changed (load_memo)."""
         if self.kept is None:
             return self._workshop(folder, code, original)
-        files = folder_signature(folder, self.places.folder(str(folder)))
+        files = self.kept.folder_files(folder, partial(self.places.folder, str(folder)))
         return self._kept(folder, files, original, partial(self._workshop, folder, code, original))
 
     def _kept(self, key: Path, files: Signature, original: Workshop | None, make: Callable[[], _Made]) -> _Made:

@@ -175,7 +175,7 @@ class FormatsFile(_Schema):
 
 # --- The resolved model ------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Origin:
     """Where a piece of content was read from, and in which language it is written."""
     path: Path
@@ -183,7 +183,7 @@ class Origin:
     line: int = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Section:
     id: str
     title: str
@@ -204,7 +204,7 @@ class Section:
         return self.prose
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """A Markdown file split into sections (speaking notes, facilitator's guide)."""
     origin: Origin
@@ -222,7 +222,7 @@ class Document:
             yield section.prose
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Exercise:
     id: str
     number: int
@@ -245,7 +245,7 @@ class Exercise:
         return tuple(s for s in (self.scenario, self.task, self.questions, self.responses) if s)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Material:
     """A printable worksheet, template, form, checklist or letter (materials/NN-id.md)."""
     id: str
@@ -266,7 +266,7 @@ class Material:
         return self.document.translated_from
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Workshop:
     folder: str               # "01-fundamentals"
     number: int
@@ -344,7 +344,7 @@ class Workshop:
                             yield document.origin, inline
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """A hand-written page of the site, docs/<lang>/<path>."""
     path: str                 # "index.md", relative to docs/<lang>/
@@ -358,7 +358,7 @@ class Page:
     prose: Prose = EMPTY
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Language:
     code: str
     name: str                 # in the language itself, e.g. "Français"
@@ -373,7 +373,7 @@ class Language:
         return origin.lang == self.code
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Course:
     root: Path
     settings: CourseFile

@@ -36,7 +36,7 @@ WRITING_SPACE = re.compile(r"^lines[ \t]+(\d{1,2})[ \t]*$")
 
 # --- where things are ---------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A stretch of one line of a source file: line (from 1) and columns [start, end)."""
     line: int
@@ -46,37 +46,37 @@ class Span:
 
 # --- inlines ------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Text:
     text: str                 # entities decoded, escapes removed
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Emphasis:
     children: tuple[Inline, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Strong:
     children: tuple[Inline, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Code:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LineBreak:
     hard: bool                # False: the text simply goes on on the next line
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Html:
     raw: str                  # an inline tag as written (the HTML policy decides what is allowed)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     line: int
     text: str                 # the label as plain text
@@ -89,7 +89,7 @@ class Link:
     autolink: bool = False    # <https://...>
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Image:
     """A picture in the prose."""
     line: int
@@ -105,7 +105,7 @@ Inline = Text | Emphasis | Strong | Code | LineBreak | Html | Link | Image
 
 # --- blocks -------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     line: int
     inlines: tuple[Inline, ...]
@@ -113,7 +113,7 @@ class Paragraph:
     last_line: int = field(default=0, compare=False)   # its last non-blank line in the file
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Heading:
     line: int
     level: int
@@ -124,14 +124,14 @@ class Heading:
     text_at: Span | None = field(default=None, compare=False)   # where `source` is written in the file
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListItem:
     line: int
     blocks: tuple[Block, ...]
     checked: bool | None = None       # a tick box: False for "- [ ]", True for "- [x]"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListBlock:
     line: int
     ordered: bool
@@ -143,7 +143,7 @@ class ListBlock:
 Cell = tuple[Inline, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Table:
     line: int
     header: tuple[Cell, ...]
@@ -152,14 +152,14 @@ class Table:
     last_line: int = field(default=0, compare=False)   # its last non-blank line in the file
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quote:
     line: int
     blocks: tuple[Block, ...]
     last_line: int = field(default=0, compare=False)   # its last non-blank line in the file
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Admonition:
     """`!!! kind "title"` (always open) or `??? kind "title"` (details, closed unless `???+`)."""
     line: int
@@ -171,7 +171,7 @@ class Admonition:
     last_line: int = field(default=0, compare=False)   # its last non-blank line in the file
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PictureBlock:
     """A paragraph that is only a picture."""
     line: int
@@ -179,7 +179,7 @@ class PictureBlock:
     last_line: int = field(default=0, compare=False)   # its last non-blank line in the file
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CodeBlock:
     line: int
     text: str
@@ -187,21 +187,21 @@ class CodeBlock:
     last_line: int = field(default=0, compare=False)   # its last non-blank line in the file
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Definition:
     line: int
     term: tuple[Inline, ...]
     definitions: tuple[tuple[Block, ...], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DefinitionList:
     line: int
     items: tuple[Definition, ...]
     last_line: int = field(default=0, compare=False)   # its last non-blank line in the file
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WritingSpace:
     """`::: lines N` + `:::`: N ruled lines to write on (printable materials)."""
     line: int
@@ -209,13 +209,13 @@ class WritingSpace:
     last_line: int = field(default=0, compare=False)   # its last non-blank line in the file
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rule:
     line: int
     last_line: int = field(default=0, compare=False)   # its last non-blank line in the file
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HtmlBlock:
     line: int
     raw: str
@@ -226,7 +226,7 @@ Block = (Paragraph | Heading | ListBlock | Table | Quote | Admonition | PictureB
          | DefinitionList | WritingSpace | Rule | HtmlBlock)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Prose:
     """A Markdown body as written (its lines in the file) and as parsed."""
     source: str
@@ -840,7 +840,7 @@ def excerpt(prose: Prose, start: int, end: int) -> Prose:
     return Prose("\n".join(chosen), blocks[0].line, tuple(blocks))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cut:
     """A section of a document: its heading and the parsed body under it."""
     heading: Heading
