@@ -210,7 +210,7 @@ def test_serve_publishes_an_edit_before_its_pdfs_and_decks_and_then_the_site_a_c
         seen.append({"page": notes.read_text(encoding="utf-8"), "pdfs": marks(work / "en" / "print"),
                      "decks": marks(work / "decks" / "en"), "claimed": (work / LAST_BUILD).exists(),
                      "downloads": {name: data for name, data in digest(site / "en" / "downloads").items()
-                                   if name.endswith((".pdf", ".pptx"))}})
+                                   if name.endswith((".pdf", ".pptx", ".zip"))}})
         while then:
             then.pop()()
 
@@ -228,8 +228,11 @@ def test_serve_publishes_an_edit_before_its_pdfs_and_decks_and_then_the_site_a_c
     for turn in seen[1:3]:
         assert (turn["pdfs"], turn["decks"]) == (pdfs, decks), "the edit was published after its PDFs or decks"
         assert turn["downloads"] == downloads, "the first sites of the edit did not offer the last build's files"
+        assert "teach-forward-en.zip" in turn["downloads"]        # the offline pack, made again in the catch-up
         assert not turn["claimed"], "the stamp says the sources are built before their PDFs caught up"
     assert caught_up["pdfs"] != pdfs and caught_up["decks"] != decks, "the edit changes no PDF or deck"
+    pack = "teach-forward-en.zip"
+    assert caught_up["downloads"][pack] != downloads[pack], "the offline pack was not made again"
     assert caught_up["claimed"] is False     # LAST_BUILD is written just after the last publish
     assert (work / LAST_BUILD).exists()
     assert not session.changed()

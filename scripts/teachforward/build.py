@@ -42,7 +42,7 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
     """Build decks and sites into out/, again only what changed. Returns the exit status.
     `kept`: kept by a process that builds again and again (serve), so that what did not change
     is not parsed or checked again (pipeline.Kept). With `kept` and `published` (serve), the
-    sites are published first with the decks and PDFs of the last build (those of the languages
+    sites are published first with the decks, PDFs and offline packs of the last build (those of the languages
     `first`, whose sources changed, before the others), then again once the decks and PDFs have
     caught up (pipeline.py); `published()` is called each time out/ was replaced, and `stop()`
     returning True (a new edit) ends the catch-up: the build then claims nothing. `marks`: the
@@ -107,7 +107,7 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
             return 0
         report(problems.items[reported:], out_stream)
         # Serve may have published the edit's pages already, with the last build's decks and PDFs.
-        kept_as = (f"{out} shows the edit with the decks and PDFs of the last build" if turns_served
+        kept_as = (f"{out} shows the edit with the decks, PDFs and offline pack of the last build" if turns_served
                    else f"{out} was left as it was")
         if problems.errors:
             print(f"\nThe slide decks could not all be made; {kept_as}.", file=out_stream)

@@ -7,10 +7,10 @@ as its groups and its PDFs are done. Each piece of work
 runs in a process forked from the one that loaded the course, so the course is not copied.
 
 A process that builds again and again (serve) puts the edit on the page first: after its first
-build, the sites are made at once with the decks and PDFs of the last build (Kept), those of the
-edited languages first, and published (Serving); only then are the decks and PDFs made, and a
-language whose decks or PDFs came out different is built again with them. A new edit
-(Serving.stop) ends that catch-up where it is.
+build, the sites are made at once with the decks, PDFs and offline packs of the last build
+(Kept), those of the edited languages first, and published (Serving); only then are the decks
+and PDFs made, a language whose decks or PDFs came out different is built again with them, and
+the others' offline packs are zipped. A new edit (Serving.stop) ends that catch-up where it is.
 """
 from __future__ import annotations
 
@@ -126,7 +126,8 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
 
     def start_site(code: str, here: bool = False) -> None:
         built_with[code] = site_inputs(code)
-        runner.submit(("site", code), _site, context, code, *built_with[code][0], here=here)
+        # The sites published before the catch-up offer the last build's offline pack.
+        runner.submit(("site", code), _site, context, code, *built_with[code][0], not turns, here=here)
 
     def start_ready_sites() -> None:
         for code in [c for c in waiting if needs[c] <= done_groups and c in done_prints]:
@@ -136,6 +137,9 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
                 # Serve's first build makes the source language's site in serve's own process, so
                 # that the first edit finds the site builder loaded and ready (as later edits do).
                 start_site(code, here=serving is not None and not early and code == source)
+            elif code in sites and not sites[code].packed:
+                progress.total += 1
+                runner.submit(("pack", code), _pack, sites[code])
 
     def start_decks_and_prints() -> None:
         for code in groups:
@@ -191,6 +195,11 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
                 done_prints.add(code)
                 progress.step(f"PDFs in {code}: {len(value)}")
                 start_ready_sites()
+            elif kind == "pack":
+                sites[code] = value
+                if kept is not None:
+                    kept.sites[code] = value
+                progress.step(f"offline pack {code}")
             else:
                 value, memo = value
                 if kept is not None and memo is not None:     # what the build of a fork kept comes back
@@ -224,7 +233,7 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
 
 def _folder_of(work: Path, kind: str, code: str) -> Path | None:
     """Where a piece of work writes (see _deck_group, _print, _site); the check writes nothing."""
-    return {"decks": work / "decks", "print": work / code / "print", "site": work / code}.get(kind)
+    return {"decks": work / "decks", "print": work / code / "print", "site": work / code, "pack": work / code / "pack"}.get(kind)
 
 
 def _remove_temporary_files(folder: Path) -> None:
@@ -266,7 +275,13 @@ def _print(context: BuildContext, code: str) -> list:
                                int(os.environ.get("SOURCE_DATE_EPOCH") or 0))
 
 
-def _site(context: BuildContext, code: str, downloads: list, files: dict, prints: list) -> tuple[LanguageBuild, Any]:
+def _pack(built: LanguageBuild) -> LanguageBuild:
+    from teachforward.site.build import write_pack
+    return write_pack(built)
+
+
+def _site(context: BuildContext, code: str, downloads: list, files: dict, prints: list,
+          pack: bool) -> tuple[LanguageBuild, Any]:
     """The language's site (LanguageBuild), and with `kept` what it was made with
     (site.sources.SourcesMemo, without the workshops themselves: sent back from a fork, they would
     be copied; run() takes them from the same course again)."""
@@ -276,7 +291,7 @@ def _site(context: BuildContext, code: str, downloads: list, files: dict, prints
     if context.kept is not None and memo is None:
         memo = SourcesMemo()
     built = build_language(context.course, context.course.language(code), context.work / code, downloads, files,
-                           context.site_environment, context.work / "templates", prints, memo)
+                           context.site_environment, context.work / "templates", prints, memo, pack)
     return built, memo.detached() if memo is not None else None
 
 

@@ -8,8 +8,10 @@ compare them with what build/<lang>/site/ was last built from (build/<lang>/stat
   teachforward-incremental plugin keeps the search index whole);
 - anything else (the menu, the settings, the theme, a page added or removed, a new version of
   MkDocs or of this package): a full build.
-Then the language's offline pack is zipped (site/offline.py). Where the finished site goes is
-decided by site/publish.py.
+Then the language's offline pack is zipped (site/offline.py): at 100 workshops it is a zip of
+80 MB written again after every edit, so serve's first turns leave it to the catch-up
+(`pack=False`, then write_pack), and the state says whether the pack is that of the site.
+Where the finished site goes is decided by site/publish.py.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ import io
 import json
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from teachforward.artifacts import Download, PrintFile
@@ -49,28 +51,33 @@ class LanguageBuild:
     rendered: int      # pages MkDocs rendered this time
     site_dir: Path     # build/<lang>/site
     pack: Path         # build/<lang>/pack/teach-forward-<lang>.zip
-    state: str         # a digest of everything the site was built from
+    state: str         # a digest of everything the site was built from, and of whether `pack` is its pack
     ok: bool = True
     log: str = ""      # MkDocs' warnings and errors
+    packed: bool = True     # False: `pack` is still the pack of the site last built before (build_language)
 
 
 def build_language(course: Course, language: Language, lang_dir: Path, downloads: list[Download],
                    deck_files: dict[str, Path], environment: str, template_cache: Path | None = None,
-                   prints: list[PrintFile] | None = None, memo: SourcesMemo | None = None) -> LanguageBuild:
+                   prints: list[PrintFile] | None = None, memo: SourcesMemo | None = None,
+                   pack: bool = True) -> LanguageBuild:
     """`environment`: environment_fingerprint(), read once by the build this is part of;
-    `memo`: what a process that builds again and again keeps of this language's sources (sources.SourcesMemo)."""
+    `memo`: what a process that builds again and again keeps of this language's sources (sources.SourcesMemo);
+    `pack`: zip the offline pack too (else write_pack does it later, module docstring)."""
     site_dir = lang_dir / "site"
     mine = {d.workshop: d for d in downloads if d.site_lang == language.code}
     digests, config = write_language_sources(course, language, lang_dir, site_dir, mine, deck_files, template_cache,
                                              prints or [], memo)
     current = {"environment": environment, "files": digests}
-    state = hashlib.sha256(json.dumps(current, sort_keys=True).encode()).hexdigest()
     previous = _read_state(lang_dir)
     pages = sum(path.endswith(".md") for path in digests)
-    pack = lang_dir / "pack" / f"{pack_name(language.code)}.zip"
+    pack_file = lang_dir / "pack" / f"{pack_name(language.code)}.zip"
     built = previous is not None and (site_dir / "index.html").is_file()
-    if built and previous == current and pack.is_file():
-        return LanguageBuild(language.code, "unchanged", pages, 0, site_dir, pack, state)
+    if built and previous is not None and _site_of(previous) == current and pack_file.is_file():
+        packed = previous.get("packed", True)
+        found = LanguageBuild(language.code, "unchanged", pages, 0, site_dir, pack_file, _digest(current, packed),
+                              packed=packed)
+        return write_pack(found) if pack and not packed else found
     if built and previous is not None and _only_text_changed(previous, current):
         mode = "incremental"
         rendered = sum(path.endswith(".md") and previous["files"][path] != digest for path, digest in digests.items())
@@ -79,10 +86,34 @@ def build_language(course: Course, language: Language, lang_dir: Path, downloads
     (lang_dir / STATE).unlink(missing_ok=True)    # an interrupted build leaves no claim behind
     ok, log = run_mkdocs(lang_dir / "mkdocs.yml", dirty=mode == "incremental", data=config)
     if not ok:
-        return LanguageBuild(language.code, mode, pages, rendered, site_dir, pack, state, ok=False, log=log)
-    write_offline_pack(site_dir, language.code, pack)
-    write_json(lang_dir / STATE, current)
-    return LanguageBuild(language.code, mode, pages, rendered, site_dir, pack, state, log=log)
+        return LanguageBuild(language.code, mode, pages, rendered, site_dir, pack_file, _digest(current, False),
+                             ok=False, log=log, packed=False)
+    if pack:
+        write_offline_pack(site_dir, language.code, pack_file)
+    write_json(lang_dir / STATE, {**current, "packed": pack})
+    return LanguageBuild(language.code, mode, pages, rendered, site_dir, pack_file, _digest(current, pack), log=log,
+                         packed=pack)
+
+
+def write_pack(built: LanguageBuild) -> LanguageBuild:
+    """Zip the offline pack of a site built with `pack=False` (build_language)."""
+    lang_dir = built.site_dir.parent
+    current = _read_state(lang_dir)
+    if current is None or built.packed:
+        return built
+    write_offline_pack(built.site_dir, built.lang, built.pack)
+    write_json(lang_dir / STATE, {**_site_of(current), "packed": True})
+    return replace(built, state=_digest(_site_of(current), True), packed=True)
+
+
+def _site_of(state: dict) -> dict:
+    """What the site was built from: the state without whether its pack was zipped."""
+    return {"environment": state["environment"], "files": state["files"]}
+
+
+def _digest(current: dict, packed: bool) -> str:
+    # A site whose pack is zipped at last is published again (publish.py compares these digests).
+    return hashlib.sha256(json.dumps(current, sort_keys=True).encode() + (b"" if packed else b"\0unpacked")).hexdigest()
 
 
 def _only_text_changed(previous: dict, current: dict) -> bool:
