@@ -286,3 +286,28 @@ def test_serve_stopped_by_a_signal_during_the_catch_up_ends_its_workers_too(tree
             break
         time.sleep(0.1)
     assert _serving_processes(tree.root) == [], "workers were left running after serve ended"
+
+
+def test_a_worker_killed_during_the_catch_up_fails_that_build_not_serve(tree, served):
+    """The system may kill a worker (memory runs out): serve says so and builds the next save."""
+    base, lines = served
+    tree.replace("workshops/en/01-basics/notes.md", "unique word zebrafish", "unique word seahorse")
+    deadline = time.monotonic() + 120
+    while not any(line.startswith("Then the other languages") for line in lines) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+    def parent(pid: int) -> int:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+    serve = next(pid for pid in _serving_processes(tree.root) if parent(pid) == os.getpid())
+    workers = [pid for pid in _serving_processes(tree.root) if pid != serve]
+    assert workers, "no worker ran during the catch-up"
+    os.kill(workers[0], signal.SIGKILL)
+    while not any(line.startswith("The build stopped") for line in lines) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert any(line.startswith("The build stopped") for line in lines), "".join(lines)
+    assert serve in _serving_processes(tree.root), "serve ended with its worker"
+    tree.replace("workshops/en/01-basics/notes.md", "unique word seahorse", "unique word sea lion")
+    while sum(line.startswith("Built ") for line in lines) < 2 and time.monotonic() < deadline:   # then caught up
+        time.sleep(0.1)
+    assert "sea lion" in get(f"{base}/en/workshops/01-basics/notes.html"), "".join(lines)

@@ -113,6 +113,17 @@ class Session:
         return self.watch.pending()
 
 
+def _rebuild(session: Session, out: Path) -> None:
+    """A worker that ended without its result (killed by the system when memory runs out, or a
+    bug) fails that build, not serve: what was published stays, and the next save builds again."""
+    from teachforward.pipeline import WorkerError
+    try:
+        session.build()
+    except WorkerError as error:
+        print(f"The build stopped: {error}.\n{out} shows what was last published; save again to rebuild.",
+              flush=True)
+
+
 def _terminated(signum, frame) -> None:
     raise SystemExit(128 + signum)
 
@@ -135,7 +146,7 @@ def serve(root: Path, out: Path, port: int) -> int:
         while True:
             if watch.wait(LOOK_EVERY_S):
                 print("Sources changed: rebuilding...")
-                session.build()
+                _rebuild(session, out)
     finally:
         server.shutdown()
         watch.close()
