@@ -267,30 +267,8 @@ def _serving_processes(root: Path) -> list[int]:
     return found
 
 
-def test_serve_stopped_by_a_signal_during_the_catch_up_ends_its_workers_too(tree, served):
-    """`kill` (SIGTERM) while the decks and PDFs of an edit are being made: the workers end with
-    serve instead of going on, orphaned, writing into build/."""
-    base, lines = served
-    tree.replace("workshops/en/01-basics/notes.md", "unique word zebrafish", "unique word seahorse")
-    deadline = time.monotonic() + 120
-    while not any(line.startswith("Then the other languages") for line in lines) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    def parent(pid: int) -> int:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-
-    serve = next(pid for pid in _serving_processes(tree.root) if parent(pid) == os.getpid())
-    assert [pid for pid in _serving_processes(tree.root) if pid != serve], "no worker ran during the catch-up"
-    os.kill(serve, signal.SIGTERM)
-    for _ in range(600):       # until serve has ended (bounded: 60 s); its zombie has no command line
-        if serve not in _serving_processes(tree.root):
-            break
-        time.sleep(0.1)
-    assert _serving_processes(tree.root) == [], "workers were left running after serve ended"
-
-
-def test_a_worker_killed_during_the_catch_up_fails_that_build_not_serve(tree, served):
-    """The system may kill a worker (memory runs out): serve says so and builds the next save."""
-    base, lines = served
+def _in_the_catch_up(tree, lines: list[str]) -> tuple[int, list[int]]:
+    """Edit, wait until serve is making the edit's decks and PDFs: (serve, its workers)."""
     tree.replace("workshops/en/01-basics/notes.md", "unique word zebrafish", "unique word seahorse")
     deadline = time.monotonic() + 120
     while not any(line.startswith("Then the other languages") for line in lines) and time.monotonic() < deadline:
@@ -302,7 +280,28 @@ def test_a_worker_killed_during_the_catch_up_fails_that_build_not_serve(tree, se
     serve = next(pid for pid in _serving_processes(tree.root) if parent(pid) == os.getpid())
     workers = [pid for pid in _serving_processes(tree.root) if pid != serve]
     assert workers, "no worker ran during the catch-up"
+    return serve, workers
+
+
+def test_serve_stopped_by_a_signal_during_the_catch_up_ends_its_workers_too(tree, served):
+    """`kill` (SIGTERM) while the decks and PDFs of an edit are being made: the workers end with
+    serve instead of going on, orphaned, writing into build/."""
+    base, lines = served
+    serve, _ = _in_the_catch_up(tree, lines)
+    os.kill(serve, signal.SIGTERM)
+    for _ in range(600):       # until serve has ended (bounded: 60 s); its zombie has no command line
+        if serve not in _serving_processes(tree.root):
+            break
+        time.sleep(0.1)
+    assert _serving_processes(tree.root) == [], "workers were left running after serve ended"
+
+
+def test_a_worker_killed_during_the_catch_up_fails_that_build_not_serve(tree, served):
+    """The system may kill a worker (memory runs out): serve says so and builds the next save."""
+    base, lines = served
+    serve, workers = _in_the_catch_up(tree, lines)
     os.kill(workers[0], signal.SIGKILL)
+    deadline = time.monotonic() + 120
     while not any(line.startswith("The build stopped") for line in lines) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert any(line.startswith("The build stopped") for line in lines), "".join(lines)

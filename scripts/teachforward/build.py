@@ -42,8 +42,8 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
     """Build decks and sites into out/, again only what changed. Returns the exit status.
     `kept`: kept by a process that builds again and again (serve), so that what did not change
     is not parsed or checked again (pipeline.Kept). With `kept` and `published` (serve), the
-    sites are published first with the decks, PDFs and offline packs of the last build (those of the languages
-    `first`, whose sources changed, before the others), then again once the decks and PDFs have
+    sites are published first with the decks, PDFs and offline packs of the last build (those of
+    the languages `first`, whose sources changed, before the others), then again once they have
     caught up (pipeline.py); `published()` is called each time out/ was replaced, and `stop()`
     returning True (a new edit) ends the catch-up: the build then claims nothing. `marks`: the
     sources' sizes and times as serve's watch keeps them (stamp.input_marks), for the stamp."""
