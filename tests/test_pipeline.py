@@ -157,3 +157,24 @@ def test_workers_end_with_the_process_that_forked_them_even_when_it_is_killed(tm
             break
         time.sleep(0.1)
     assert _ended(worker), "the worker went on after the process that forked it was killed"
+
+
+@pytest.mark.slow
+def test_the_check_runs_in_the_building_process_before_any_worker_is_forked(tree, tmp_path, monkeypatch):
+    """The check reads every object of the course, and so writes each one's reference count: in
+    a fork, or beside one, that copies the pages of nearly the whole loaded course (376 MB at
+    100 workshops × 10 languages); before any fork it copies none."""
+    import multiprocessing
+
+    from teachforward import pipeline
+    from teachforward.build import build
+    seen = tmp_path / "seen"
+    check = pipeline._check
+
+    def recorded(context):
+        seen.write_text(f"{os.getpid()} {len(multiprocessing.active_children())}")
+        return check(context)
+
+    monkeypatch.setattr(pipeline, "_check", recorded)
+    assert build(tree.root, tmp_path / "site", jobs=2) == 0
+    assert seen.read_text() == f"{os.getpid()} 0", "(the check's process, and the workers alive then)"

@@ -75,7 +75,7 @@ def build(root: Path, out: Path, jobs: int = 2, with_decks: bool = True, out_str
     with build_lock(work), _interruptible() as interrupted:   # one build of a repository at a time
         reported = turns_served = 0
 
-        def check() -> bool:      # the check has run (beside the first decks): say what it found
+        def check() -> bool:      # the check has run: say what it found
             nonlocal reported
             report(problems.sorted(), out_stream)
             reported = len(problems.items)

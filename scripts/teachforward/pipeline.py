@@ -85,9 +85,10 @@ class Outcome:
 def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs: int, with_decks: bool,
         checked: Callable[[], bool] = lambda: True, kept: Kept | None = None,
         serving: Serving | None = None) -> Outcome | None:
-    """Check the course and make every deck and site. The check is the first piece of work, done
-    while the decks are made; its problems are added to `problems` and then `checked` is called
-    (to report them): when it returns False the work is stopped and None returned.
+    """Check the course and make every deck and site. The check comes first, in this process
+    before any fork (early in serve: in a fork, beside the edited sites); its problems are added
+    to `problems` and then `checked` is called (to report them): when it returns False nothing
+    more is made and None is returned.
     With `serving` and a `kept` that holds an earlier run's decks, the sites come first (module
     docstring): the run ends early when `serving.stop()` says so (Outcome.caught_up False)."""
     from teachforward.decks import deck_groups, offered_decks
@@ -141,6 +142,13 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
                 progress.total += 1
                 runner.submit(("pack", code), _pack, sites[code])
 
+    def take_check(value: tuple) -> bool:
+        found, findings = value
+        problems.items.extend(found)
+        if kept is not None and findings is not None:
+            kept.findings = FindingsMemo.updated(kept.findings, findings)
+        return checked()
+
     def start_decks_and_prints() -> None:
         for code in groups:
             runner.submit(("decks", code), _deck_group, context, code)
@@ -153,11 +161,17 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
         prepare_printing()
         if not with_decks or early:
             prepare_site_builds(course.root)
-        runner.submit(("check", "sources"), _check, context)      # first: without forks it runs before the rest
         if early:
+            runner.submit(("check", "sources"), _check, context)
             for code in turns[0]:       # the edited languages' sites, beside the check (in a fork)
                 start_site(code, here=len(turns) > 1)
         else:
+            # The check reads every object of the course, and so writes each one's reference
+            # count: in a fork, or here beside one, that copies the pages of nearly the whole
+            # course (376 MB at 100 workshops × 10 languages). Before any fork, it copies none.
+            if not take_check(_check(context)):
+                return None
+            checked_ok = True
             start_decks_and_prints()
         runner.start()
         if with_decks and not early:
@@ -173,11 +187,7 @@ def run(course: Course, work: Path, problems: Problems, progress: Progress, jobs
                 break
             (kind, code), value = finished
             if kind == "check":
-                found, findings = value
-                problems.items.extend(found)
-                if kept is not None and findings is not None:
-                    kept.findings = FindingsMemo.updated(kept.findings, findings)
-                if not checked():
+                if not take_check(value):
                     return None
                 checked_ok = True
             elif kind == "decks":
