@@ -167,7 +167,7 @@ class ShardedIndex:
         self.arabic = arabic
         self.separator = separator_pattern(config["separator"])
         self.pages = pages
-        self.entries = entries            # word -> its flat entries (_flat) as JSON
+        self.entries = entries            # word -> its flat entries (ShardedIndex.build) as JSON
         self.by_key = by_key              # shard key -> its words, sorted
         self.keys = sorted(by_key)
         self.starts = list(accumulate((page.count for page in pages), initial=0))
@@ -184,15 +184,23 @@ class ShardedIndex:
         # Word shards: every token of the title and the text, with, for each document it appears
         # in, how often in the title, how often in the text, and where first (the count of tokens
         # before it, title first): what lunr's weights and the order of its terms depend on.
-        postings: dict[str, list[list[int]]] = {}
+        # A word's entries are one flat list, four numbers a document, the document as the
+        # difference from the one before (smaller once written out): a list for each entry was
+        # 68 MB of a 100-workshop site's build.
+        postings: dict[str, list[int]] = {}
+        last: dict[str, int] = {}
         for number, doc in enumerate(docs):
             for word, in_title, in_text, first in _words_of(doc, separator):
-                postings.setdefault(word, []).append([number, in_title, in_text, first])
+                flat = postings.get(word)
+                if flat is None:
+                    flat = postings[word] = []
+                flat += (number - last.get(word, -1), in_title, in_text, first)
+                last[word] = number
         by_key: dict[str, list[str]] = {}
         for word in sorted(postings):
             by_key.setdefault(_word_key(word, arabic), []).append(word)
         pages = [_Page(_page_of(docs[group[0]]), [docs[n] for n in group], index_json=False) for group in groups]
-        return cls(index["config"], arabic, pages, {word: _json(_flat(found)) for word, found in postings.items()},
+        return cls(index["config"], arabic, pages, {word: _json(postings.pop(word)) for word in list(postings)},
                    by_key)
 
     @classmethod
@@ -375,7 +383,7 @@ def _replacements(old: list[_Page], new: list[_Page], position: dict[str, int]) 
 
 
 def _spliced(flat: list[int], replaced: list[tuple[_Replacement, object]]) -> list[int]:
-    """A word's flat entries (_flat) with, for each replacement, its entries among the old
+    """A word's flat entries (ShardedIndex.build) with, for each replacement, its entries among the old
     documents taken out and its entries among the new ones (numbered anew) put in; the entries
     between are moved by how many documents came or went before them. The entries in between
     keep their differences from the one before: only the first of each run is written anew."""
@@ -442,16 +450,6 @@ def _document_words(title: str, text: str, separator: re.Pattern[str]) -> tuple[
                 entry = seen[word] = [0, 0, place]
             entry[field] += 1
     return tuple((word, title, text, first) for word, (title, text, first) in seen.items())
-
-
-def _flat(entries: list[list[int]]) -> list[int]:
-    """[document, in title, in text, first place] entries as one list, each document as the
-    difference from the one before (smaller once written out)."""
-    flat, previous = [], -1
-    for number, title, text, first in entries:
-        flat += [number - previous, title, text, first]
-        previous = number
-    return flat
 
 
 def _script_of(name: str, data: str) -> str:

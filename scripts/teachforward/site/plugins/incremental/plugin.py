@@ -11,6 +11,8 @@ same site as a full build, so that teachforward can rebuild a language after a s
   with the same bytes.
 - The theme's templates are compiled once and kept on disk, and its file list (Material's
   holds thousands of icons) is read once per process: theme_files.py.
+- A page's Markdown and HTML are let go once it is written: MkDocs would hold every page's
+  until the build ends, beside the index being split (30 MB at 100 workshops).
 
 The build decides when a dirty build is safe (the configuration and the set of pages are the
 same as last time): teachforward.site.build.
@@ -57,6 +59,11 @@ class IncrementalPlugin(BasePlugin[IncrementalConfig]):
     def on_page_context(self, context, *, page, config, nav):
         self.rendered.add(page.url)
         return context
+
+    @event_priority(-100)   # last: every other plugin has read the page
+    def on_post_page(self, output, *, page, config):
+        page.markdown = page.content = None
+        return output
 
     @event_priority(-50)    # after the search plugin writes its index, before `offline` copies it
     def on_post_build(self, *, config):
