@@ -234,3 +234,18 @@ def test_the_presenter_view_shows_every_slide_with_its_notes_and_loads_nothing()
 class _Strings:
     """English without strings.yaml: the presenter view's own defaults."""
     strings: dict = {}
+
+
+def test_a_list_items_text_is_read_as_written_on_one_line():
+    """Key points are kept as written (translation status, exchange files): a point wrapped over
+    lines is one line, its marker and indentation taken off, whatever marker it has."""
+    body = parsed("Intro.\n\n- **Data** is recorded,\n  and kept.\n* Second\n+ Third wrapped\nlazily\n\n"
+                  "1. Counted\n2.  also")
+    bullets, stars, plus, numbered = (b for b in body.blocks if isinstance(b, prose.ListBlock))
+    assert [prose.item_text(body, item) for item in bullets.items] == ["**Data** is recorded, and kept."]
+    assert prose.item_text(body, stars.items[0]) == "Second"
+    assert prose.item_text(body, plus.items[0]) == "Third wrapped lazily"
+    assert [prose.item_text(body, item) for item in numbered.items] == ["Counted", "also"]
+    cut = prose.excerpt(body, 1, len(body.blocks))        # a section's body starts on a later line
+    assert prose.item_text(cut, next(b for b in cut.blocks if isinstance(b, prose.ListBlock)).items[0]) == \
+        "**Data** is recorded, and kept."

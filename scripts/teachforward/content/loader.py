@@ -452,9 +452,7 @@ class _Loader:
                 for item in first.items:
                     lead = item.blocks[0] if item.blocks else None
                     points.append(lead.inlines if isinstance(lead, prose.Paragraph) else ())
-                    # A point wrapped over two lines is one line of Markdown.
-                    written.append(" ".join(line.strip() for line in lead.source.split("\n"))
-                                   if isinstance(lead, prose.Paragraph) else "")
+                    written.append(prose.item_text(body, item))
                     point_lines.append(item.line)
                 body = prose.excerpt(body, 1, len(body.blocks))
             low, high = self.settings.key_points.min, self.settings.key_points.max

@@ -109,7 +109,6 @@ Inline = Text | Emphasis | Strong | Code | LineBreak | Html | Link | Image
 class Paragraph:
     line: int
     inlines: tuple[Inline, ...]
-    source: str = ""          # the paragraph's Markdown as written (indentation taken off)
     last_line: int = field(default=0, compare=False)   # its last non-blank line in the file
 
 
@@ -590,7 +589,7 @@ class _Builder:
             only = [i for i in inlines if not (isinstance(i, Text) and not i.text.strip())]
             if len(only) == 1 and isinstance(only[0], Image):
                 return PictureBlock(line, only[0]), index + 3
-            return Paragraph(line, inlines, tokens[index + 1].content), index + 3
+            return Paragraph(line, inlines), index + 3
         if kind == "heading_open":
             inlines, id_ = self.heading(tokens[index + 1])
             written = tokens[index + 1].content
@@ -824,6 +823,21 @@ class _Builder:
 
 
 # --- cutting a document into its sections -----------------------------------------------------
+
+def item_text(prose: Prose, item: ListItem) -> str:
+    """The text of a list item's first paragraph as written, on one line (a paragraph wrapped
+    over two lines is one line of Markdown): its lines in `prose`, without the item's marker."""
+    lead = item.blocks[0] if item.blocks else None
+    if not isinstance(lead, Paragraph):
+        return ""
+    lines = prose.source.split("\n")[lead.line - prose.line:lead.last_line - prose.line + 1]
+    if lines and lead.line == item.line:
+        lines[0] = _LIST_MARKER.sub("", lines[0], count=1)
+    return " ".join(line.strip() for line in lines)
+
+
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
+
 
 def excerpt(prose: Prose, start: int, end: int) -> Prose:
     """The blocks [start, end) of a parsed body, with the source lines they are written on
