@@ -12,7 +12,7 @@ same site as a full build, so that teachforward can rebuild a language after a s
 - The theme's templates are compiled once and kept on disk, and its file list (Material's
   holds thousands of icons) is read once per process: theme_files.py.
 - A page's Markdown and HTML are let go once it is written: MkDocs would hold every page's
-  until the build ends, beside the index being split (30 MB at 100 workshops).
+  until the build ends, beside the index being split (27 MB at 100 workshops).
 
 The build decides when a dirty build is safe (the configuration and the set of pages are the
 same as last time): teachforward.site.build.
